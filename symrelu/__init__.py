@@ -1,0 +1,80 @@
+"""symrelu: what a ReLU does to the spectrum of a multi-tone signal, exactly.
+
+Creation
+--------
+MultiTone(amplitudes=, frequencies=, phases=, offset=)   the signal, exact and immutable
+MultiTone.parse("0.2 + 1@5 + 0.6@10:0.9")                the compact grammar
+MultiTone.symbolic(K)                                    symbolic amplitudes A_i, frequencies w_i
+ReLU(), Abs(), LeakyReLU(alpha)                          activations ("relu", "abs" as strings too)
+
+The Taylor lens (the paper's Section III)
+-----------------------------------------
+taylor_coefficients(n)      Table I: a_n = binom(1/2, n), exact
+tail_bound(N)               sum_{n>N} |a_n| = binom(2N, N)/4^N
+expand(signal, order=, center=, activation=, regime=)
+    -> Expansion with .dc, .coefficient(at), .spectrum(), .frequencies(order=),
+       .term(n), .certificate, .latex()
+
+Printing
+--------
+latex(obj)                  LaTeX of signals, expansions, certificates, sympy expressions
+
+Errors are subclasses of SymreluError (and of ValueError or TypeError);
+warnings subclass SymreluWarning.
+"""
+
+from symrelu.activations import Abs, Activation, LeakyReLU, ReLU, as_activation
+from symrelu.certificate import Certificate
+from symrelu.errors import (
+    ActivationError,
+    CentreError,
+    DivergenceError,
+    DivergenceWarning,
+    FrequencyNotPresentError,
+    InexactInputError,
+    RegimeError,
+    ResourceLimitError,
+    SeriesOrderError,
+    SignalParseError,
+    SymreluError,
+    SymreluWarning,
+    ToneSpecError,
+    VerificationError,
+)
+from symrelu.expansion import Expansion, expand
+from symrelu.latex import latex
+from symrelu.signal import MultiTone, Tone
+from symrelu.taylor import power_coefficients, tail_bound, taylor_coefficients
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "MultiTone",
+    "Tone",
+    "Activation",
+    "ReLU",
+    "Abs",
+    "LeakyReLU",
+    "as_activation",
+    "taylor_coefficients",
+    "tail_bound",
+    "power_coefficients",
+    "expand",
+    "Expansion",
+    "Certificate",
+    "latex",
+    "SymreluError",
+    "ToneSpecError",
+    "SignalParseError",
+    "InexactInputError",
+    "SeriesOrderError",
+    "RegimeError",
+    "CentreError",
+    "ActivationError",
+    "ResourceLimitError",
+    "DivergenceError",
+    "VerificationError",
+    "FrequencyNotPresentError",
+    "SymreluWarning",
+    "DivergenceWarning",
+]

@@ -1,0 +1,81 @@
+"""The exceptions and warnings symrelu raises.
+
+Every error subclasses :class:`SymreluError` and a builtin (``ValueError`` or
+``TypeError``), so callers can catch either; every message names the offending
+value and says what to change.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "SymreluError",
+    "ToneSpecError",
+    "SignalParseError",
+    "InexactInputError",
+    "SeriesOrderError",
+    "RegimeError",
+    "CentreError",
+    "ActivationError",
+    "ResourceLimitError",
+    "DivergenceError",
+    "VerificationError",
+    "FrequencyNotPresentError",
+    "SymreluWarning",
+    "DivergenceWarning",
+]
+
+
+class SymreluError(Exception):
+    """Base class of every symrelu error."""
+
+
+class ToneSpecError(SymreluError, ValueError):
+    """A tone's amplitude, frequency, phase or the offset is not acceptable."""
+
+
+class SignalParseError(ToneSpecError):
+    """A signal string does not follow the grammar of :meth:`MultiTone.parse`."""
+
+
+class InexactInputError(SymreluError, TypeError):
+    """A value cannot be turned into an exact number or symbol."""
+
+
+class SeriesOrderError(SymreluError, ValueError):
+    """A truncation order is not a non-negative integer."""
+
+
+class RegimeError(SymreluError, ValueError):
+    """The requested regime does not fit the signal (e.g. periodic with irrational frequencies)."""
+
+
+class CentreError(SymreluError, ValueError):
+    """The expansion centre is not "peak", "mean_square" or a positive value."""
+
+
+class ActivationError(SymreluError, ValueError):
+    """The activation is not "relu", "abs" or a :class:`LeakyReLU`."""
+
+
+class ResourceLimitError(SymreluError, ValueError):
+    """The requested expansion would not fit in memory; the message gives the estimate."""
+
+
+class DivergenceError(SymreluError, ValueError):
+    """A divergent expansion was used with ``strict=True``."""
+
+
+class VerificationError(SymreluError, ValueError):
+    """Digits of a numeric result could not be verified by a second computation."""
+
+
+class FrequencyNotPresentError(SymreluError, ValueError):
+    """A coefficient was asked at a frequency or multi-index the expansion cannot contain."""
+
+
+class SymreluWarning(UserWarning):
+    """Base class of symrelu warnings."""
+
+
+class DivergenceWarning(SymreluWarning):
+    """The Taylor series does not converge for this signal and centre (g leaves [-1, 1])."""

@@ -1,0 +1,378 @@
+r"""The paper's Taylor expansion of an activation, to any order, with exact spectra.
+
+For an activation :math:`\lambda x + c|x|` and a centre C,
+
+.. math:: \mathrm{act}(x) \approx \lambda x + c\sqrt{C}\sum_{n=0}^{N} a_n g^n,
+          \qquad g = \frac{x^2}{C} - 1
+
+(the paper's eq. 7 for ReLU, where lambda = c = 1/2). The truncated series is an
+even polynomial in x, so its spectrum is computed by exact phasor arithmetic
+(:mod:`symrelu.trigpoly`), never by expanding cosines.
+
+Spectrum convention: for a real signal,
+
+.. math:: y(t) = c_0 + 2\,\mathrm{Re}\sum_{F>0} c_F e^{2\pi i F t}
+
+so a cosine of amplitude A at F has :math:`c_F = A/2` and :math:`2|c_F|` is the
+one-sided amplitude. :meth:`Expansion.spectrum` returns ``{F: c_F}`` for F >= 0
+(periodic regime) or ``{k: c_k}`` over multi-indices k whose first non-zero
+entry is positive, plus the zero vector (generic regime).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from functools import cached_property
+from typing import Any
+
+import sympy
+
+from symrelu._values import to_exact, value_text
+from symrelu.activations import Activation, as_activation
+from symrelu.certificate import Certificate, certify
+from symrelu.errors import (
+    CentreError,
+    DivergenceError,
+    DivergenceWarning,
+    FrequencyNotPresentError,
+    SymreluError,
+    ToneSpecError,
+)
+from symrelu.signal import MultiTone
+from symrelu.taylor import check_order, power_coefficients, taylor_coefficients
+from symrelu.trigpoly import PolySpectrum, SignalModel, even_polynomial_spectrum
+
+__all__ = ["expand", "Expansion", "resolve_centre"]
+
+
+def resolve_centre(signal: MultiTone, center: Any) -> sympy.Expr:
+    """C for ``center`` = "peak", "mean_square" or a positive value.
+
+    Examples
+    --------
+    >>> sig = MultiTone(amplitudes=[1, 1, 1, 1], frequencies=[5, 10, 20, 40])
+    >>> resolve_centre(sig, "peak"), resolve_centre(sig, "mean_square"), resolve_centre(sig, 3)
+    (8, 2, 3)
+    """
+    if isinstance(center, str):
+        key = center.strip().lower().replace("-", "_")
+        if key == "peak":
+            return sympy.simplify(signal.peak**2 / 2)
+        if key in ("mean_square", "meansquare", "ms"):
+            return signal.mean_square
+        if key not in ("",) and not any(ch.isdigit() for ch in key) and key.isidentifier():
+            raise CentreError(
+                f"unknown centre {center!r}: use 'peak', 'mean_square' or a positive value"
+            )
+    try:
+        C = to_exact(center, "centre", assumptions={"positive": True})
+    except (ToneSpecError, TypeError) as exc:
+        raise CentreError(str(exc)) from None
+    if C.is_positive is False or C.is_zero:
+        raise CentreError(f"the centre C must be positive (got {value_text(C)})")
+    if C.is_positive is None:
+        raise CentreError(
+            f"the centre C must be known to be positive (got {value_text(C)}); "
+            "use a positive symbol"
+        )
+    return C
+
+
+def expand(
+    signal: MultiTone,
+    order: int = 6,
+    center: Any = "peak",
+    activation: Any = "relu",
+    regime: str = "auto",
+    *,
+    strict: bool = False,
+) -> Expansion:
+    """Expand ``activation(signal)`` as the paper's truncated Taylor series.
+
+    Parameters
+    ----------
+    signal : MultiTone
+        The input.
+    order : int
+        N, the last power of g kept (the paper's Fig. 1 uses 50).
+    center : "peak", "mean_square" or positive value
+        C. "peak" (C = P^2/2, P = |b| + sum|A_i|) always converges;
+        "mean_square" (C = mean x^2, the paper's text) diverges for two or more
+        tones.
+    activation : "relu", "abs", LeakyReLU(alpha) or Activation
+    regime : "auto", "generic" or "periodic"
+        "periodic" collapses commensurate frequencies (needs rational
+        frequencies); "generic" keeps every multi-index separate (time averages
+        over the torus). "auto" picks periodic when every frequency is rational.
+    strict : bool
+        Raise :class:`DivergenceError` instead of warning when a divergent
+        expansion's spectrum or DC is asked for.
+
+    Returns
+    -------
+    Expansion
+
+    Examples
+    --------
+    >>> sig = MultiTone(amplitudes=[1, 1, 1, 1], frequencies=[5, 10, 20, 40])
+    >>> e = expand(sig, order=2, center="peak")
+    >>> e.dc
+    55*sqrt(2)/64
+    >>> e.coefficient(15)
+    15*sqrt(2)/256
+    """
+    if not isinstance(signal, MultiTone):
+        raise ToneSpecError(
+            f"expand() needs a MultiTone signal (got {type(signal).__name__}); "
+            "build one with MultiTone(...) or MultiTone.parse('1@5 + 1@10')"
+        )
+    N = check_order(order)
+    act = as_activation(activation)
+    C = resolve_centre(signal, center)
+    model = SignalModel.build(signal, regime)
+    return Expansion(signal, N, C, act, model, strict)
+
+
+class Expansion:
+    """An order-N Taylor expansion of an activation of a multi-tone signal.
+
+    Create it with :func:`expand`. Everything is exact and computed lazily.
+    """
+
+    __array_ufunc__ = None
+
+    def __init__(self, signal: MultiTone, order: int, centre: sympy.Expr,
+                 activation: Activation, model: SignalModel, strict: bool = False) -> None:
+        self.signal = signal
+        self.order = order
+        self.centre = centre
+        self.activation = activation
+        self.model = model
+        self.strict = strict
+
+    # ---------------------------------------------------------------- basics
+    @property
+    def regime(self) -> str:
+        """"generic" or "periodic"."""
+        return self.model.regime
+
+    @cached_property
+    def certificate(self) -> Certificate:
+        """The :class:`Certificate`: range of g, convergence and the error bound."""
+        return certify(self.model, self.centre, self.order, self.activation.abs_weight)
+
+    @property
+    def prefactor(self) -> sympy.Expr:
+        """c * sqrt(C): the factor in front of sum a_n g^n."""
+        return self.activation.abs_weight * sympy.sqrt(self.centre)
+
+    def _check_convergence(self) -> None:
+        cert = self.certificate
+        if cert.converges is False:
+            msg = (
+                f"the Taylor series diverges for this signal with centre C = {cert.centre}: "
+                f"g reaches {_short(cert.g_max)} > 1; use center='peak'"
+            )
+            if self.strict:
+                raise DivergenceError(msg)
+            warnings.warn(msg, DivergenceWarning, stacklevel=3)
+
+    @cached_property
+    def _abs_part(self) -> PolySpectrum:
+        return even_polynomial_spectrum(
+            self.model, power_coefficients(self.order), centre=self.centre,
+            prefactor=self.prefactor,
+        )
+
+    def _linear_part(self) -> dict:
+        """{key: coefficient} of lambda * x."""
+        lam = self.activation.linear
+        out: dict = {}
+        if lam == 0:
+            return out
+        for vec, r, p in self.model.terms:
+            key = vec[: self.model.key_dims]
+            value = r * (self.model.params[p] if p is not None else 1)
+            if self.model.phase_dims and any(vec[self.model.key_dims:]):
+                arg = sympy.Add(*(e * ph for e, ph in zip(vec[self.model.key_dims:],
+                                                          self.model.phase_values)))
+                value = value * (sympy.cos(arg) + sympy.I * sympy.sin(arg))
+            elif self.regime == "generic":
+                value = value * self.model.phase_factor(key)
+            out[key] = out.get(key, 0) + lam * value
+        return out
+
+    def _raw(self, key: tuple[int, ...]) -> sympy.Expr:
+        value = self._abs_part[key] if key in self._abs_part else sympy.Integer(0)
+        lin = self._linear_part().get(key)
+        if lin is not None:
+            value = value + lin
+        return value
+
+    # ---------------------------------------------------------------- queries
+    @property
+    def dc(self) -> sympy.Expr:
+        """The exact DC (mean) of the truncated approximation."""
+        self._check_convergence()
+        return _tidy(self._raw((0,) * self.model.key_dims))
+
+    def coefficient(self, at: Any) -> sympy.Expr:
+        """Exact complex coefficient c at a frequency (periodic) or multi-index (generic).
+
+        Periodic regime: ``at`` is a frequency; every multi-index k with
+        k . f = at contributes. A frequency on the grid of multiples of the base
+        frequency that the expansion does not reach has coefficient 0; one off
+        that grid raises :class:`FrequencyNotPresentError`. Negative frequencies
+        give the complex conjugate.
+
+        Generic regime: ``at`` is a tuple of K integers.
+        """
+        self._check_convergence()
+        key, conj = self._key(at)
+        value = _tidy(self._raw(key))
+        return sympy.conjugate(value) if conj else value
+
+    def _key(self, at: Any) -> tuple[tuple[int, ...], bool]:
+        if self.regime == "generic":
+            if not isinstance(at, (tuple, list)) or len(at) != self.signal.K or not all(
+                isinstance(k, int) and not isinstance(k, bool) for k in at
+            ):
+                raise FrequencyNotPresentError(
+                    f"in the generic regime a coefficient is addressed by a tuple of "
+                    f"{self.signal.K} integers (one per tone), got {value_text(at)}"
+                )
+            key = tuple(at)
+            canon = _canonical(key)
+            return canon, canon != key
+        try:
+            F = to_exact(at, "frequency")
+        except SymreluError as exc:
+            raise FrequencyNotPresentError(str(exc)) from None
+        f0 = self.signal.base_frequency
+        n = F / f0
+        if not n.is_integer:
+            raise FrequencyNotPresentError(
+                f"{F} is not a multiple of the base frequency {f0}: the output of a periodic "
+                "signal holds only multiples of it"
+            )
+        n = int(n)
+        return (abs(n),), n < 0
+
+    def spectrum(self) -> dict:
+        """Every non-zero coefficient: ``{F: c_F}`` (periodic, F >= 0) or ``{k: c_k}`` (generic).
+
+        See the module docstring for the convention (c_F = A/2 for a cosine of
+        amplitude A).
+        """
+        self._check_convergence()
+        keys = set(self._abs_part) | set(self._linear_part())
+        out = {}
+        for key in sorted(k for k in keys if _canonical(k) == k):
+            value = _tidy(self._raw(key))
+            if value != 0:
+                out[self._label(key)] = value
+        return out
+
+    def _label(self, key: tuple[int, ...]) -> Any:
+        return key[0] * self.signal.base_frequency if self.regime == "periodic" else key
+
+    def frequencies(self, order: int | None = None) -> frozenset:
+        """Frequencies present: in the whole expansion, or contributed by g**order.
+
+        Periodic regime: non-negative Rationals. Generic regime: the
+        frequencies k . f (as sympy values) of the multi-indices present; see
+        :meth:`indices` for the multi-indices themselves.
+        """
+        keys = self.indices(order)
+        if self.regime == "periodic":
+            return frozenset(self._label(k) for k in keys)
+        out = set()
+        for k in keys:
+            f = self.model.frequency(k)
+            if f.is_number and f.is_negative:
+                f = -f
+            out.add(f)
+        return frozenset(out)
+
+    def indices(self, order: int | None = None) -> frozenset:
+        """Keys present (multi-indices, or (n,) harmonic numbers), one of each +- pair."""
+        if order is None:
+            keys = set(self._abs_part) | set(self._linear_part())
+        else:
+            keys = set(self._power(check_order(order, "order of g")))
+        return frozenset(k for k in keys if _canonical(k) == k)
+
+    def _power(self, n: int) -> PolySpectrum:
+        """Spectrum of g**n = (x^2/C - 1)**n."""
+        gammas = [sympy.Integer(math.comb(n, j) * (-1) ** (n - j)) for j in range(n + 1)]
+        return even_polynomial_spectrum(self.model, gammas, centre=self.centre)
+
+    def term(self, n: int) -> dict:
+        """The order-n contribution c * sqrt(C) * a_n * g**n alone, as a spectrum dict.
+
+        Same keys and convention as :meth:`spectrum`. ``term(0)`` is the
+        constant c*sqrt(C); the linear part is not included.
+        """
+        n = check_order(n, "term order")
+        a_n = taylor_coefficients(n + 1)[n]
+        part = self._power(n)
+        out = {}
+        for key in sorted(k for k in part if _canonical(k) == k):
+            value = _tidy(self.prefactor * a_n * part[key])
+            if value != 0:
+                out[self._label(key)] = value
+        return out
+
+    def as_expr(self, t: sympy.Symbol | None = None) -> sympy.Expr:
+        """The truncated approximation as a real sympy expression of time t."""
+        t = sympy.Symbol("t", real=True) if t is None else t
+        total = sympy.Integer(0)
+        for label, c in self.spectrum().items():
+            f = label if self.regime == "periodic" else self.model.frequency(label)
+            if f == 0:
+                total += c
+                continue
+            re_c, im_c = sympy.re(c), sympy.im(c)
+            arg = 2 * sympy.pi * f * t
+            total += 2 * re_c * sympy.cos(arg) - 2 * im_c * sympy.sin(arg)
+        return total
+
+    # ---------------------------------------------------------------- printing
+    def latex(self, *, max_terms: int = 12) -> str:
+        """LaTeX of the truncated expansion (see :func:`symrelu.latex.expansion_latex`)."""
+        from symrelu.latex import expansion_latex
+
+        return expansion_latex(self, max_terms=max_terms)
+
+    def _repr_latex_(self) -> str:
+        return "$\\displaystyle " + self.latex() + "$"
+
+    def __repr__(self) -> str:
+        return (
+            f"<Expansion of {self.activation!r} on {self.signal.to_string()!r}: order {self.order}, "
+            f"C = {self.centre}, {self.regime} regime>"
+        )
+
+
+def _canonical(key: tuple[int, ...]) -> tuple[int, ...]:
+    """The representative of {k, -k} whose first non-zero entry is positive."""
+    for k in key:
+        if k:
+            return key if k > 0 else tuple(-e for e in key)
+    return key
+
+
+def _tidy(value: sympy.Expr) -> sympy.Expr:
+    """Cheap normal form: numbers get radsimp/expand, expressions keep their shape."""
+    if value.is_number:
+        value = sympy.expand(value)
+        return sympy.radsimp(value) if value.has(sympy.sqrt(2).func) else value
+    return value
+
+
+def _short(v: Any) -> str:
+    try:
+        return str(sympy.N(v, 6)) if isinstance(v, sympy.Expr) else str(v)[:10]
+    except (TypeError, ValueError):
+        return str(v)

@@ -1,0 +1,103 @@
+r"""Exact Taylor coefficients of sqrt(1 + g) and the tail bound of the truncated series.
+
+.. math:: \sqrt{1+g} = \sum_{n\ge 0} a_n g^n, \qquad a_n = \binom{1/2}{n}
+
+.. math:: \sum_{n>N} |a_n| = \binom{2N}{N} 4^{-N}
+
+The tail identity: (-1)^n a_n < 0 for every n >= 1, and at g = -1 the series
+sums to sqrt(0) = 0, so sum_{n>N} |a_n| = sum_{n<=N} (-1)^n a_n, a partial sum
+that equals binom(N - 1/2, N) = binom(2N, N)/4^N (tested up to N = 50).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import sympy
+
+from symrelu.errors import SeriesOrderError
+
+__all__ = ["taylor_coefficients", "tail_bound", "power_coefficients", "check_order"]
+
+MAX_ORDER = 100_000
+
+
+def check_order(order: object, what: str = "order") -> int:
+    """Validate a truncation order: a non-negative integer."""
+    if isinstance(order, bool) or not isinstance(order, int):
+        try:
+            import numbers
+
+            if isinstance(order, numbers.Integral):
+                order = int(order)
+            else:
+                raise TypeError
+        except TypeError:
+            raise SeriesOrderError(
+                f"{what} must be a non-negative integer (got {order!r})"
+            ) from None
+    if order < 0:
+        raise SeriesOrderError(f"{what} must be a non-negative integer (got {order})")
+    if order > MAX_ORDER:
+        raise SeriesOrderError(f"{what} {order} is above the supported maximum {MAX_ORDER}")
+    return order
+
+
+@lru_cache(maxsize=64)
+def _coefficients(n: int) -> tuple[sympy.Rational, ...]:
+    out = [sympy.Integer(1)]
+    for k in range(1, n):
+        # a_k = a_{k-1} * (1/2 - (k-1)) / k
+        out.append(out[-1] * (sympy.Rational(1, 2) - (k - 1)) / k)
+    return tuple(out[:n])
+
+
+def taylor_coefficients(n: int) -> list[sympy.Rational]:
+    """The first ``n`` coefficients a_0..a_{n-1} of sqrt(1+g), exact (Table I).
+
+    Parameters
+    ----------
+    n : int
+        How many coefficients (n >= 0).
+
+    Examples
+    --------
+    >>> taylor_coefficients(8)
+    [1, 1/2, -1/8, 1/16, -5/128, 7/256, -21/1024, 33/2048]
+    """
+    n = check_order(n, "number of coefficients")
+    return list(_coefficients(n))
+
+
+def tail_bound(N: int) -> sympy.Rational:
+    """sum_{n>N} |a_n| = binom(2N, N) / 4^N, exactly.
+
+    With -1 <= g <= 1 this bounds |sqrt(1+g) - sum_{n<=N} a_n g^n|.
+
+    Examples
+    --------
+    >>> tail_bound(0), tail_bound(1), tail_bound(8)
+    (1, 1/2, 6435/32768)
+    """
+    N = check_order(N)
+    return sympy.Rational(sympy.binomial(2 * N, N), 4**N)
+
+
+@lru_cache(maxsize=64)
+def power_coefficients(N: int) -> tuple[sympy.Rational, ...]:
+    r"""beta_j with sum_{n<=N} a_n (y - 1)^n = sum_{j<=N} beta_j y^j, exactly.
+
+    With y = x^2 / C the truncated series is an even polynomial in x:
+    sqrt(C) * sum_j beta_j C^{-j} x^{2j}.
+
+    Examples
+    --------
+    >>> power_coefficients(2)
+    (3/8, 3/4, -1/8)
+    """
+    N = check_order(N)
+    a = _coefficients(N + 1)
+    return tuple(
+        sympy.Add(*(a[n] * sympy.binomial(n, j) * (-1) ** (n - j) for n in range(j, N + 1)))
+        for j in range(N + 1)
+    )

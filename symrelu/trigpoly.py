@@ -1,0 +1,433 @@
+r"""Exact sparse trigonometric-polynomial arithmetic for multi-tone signals.
+
+A multi-tone signal is a Laurent polynomial in phasors:
+
+.. math:: x = b + \sum_i \frac{A_i}{2}\left(e^{i\varphi_i} z_i + e^{-i\varphi_i} z_i^{-1}\right)
+
+- generic regime: one phasor ``z_i = exp(i theta_i)`` per tone; a monomial
+  ``z^k`` (k in Z^K) is its own frequency ``k . f``. Phases factor out: the
+  coefficient of a phased input is the zero-phase one times ``exp(i k . phi)``.
+- periodic regime: all frequencies are integer multiples ``m_i`` of a base
+  ``f0``; one phasor ``z = exp(2 pi i f0 t)`` carries them all, so terms with the
+  same ``k . m`` collapse at once (order 50 of the paper's signal is a
+  degree-800 polynomial). A tone with a non-zero phase gets its own phase
+  variable ``u_i = exp(i phi_i)``, kept symbolic because ``exp(i phi)`` is
+  transcendental for rational phases.
+
+The heavy arithmetic runs in FLINT (python-flint's ``fmpq_mpoly``) over the
+rationals. Every Laurent variable is shifted to non-negative exponents and all
+of them are packed into one exponent (Kronecker substitution), so a product
+never needs more than one variable for the phasors. Amplitudes, offsets and
+centres that are not Rationals (symbols, sqrt(2), ...) become extra polynomial
+generators, substituted back when a coefficient is turned into a sympy
+expression, lazily, on request.
+
+Nothing here builds cosine expressions: products of cosines never go through
+sympy's ``expand`` or product-to-sum rules.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import flint
+import numpy as np
+import sympy
+
+from symrelu._values import is_rational
+from symrelu.errors import RegimeError, ResourceLimitError
+from symrelu.signal import MultiTone
+
+__all__ = [
+    "SignalModel",
+    "PolySpectrum",
+    "even_polynomial_spectrum",
+    "estimate_terms",
+    "MAX_TERMS",
+]
+
+#: Refuse expansions whose estimated number of polynomial terms exceeds this.
+MAX_TERMS = 20_000_000
+_MAX_PACKED = 2**62
+
+
+def _fmpq(r: sympy.Rational) -> flint.fmpq:
+    return flint.fmpq(int(r.p), int(r.q))
+
+
+def _rational(q: flint.fmpq) -> sympy.Rational:
+    return sympy.Rational(int(q.p), int(q.q))
+
+
+@dataclass(frozen=True)
+class SignalModel:
+    """A signal compiled to phasor form for one regime.
+
+    Attributes
+    ----------
+    signal : MultiTone
+    regime : "generic" or "periodic"
+    key_dims : int
+        Number of phasor variables that index frequencies (K generic, 1 periodic).
+    phase_dims : int
+        Number of phase variables (periodic regime, one per phased tone).
+    terms : tuple
+        ``(exponent vector, Rational factor, parameter index or None)`` for each
+        phasor term of x.
+    params : tuple of sympy.Expr
+        Values of the parameter generators (non-rational amplitudes and offset).
+    phase_values : tuple of sympy.Expr
+        The phase of each phase variable.
+    """
+
+    signal: MultiTone
+    regime: str
+    key_dims: int
+    phase_dims: int
+    terms: tuple
+    params: tuple
+    phase_values: tuple
+
+    @classmethod
+    def build(cls, signal: MultiTone, regime: str = "auto") -> SignalModel:
+        """Compile ``signal`` for ``regime`` ("auto", "generic" or "periodic").
+
+        Examples
+        --------
+        >>> m = SignalModel.build(MultiTone(amplitudes=[1, 1], frequencies=[5, 10]))
+        >>> m.regime, m.key_dims, m.phase_dims
+        ('periodic', 1, 0)
+        """
+        regime = resolve_regime(signal, regime)
+        params: list[sympy.Expr] = []
+
+        def coefficient(value: sympy.Expr, factor: sympy.Rational):
+            if is_rational(value):
+                return factor * value, None
+            if value not in params:
+                params.append(value)
+            return factor, params.index(value)
+
+        half = sympy.Rational(1, 2)
+        terms = []
+        if not signal.offset.is_zero:
+            r, p = coefficient(signal.offset, sympy.Integer(1))
+            terms.append((None, r, p))  # exponent filled below
+        phase_values: list[sympy.Expr] = []
+        tone_vectors = []
+        if regime == "generic":
+            key_dims = signal.K
+            for i in range(signal.K):
+                v = [0] * key_dims
+                v[i] = 1
+                tone_vectors.append((v, signal.amplitudes[i], 1))
+            phase_dims = 0
+        else:
+            key_dims = 1
+            phases = []  # per tone: (sign from a phase that is a multiple of pi, phase index)
+            for p in signal.phases:
+                q = p / sympy.pi
+                if p.is_zero or q.is_integer:
+                    phases.append((-1 if q.is_odd else 1, None))
+                else:
+                    phases.append((1, len(phase_values)))
+                    phase_values.append(p)
+            phase_dims = len(phase_values)
+            for a, m, (sign, u) in zip(signal.amplitudes, signal.harmonics, phases):
+                v = [m] + [0] * phase_dims
+                if u is not None:
+                    v[1 + u] = 1
+                tone_vectors.append((v, a, sign))
+        dims = key_dims + phase_dims
+        out = []
+        for v, r, p in terms:
+            out.append(((0,) * dims, r, p))
+        for v, a, sign in tone_vectors:
+            r, p = coefficient(a, half * sign)
+            out.append((tuple(v), r, p))
+            out.append((tuple(-e for e in v), r, p))
+        return cls(signal, regime, key_dims, phase_dims, tuple(out), tuple(params), tuple(phase_values))
+
+    @property
+    def dims(self) -> int:
+        return self.key_dims + self.phase_dims
+
+    @cached_property
+    def degrees(self) -> tuple[int, ...]:
+        """Largest |exponent| of each phasor variable in x."""
+        return tuple(
+            max((abs(v[d]) for v, _, _ in self.terms), default=0) for d in range(self.dims)
+        )
+
+    # ---------------------------------------------------------------- readout
+    def frequency(self, key: tuple[int, ...]) -> sympy.Expr:
+        """The frequency of a key (multi-index or harmonic number)."""
+        if self.regime == "periodic":
+            return key[0] * self.signal.base_frequency
+        return sympy.Add(*(k * f for k, f in zip(key, self.signal.frequencies)))
+
+    def phase_factor(self, key: tuple[int, ...]) -> sympy.Expr:
+        """exp(i k.phi) for a generic-regime key (1 when all phases vanish)."""
+        if self.regime != "generic":
+            return sympy.Integer(1)
+        arg = sympy.Add(*(k * p for k, p in zip(key, self.signal.phases)))
+        return sympy.Integer(1) if arg == 0 else _unit(arg)
+
+
+def _unit(arg: sympy.Expr) -> sympy.Expr:
+    """exp(i arg) written as cos + i sin, so conjugate terms cancel structurally."""
+    return sympy.cos(arg) + sympy.I * sympy.sin(arg)
+
+
+def resolve_regime(signal: MultiTone, regime: str) -> str:
+    """Decide the regime: "periodic" when every frequency is rational, else "generic"."""
+    if regime not in ("auto", "generic", "periodic"):
+        raise RegimeError(f"regime must be 'auto', 'generic' or 'periodic' (got {regime!r})")
+    if regime == "auto":
+        return "periodic" if signal.has_rational_frequencies else "generic"
+    if regime == "periodic" and not signal.has_rational_frequencies:
+        bad = [f for f in signal.frequencies if not is_rational(f)]
+        raise RegimeError(
+            f"the periodic regime needs rational frequencies, but {bad[0]} is not rational; "
+            "use regime='generic' (torus average) instead"
+        )
+    return regime
+
+
+def _lattice_count(radius: int, dims: int) -> int:
+    """Number of integer vectors in Z^dims with L1 norm <= radius."""
+    return sum(2**j * math.comb(dims, j) * math.comb(radius, j) for j in range(min(dims, radius) + 1))
+
+
+def estimate_terms(model: SignalModel, N: int) -> int:
+    """Upper estimate of the number of polynomial terms of x^(2N) in ``model``.
+
+    Phasor monomials: an L1 ball of radius 2N for the generic tones with
+    rational amplitudes and for the phase variables, a segment for the periodic
+    base phasor. Parameters: a tone with a symbolic amplitude of degree n
+    brings n + 1 phasor exponents (generic regime); other parameters bring
+    their monomials of degree <= 2N.
+    """
+    radius = 2 * N
+    symbolic_tones = 0
+    if model.regime == "generic":
+        tone_params = {p for v, _, p in model.terms if p is not None and any(v)}
+        symbolic_tones = len(tone_params)
+        keys = _lattice_count(radius, model.key_dims - symbolic_tones)
+    else:
+        keys = (2 * radius * model.degrees[0] + 1) * _lattice_count(radius, model.phase_dims)
+    free_params = len(model.params) - symbolic_tones
+    # sum over total degree m <= 2N of the number of (phasor, parameter) monomials:
+    # (n+1) per symbolic tone of degree n, 1 per other parameter monomial.
+    weights = [1] + [0] * radius
+    for _ in range(symbolic_tones):
+        weights = [sum((n + 1) * weights[m - n] for n in range(m + 1)) for m in range(radius + 1)]
+    for _ in range(free_params):
+        weights = [sum(weights[: m + 1]) for m in range(radius + 1)]
+    return keys * sum(weights)
+
+
+class PolySpectrum(Mapping):
+    """The exact spectrum of a polynomial in x, grouped by frequency key.
+
+    A read-only mapping ``key -> sympy coefficient`` of the complex
+    exponential at that key, over the keys whose coefficient is not known to
+    vanish. Values are built as sympy expressions on first access and cached.
+    Keys are tuples: the multi-index k (generic regime) or ``(n,)`` for the
+    harmonic n of the base frequency (periodic regime); both signs are present.
+    """
+
+    def __init__(self, model: SignalModel, groups: dict, prefactor: sympy.Expr,
+                 centre_param: sympy.Expr | None) -> None:
+        self.model = model
+        self._groups = groups  # key -> list of (param exponents tuple, phase exps tuple, fmpq)
+        self._prefactor = prefactor
+        self._centre = centre_param
+        self._cache: dict = {}
+
+    def __getitem__(self, key: tuple[int, ...]) -> sympy.Expr:
+        if key in self._cache:
+            return self._cache[key]
+        terms = [t for piece in self._groups[key] for t in piece.terms()]
+        value = self._to_sympy(terms)
+        if self.model.regime == "generic":
+            value = value * self.model.phase_factor(key)
+        value = self._prefactor * value
+        self._cache[key] = value
+        return value
+
+    def _to_sympy(self, terms: list) -> sympy.Expr:
+        model = self.model
+        parts = []
+        for pexp, uexp, q in terms:
+            factors = [_rational(q)]
+            for idx, e in enumerate(pexp):
+                if e:
+                    base = model.params[idx] if idx < len(model.params) else 1 / self._centre
+                    factors.append(base**e)
+            if any(uexp):
+                arg = sympy.Add(*(e * p for e, p in zip(uexp, model.phase_values)))
+                factors.append(_unit(arg))
+            parts.append(sympy.Mul(*factors))
+        return sympy.Add(*parts)
+
+    def raw_terms(self, key: tuple[int, ...]) -> list:
+        """The exact terms of a key before conversion: (param exps, phase exps, fmpq)."""
+        return [t for piece in self._groups[key] for t in piece.terms()]
+
+    def __iter__(self) -> Iterator[tuple[int, ...]]:
+        return iter(self._groups)
+
+    def __len__(self) -> int:
+        return len(self._groups)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._groups
+
+    @property
+    def n_terms(self) -> int:
+        """Total number of exact polynomial terms held."""
+        return sum(len(piece) for v in self._groups.values() for piece in v)
+
+
+def even_polynomial_spectrum(
+    model: SignalModel,
+    gammas: Sequence[sympy.Rational],
+    *,
+    centre: sympy.Expr | None = None,
+    prefactor: sympy.Expr = sympy.Integer(1),
+) -> PolySpectrum:
+    r"""Spectrum of ``prefactor * sum_j gammas[j] * C^{-j} * x^{2j}``, exactly.
+
+    Parameters
+    ----------
+    model : SignalModel
+    gammas : sequence of Rational
+        Coefficients of ``x^{2j} / C^j``.
+    centre : sympy.Expr, optional
+        C. When it is a Rational it folds into the rational coefficients;
+        otherwise it becomes a generator substituted on conversion. None means
+        C = 1.
+    prefactor : sympy.Expr
+        Multiplies every coefficient (e.g. ``sqrt(C) / 2``).
+
+    Examples
+    --------
+    >>> m = SignalModel.build(MultiTone(amplitudes=[2], frequencies=[1]))
+    >>> s = even_polynomial_spectrum(m, [0, 1])          # x^2 = 2 + cos(2 theta)*2
+    >>> s[(0,)], s[(2,)], s[(-2,)]
+    (2, 1, 1)
+    """
+    N = len(gammas) - 1
+    estimate = estimate_terms(model, N)
+    if estimate > MAX_TERMS:
+        raise ResourceLimitError(
+            f"expanding to order {N} in the {model.regime} regime would create about "
+            f"{estimate:.2e} polynomial terms (limit {MAX_TERMS:.0e}); lower the order, use "
+            "fewer tones or phases, or use the exact values (symrelu.exact_dc) instead"
+        )
+    centre = sympy.Integer(1) if centre is None else centre
+    centre_is_rational = is_rational(centre)
+    n_params = len(model.params) + (0 if centre_is_rational else 1)
+
+    dims = model.dims
+    bases = [4 * N * d + 1 for d in model.degrees]
+    strides = [1]
+    for b in bases[:-1]:
+        strides.append(strides[-1] * b)
+    if math.prod(bases) >= _MAX_PACKED:
+        raise ResourceLimitError(
+            f"order {N} with {dims} phasor variables exceeds the packed exponent range; "
+            "lower the order or the number of tones"
+        )
+    names = ("y",) + tuple(f"p{i}" for i in range(n_params))
+    ctx = flint.fmpq_mpoly_ctx.get(names, "lex")
+
+    def pack(vec: Sequence[int]) -> int:
+        return sum(e * s for e, s in zip(vec, strides))
+
+    shift_x = pack(model.degrees)
+    x = ctx.from_dict({})
+    for vec, r, p in model.terms:
+        exps = [pack(vec) + shift_x] + [0] * n_params
+        if p is not None:
+            exps[1 + p] = 1
+        x += ctx.term(_fmpq(r), tuple(exps))
+    x2 = x * x
+    shift2 = 2 * shift_x
+    if centre_is_rational:
+        inv_c = ctx.constant(_fmpq(1 / centre))
+    else:
+        exps = [0] * (1 + n_params)
+        exps[-1] = 1
+        inv_c = ctx.term(flint.fmpq(1), tuple(exps))
+    step = x2 * inv_c
+
+    # Horner in x^2 / C, tracking the packed shift of the running sum.
+    total = ctx.constant(_fmpq(sympy.Rational(gammas[N])))
+    shift = 0
+    for j in range(N - 1, -1, -1):
+        total = total * step
+        shift += shift2
+        g = sympy.Rational(gammas[j])
+        if g != 0:
+            total += ctx.term(_fmpq(g), (shift,) + (0,) * n_params)
+
+    groups = _group_terms(total, shift, strides, bases, model)
+    return PolySpectrum(model, groups, prefactor, None if centre_is_rational else centre)
+
+
+def _group_terms(poly, shift: int, strides: list, bases: list, model: SignalModel) -> dict:
+    """Split a packed polynomial into ``{key: _Slice}`` without touching each term in Python.
+
+    The ring is lex-ordered with the packed phasor variable first, so the terms
+    of one key are contiguous; numpy finds the runs.
+    """
+    monoms = poly.monoms()
+    if not monoms:
+        return {}
+    coeffs = poly.coeffs()
+    dims, kd = model.dims, model.key_dims
+    shifts = [0] * dims
+    rem = shift
+    for d in range(dims - 1, -1, -1):
+        shifts[d], rem = divmod(rem, strides[d])
+    packed = np.fromiter((m[0] for m in monoms), dtype=np.int64, count=len(monoms))
+    starts = np.flatnonzero(np.r_[True, packed[1:] != packed[:-1]])
+    ends = np.r_[starts[1:], len(packed)]
+    run_packed = packed[starts]
+    digits = np.empty((len(starts), dims), dtype=np.int64)
+    rest = run_packed - (run_packed // strides[kd] * strides[kd] if kd < dims else 0)
+    phase_part = run_packed - rest
+    # key digits come from the low part (key variables are packed first)
+    for d in range(kd - 1, -1, -1):
+        digits[:, d], rest = np.divmod(rest, strides[d])
+        digits[:, d] -= shifts[d]
+    for d in range(dims - 1, kd - 1, -1):
+        digits[:, d], phase_part = np.divmod(phase_part, strides[d])
+        digits[:, d] -= shifts[d]
+    groups: dict = {}
+    for row, a, b in zip(digits.tolist(), starts.tolist(), ends.tolist()):
+        key = tuple(row[:kd])
+        groups.setdefault(key, []).append(_Slice(monoms, coeffs, a, b, tuple(row[kd:])))
+    return groups
+
+
+class _Slice:
+    """Terms ``a:b`` of a packed polynomial that share one phasor monomial."""
+
+    __slots__ = ("monoms", "coeffs", "a", "b", "phase")
+
+    def __init__(self, monoms, coeffs, a, b, phase):
+        self.monoms, self.coeffs, self.a, self.b, self.phase = monoms, coeffs, a, b, phase
+
+    def __len__(self) -> int:
+        return self.b - self.a
+
+    def terms(self):
+        """(parameter exponents, phase exponents, coefficient) of each term."""
+        for i in range(self.a, self.b):
+            yield self.monoms[i][1:], self.phase, self.coeffs[i]
