@@ -1,0 +1,679 @@
+r"""Section V-C: three small CNNs trained on pure tones, 100 repetitions.
+
+The paper trains three copies of one architecture that differ only in the
+activation of the two convolutional layers and reports how far each layer's
+weights move from their initial values, and the training loss (Fig. 4):
+
+* ``relu``: Conv1D(32, kernel 3, causal, no bias, ReLU) x 2;
+* ``linear``: the same with the identity activation;
+* ``linear_dc``: identity activation, with the DC the ReLU would create added
+  to the input, :math:`a_n \sqrt 2 / 4` with :math:`a_n = 1, 5, 19` by class;
+
+each followed by global average pooling, Dense(32, ReLU) and Dense(3) on logits.
+Data: 1024 samples per class of :math:`\cos(2\pi f t)` with
+:math:`f \sim N(3, 0.1), N(5, 0.1), N(10, 0.1)` Hz, :math:`f_s = 32` Hz, 256
+samples, zero phase. Adam (lr 1e-3, eps 1e-7 as Keras), sparse categorical
+cross-entropy on logits, batch 64, reshuffled every epoch, 60 epochs.
+
+Keras defaults are emulated: Glorot-uniform kernels (fans of Conv1D are
+``kernel * in`` and ``kernel * out``), zero biases, causal padding = two zeros
+on the left of each convolution's input, and the per-epoch loss and accuracy
+are the means over the epoch's batches (what ``model.fit`` reports).
+
+Randomness and reproducibility
+------------------------------
+Everything random comes from NumPy generators seeded with
+``SeedSequence([seed, rep, key])``: key 0 the data set, 1 the shuffling order
+(shared by the three models of a repetition, so they see the same batches), and
+2, 3, 4 the initial weights of ``relu``, ``linear`` and ``linear_dc``. A
+repetition therefore depends only on ``(seed, rep)``: repetitions can run in any
+order, on any machine, and a rerun recomputes exactly the missing ones.
+
+How it is made fast (``method="fast"``, the default)
+----------------------------------------------------
+* The two linear models are computed exactly without their convolutions.
+  Without an activation, global average pooling commutes with both causal
+  convolutions, so the pooled features are
+  :math:`g_o = \sum_{c,k,j} W^{(2)}_{ock} W^{(1)}_{cj} S_{4-k-j}` with
+  :math:`S_m = \frac1T \sum_{u=0}^{T-1-m} x_u` (five numbers per sample,
+  computed once). The trained parameters, the loss and its gradient are the
+  same functions as in the convolutional model; only the float32 rounding
+  differs. The two linear models are stacked on a leading axis and trained as
+  one tensor program (Adam is elementwise, so one Adam on stacked parameters is
+  exactly two Adams).
+* The ReLU model keeps oneDNN's dense convolution (vectorising repetitions with
+  grouped convolutions or batched matmuls measured 2-3x *slower* per repetition
+  on this CPU; see ``tests/benchmarks/bench_vc.py``); its input is padded once
+  for the whole data set (four zeros: the first two outputs of the first layer
+  are then exactly the zeros the causal padding of the second layer needs).
+* ``threads`` sets ``torch.set_num_threads`` deliberately (default: all cores
+  for the local executor).
+
+``method="plain"`` is the textbook per-model loop (three ``nn.Module`` models,
+three ``torch.optim.Adam``), kept as the reference the fast path is tested
+against.
+
+Examples
+--------
+>>> cfg = Config(reps=1, epochs=1, samples_per_class=64, out=None, figures=False)
+>>> res = run(cfg, progress=False)
+>>> res.loss.shape  # (repetitions, models, epochs)
+(1, 3, 1)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from numeric.experiments._repetitions import EXECUTORS, run_repetitions
+from numeric.results import atomic_write_json, atomic_write_text, provenance
+
+__all__ = [
+    "Config",
+    "Result",
+    "MODELS",
+    "CLASS_FREQUENCIES",
+    "DC_AMPLITUDES",
+    "FS",
+    "N_SAMPLES",
+    "make_dataset",
+    "initial_parameters",
+    "build_model",
+    "run_repetition",
+    "run",
+]
+
+#: Model names, in the order used on every ``models`` axis.
+MODELS = ("relu", "linear", "linear_dc")
+#: Mean frequency (Hz) of each class.
+CLASS_FREQUENCIES = (3.0, 5.0, 10.0)
+#: Standard deviation (Hz) of each class's frequency.
+FREQUENCY_STD = 0.1
+#: The ``a_n`` of the DC variant, by class (the DC added is ``a_n * sqrt(2) / 4``).
+DC_AMPLITUDES = (1.0, 5.0, 19.0)
+#: Sampling rate (Hz) and number of samples of each signal.
+FS = 32.0
+N_SAMPLES = 256
+_FILTERS = 32
+_KERNEL = 3
+_HIDDEN = 32
+_LR = 1e-3
+_EPS = 1e-7  # Keras' Adam epsilon (torch's default is 1e-8)
+_FOREACH = None  # torch's default Adam implementation (for-loop on CPU)
+
+_KEY_DATA, _KEY_SHUFFLE, _KEY_INIT = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Config:
+    """Parameters of a V-C run (every field maps to a command-line option).
+
+    Attributes
+    ----------
+    reps : int
+        Number of repetitions (100 in the paper). Increasing it on an existing
+        output directory computes only the new repetitions.
+    epochs : int
+        Training epochs per model (60 in the paper).
+    seed : int
+        Master seed; repetition ``r`` uses ``SeedSequence([seed, r, key])``.
+    out : str or None
+        Output directory (results.json, repetitions/, figures, summary.txt);
+        None keeps everything in memory (no resume, no files).
+    batch_size : int
+        Mini-batch size (64).
+    samples_per_class : int
+        Training signals per class (1024).
+    method : {"fast", "plain"}
+        ``"fast"``: the optimised path; ``"plain"``: the reference per-model loop.
+    device : str
+        Torch device, ``"cpu"`` by default (``"cuda"`` for users with a GPU).
+    threads : int or None
+        ``torch.set_num_threads`` for the computation; None: all cores with the
+        local executor, 1 per task with Dask (run one worker thread per core).
+    executor : {"local", "dask"}
+        Run repetitions in this process or on a Dask cluster.
+    scheduler : str or None
+        Dask scheduler address (``"tcp://host:8786"``) for ``executor="dask"``.
+    figures : bool
+        Write Fig. 4 (PNG and PDF) when the run is complete.
+    """
+
+    reps: int = 100
+    epochs: int = 60
+    seed: int = 0
+    out: str | None = "reports/vc"
+    batch_size: int = 64
+    samples_per_class: int = 1024
+    method: str = "fast"
+    device: str = "cpu"
+    threads: int | None = None
+    executor: str = "local"
+    scheduler: str | None = None
+    figures: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("reps", "epochs", "batch_size", "samples_per_class"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive integer (got {value!r})")
+        if self.method not in ("fast", "plain"):
+            raise ValueError(f"method must be 'fast' or 'plain' (got {self.method!r})")
+        if self.executor not in EXECUTORS:
+            raise ValueError(f"executor must be one of {EXECUTORS} (got {self.executor!r})")
+        if self.threads is not None and self.threads < 1:
+            raise ValueError(f"threads must be a positive integer or None (got {self.threads!r})")
+
+    def fingerprint(self) -> dict[str, Any]:
+        """The parameters that determine a repetition's numbers (checked on resume)."""
+        return {
+            "experiment": "vc",
+            "epochs": self.epochs,
+            "seed": self.seed,
+            "batch_size": self.batch_size,
+            "samples_per_class": self.samples_per_class,
+            "method": self.method,
+            "device": self.device,
+        }
+
+
+@dataclass
+class Result:
+    """What :func:`run` returns.
+
+    Attributes
+    ----------
+    config : Config
+    repetitions : list of int
+        The finished repetitions, in order (all of ``range(reps)`` when complete).
+    loss, accuracy, distance1, distance2 : numpy.ndarray
+        Shape ``(repetitions, 3, epochs)``, models in :data:`MODELS` order:
+        mean training loss and accuracy of each epoch, and the Euclidean
+        distance of conv layer 1 / 2 weights from their initial values at the
+        end of each epoch.
+    finding : dict
+        Final-epoch means and whether the paper's finding holds.
+    summary : str
+        The text summary (also written to ``summary.txt``).
+    paths : dict
+        Files written (empty when ``config.out`` is None).
+    seconds : dict
+        Wall time of each repetition computed in this call.
+    """
+
+    config: Config
+    repetitions: list[int]
+    loss: np.ndarray
+    accuracy: np.ndarray
+    distance1: np.ndarray
+    distance2: np.ndarray
+    finding: dict[str, Any]
+    summary: str
+    paths: dict[str, Path] = dataclasses.field(default_factory=dict)
+    seconds: dict[int, float] = dataclasses.field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        """True when every requested repetition is finished."""
+        return len(self.repetitions) == self.config.reps
+
+
+# --------------------------------------------------------------------- data
+
+
+def _rng(seed: int, rep: int, key: int) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence([int(seed), int(rep), int(key)]))
+
+
+def make_dataset(
+    seed: int, rep: int, samples_per_class: int = 1024
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""The V-C training set of repetition ``rep``: tones, labels and frequencies.
+
+    Class ``c`` holds ``samples_per_class`` signals :math:`\cos(2\pi f t)`,
+    :math:`t = n / f_s`, ``n = 0..255``, with :math:`f \sim N(\mu_c, 0.1)` and
+    :math:`\mu = 3, 5, 10` Hz. The DC variant's input is
+    ``x + DC_AMPLITUDES[y] * sqrt(2) / 4``.
+
+    Returns
+    -------
+    x : ndarray, float64, shape (3 * samples_per_class, 256)
+    y : ndarray, int64, class labels 0, 1, 2
+    f : ndarray, float64, the frequency of each signal (Hz)
+
+    Examples
+    --------
+    >>> x, y, f = make_dataset(0, 0, samples_per_class=4)
+    >>> x.shape, y.tolist()
+    ((12, 256), [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2])
+    >>> bool(x[0, 0] == 1.0)  # zero phase
+    True
+    """
+    rng = _rng(seed, rep, _KEY_DATA)
+    f = np.concatenate(
+        [rng.normal(mu, FREQUENCY_STD, samples_per_class) for mu in CLASS_FREQUENCIES]
+    )
+    y = np.repeat(np.arange(len(CLASS_FREQUENCIES), dtype=np.int64), samples_per_class)
+    t = np.arange(N_SAMPLES) / FS
+    x = np.cos(2 * np.pi * f[:, None] * t[None, :])
+    return x, y, f
+
+
+def _dc_offsets(y: np.ndarray) -> np.ndarray:
+    return np.asarray(DC_AMPLITUDES)[y] * math.sqrt(2) / 4
+
+
+def _glorot(rng: np.random.Generator, shape, fan_in: int, fan_out: int) -> np.ndarray:
+    limit = math.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, size=shape).astype(np.float32)
+
+
+def initial_parameters(seed: int, rep: int, model: str) -> dict[str, np.ndarray]:
+    """Keras-default initial weights of ``model`` in repetition ``rep`` (torch layout).
+
+    Glorot-uniform kernels, zero biases. Keys follow :func:`build_model`'s
+    ``state_dict``.
+
+    Examples
+    --------
+    >>> p = initial_parameters(0, 0, "relu")
+    >>> {k: v.shape for k, v in p.items()}["conv2.weight"]
+    (32, 32, 3)
+    >>> sum(v.size for v in p.values())
+    4323
+    """
+    rng = _rng(seed, rep, _KEY_INIT + MODELS.index(model))
+    k, c, h = _KERNEL, _FILTERS, _HIDDEN
+    return {
+        "conv1.weight": _glorot(rng, (c, 1, k), k * 1, k * c),
+        "conv2.weight": _glorot(rng, (c, c, k), k * c, k * c),
+        "dense1.weight": _glorot(rng, (h, c), c, h),
+        "dense1.bias": np.zeros(h, np.float32),
+        "dense2.weight": _glorot(rng, (3, h), h, 3),
+        "dense2.bias": np.zeros(3, np.float32),
+    }
+
+
+def _permutations(seed: int, rep: int, epochs: int, n: int) -> np.ndarray:
+    rng = _rng(seed, rep, _KEY_SHUFFLE)
+    return np.stack([rng.permutation(n) for _ in range(epochs)])
+
+
+# ------------------------------------------------------------------- models
+
+
+def build_model(model: str):
+    """The V-C network as a ``torch.nn.Module`` (the reference implementation).
+
+    ``model`` is one of :data:`MODELS`; ``linear`` and ``linear_dc`` are the same
+    network (the DC is part of the input). Input shape ``(batch, 1, 256)``,
+    output logits ``(batch, 3)``.
+
+    Examples
+    --------
+    >>> net = build_model("relu")
+    >>> sum(p.numel() for p in net.parameters())
+    4323
+    """
+    import torch
+    from torch import nn
+    from torch.nn import functional as F
+
+    if model not in MODELS:
+        raise ValueError(f"model must be one of {MODELS} (got {model!r})")
+    relu = model == "relu"
+
+    class CausalCNN(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv1 = nn.Conv1d(1, _FILTERS, _KERNEL, bias=False)
+            self.conv2 = nn.Conv1d(_FILTERS, _FILTERS, _KERNEL, bias=False)
+            self.dense1 = nn.Linear(_FILTERS, _HIDDEN)
+            self.dense2 = nn.Linear(_HIDDEN, 3)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            act = F.relu if relu else (lambda v: v)
+            h = act(self.conv1(F.pad(x, (_KERNEL - 1, 0))))  # causal: zeros on the left
+            h = act(self.conv2(F.pad(h, (_KERNEL - 1, 0))))
+            return self.dense2(F.relu(self.dense1(h.mean(-1))))
+
+    return CausalCNN()
+
+
+# ----------------------------------------------------------------- training
+
+
+def _set_threads(threads: int | None) -> None:
+    import torch
+
+    n = threads if threads is not None else (os.cpu_count() or 1)
+    if torch.get_num_threads() != n:
+        torch.set_num_threads(n)
+
+
+def _inputs(seed: int, rep: int, samples_per_class: int):
+    x, y, _ = make_dataset(seed, rep, samples_per_class)
+    x32 = x.astype(np.float32)
+    xdc32 = (x + _dc_offsets(y)[:, None]).astype(np.float32)
+    return x32, xdc32, y
+
+
+def _train_plain(cfg: Config, rep: int) -> dict[str, list]:
+    import torch
+    from torch.nn import functional as F
+
+    x32, xdc32, y = _inputs(cfg.seed, rep, cfg.samples_per_class)
+    perms = _permutations(cfg.seed, rep, cfg.epochs, len(y))
+    dev = torch.device(cfg.device)
+    yt = torch.from_numpy(y).to(dev)
+    out: dict[str, list] = {"loss": [], "accuracy": [], "distance1": [], "distance2": []}
+    for name in MODELS:
+        net = build_model(name).to(dev)
+        init = initial_parameters(cfg.seed, rep, name)
+        net.load_state_dict({k: torch.from_numpy(v) for k, v in init.items()})
+        w0 = [net.conv1.weight.detach().clone(), net.conv2.weight.detach().clone()]
+        opt = torch.optim.Adam(net.parameters(), lr=_LR, eps=_EPS)
+        xt = torch.from_numpy(xdc32 if name == "linear_dc" else x32).to(dev)[:, None, :]
+        rows = {k: [] for k in out}
+        for e in range(cfg.epochs):
+            order = torch.from_numpy(perms[e]).to(dev)
+            losses, correct = [], 0
+            for s in range(0, len(y), cfg.batch_size):
+                idx = order[s : s + cfg.batch_size]
+                logits = net(xt[idx])
+                loss = F.cross_entropy(logits, yt[idx])
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+                losses.append(loss.detach())
+                correct += int((logits.argmax(1) == yt[idx]).sum())
+            rows["loss"].append(float(torch.stack(losses).double().mean()))
+            rows["accuracy"].append(correct / len(y))
+            with torch.no_grad():
+                rows["distance1"].append(float(torch.linalg.vector_norm(net.conv1.weight - w0[0])))
+                rows["distance2"].append(float(torch.linalg.vector_norm(net.conv2.weight - w0[1])))
+        for k in out:
+            out[k].append(rows[k])
+    return out
+
+
+def _partial_means(x: np.ndarray) -> np.ndarray:
+    """``S[:, m] = (1/T) sum_{u <= T-1-m} x[:, u]`` for m = 0..4 (float64)."""
+    T = x.shape[1]
+    c = np.cumsum(x.astype(np.float64), axis=1)
+    return np.stack([c[:, T - 1 - m] for m in range(2 * _KERNEL - 1)], axis=1) / T
+
+
+def _train_fast(cfg: Config, rep: int) -> dict[str, list]:
+    import torch
+    from torch.nn import functional as F
+
+    x32, xdc32, y = _inputs(cfg.seed, rep, cfg.samples_per_class)
+    perms = _permutations(cfg.seed, rep, cfg.epochs, len(y))
+    dev = torch.device(cfg.device)
+    n, k = len(y), _KERNEL
+    yt = torch.from_numpy(y).to(dev)
+
+    def params(name):
+        init = initial_parameters(cfg.seed, rep, name)
+        return {key: torch.from_numpy(v).to(dev) for key, v in init.items()}
+
+    # ReLU model: dense oneDNN convolutions, input padded once by 2 (k - 1) per layer.
+    pr = {key: v.requires_grad_(True) for key, v in params("relu").items()}
+    xr = F.pad(torch.from_numpy(x32).to(dev)[:, None, :], (2 * (k - 1), 0))
+    # Linear models, stacked on axis 0: G[m, b, kk, j] = S[m, b, 4 - kk - j].
+    S = np.stack([_partial_means(x32), _partial_means(xdc32)])  # (2, n, 5)
+    hank = np.array([[2 * (k - 1) - kk - j for j in range(k)] for kk in range(k)])
+    G = torch.from_numpy(S[:, :, hank].astype(np.float32)).to(dev)  # (2, n, 3, 3)
+    lin = [params("linear"), params("linear_dc")]
+    pl = {key: torch.stack([lin[0][key], lin[1][key]]).requires_grad_(True) for key in lin[0]}
+    w1l = pl["conv1.weight"]  # (2, 32, 1, 3)
+    # One Adam over the disjoint parameter sets of the three models: elementwise, so it
+    # is exactly three Adams; one call per step saves per-call overhead.
+    opt = torch.optim.Adam([*pr.values(), *pl.values()], lr=_LR, eps=_EPS, foreach=_FOREACH)
+    w0 = [pr["conv1.weight"].detach().clone(), pr["conv2.weight"].detach().clone(),
+          pl["conv1.weight"].detach().clone(), pl["conv2.weight"].detach().clone()]
+
+    def relu_logits(xb):
+        h = F.relu(F.conv1d(xb, pr["conv1.weight"]))  # (B, 32, T + 2); first 2 columns are 0
+        h = F.relu(F.conv1d(h, pr["conv2.weight"]))  # (B, 32, T)
+        h = F.relu(F.linear(h.mean(-1), pr["dense1.weight"], pr["dense1.bias"]))
+        return F.linear(h, pr["dense2.weight"], pr["dense2.bias"])
+
+    def linear_logits(Gb):  # Gb (2, B, 3, 3)
+        q = torch.einsum("mcj,mbkj->mbck", w1l[:, :, 0, :], Gb)
+        g = torch.einsum("mock,mbck->mbo", pl["conv2.weight"], q)
+        d1, d2 = pl["dense1.weight"].transpose(1, 2), pl["dense2.weight"].transpose(1, 2)
+        h = F.relu(torch.baddbmm(pl["dense1.bias"][:, None, :], g, d1))
+        return torch.baddbmm(pl["dense2.bias"][:, None, :], h, d2)
+
+    keys = ("loss", "accuracy", "distance1", "distance2")
+    rows: dict[str, list] = {key: [[], [], []] for key in keys}
+    for e in range(cfg.epochs):
+        order = torch.from_numpy(perms[e]).to(dev)
+        losses, correct = [], torch.zeros(3, dtype=torch.int64, device=dev)
+        for s in range(0, n, cfg.batch_size):
+            idx = order[s : s + cfg.batch_size]
+            yb = yt[idx]
+            lr_ = relu_logits(xr[idx])
+            loss_r = F.cross_entropy(lr_, yb)
+            ll = linear_logits(G[:, idx])  # (2, B, 3)
+            loss_l = F.cross_entropy(ll.reshape(-1, 3), yb.repeat(2), reduction="none")
+            loss_l = loss_l.view(2, -1).mean(1)
+            opt.zero_grad(set_to_none=True)
+            # disjoint parameters: each gets exactly its own model's gradient
+            (loss_r + loss_l.sum()).backward()
+            opt.step()
+            losses.append(torch.cat([loss_r.detach()[None], loss_l.detach()]))
+            correct[0] += (lr_.argmax(1) == yb).sum()
+            correct[1:] += (ll.argmax(2) == yb).sum(1)
+        epoch_loss = torch.stack(losses).double().mean(0).tolist()
+        acc = (correct.double() / n).tolist()
+        with torch.no_grad():
+            d1 = [torch.linalg.vector_norm(pr["conv1.weight"] - w0[0])] + [
+                torch.linalg.vector_norm(pl["conv1.weight"][m] - w0[2][m]) for m in range(2)]
+            d2 = [torch.linalg.vector_norm(pr["conv2.weight"] - w0[1])] + [
+                torch.linalg.vector_norm(pl["conv2.weight"][m] - w0[3][m]) for m in range(2)]
+        for m in range(3):
+            rows["loss"][m].append(epoch_loss[m])
+            rows["accuracy"][m].append(acc[m])
+            rows["distance1"][m].append(float(d1[m]))
+            rows["distance2"][m].append(float(d2[m]))
+    return rows
+
+
+def run_repetition(cfg: Config, rep: int) -> dict[str, list]:
+    """Train the three models of repetition ``rep``; return their per-epoch metrics.
+
+    Returns a dict with keys ``loss``, ``accuracy``, ``distance1`` and
+    ``distance2``, each a ``3 x epochs`` nested list (models in :data:`MODELS`
+    order). Deterministic in ``(cfg.seed, rep)`` for a given method, device and
+    thread count.
+
+    Examples
+    --------
+    >>> cfg = Config(epochs=1, samples_per_class=32, out=None)
+    >>> m = run_repetition(cfg, 0)
+    >>> sorted(m), len(m["loss"]), len(m["loss"][0])
+    (['accuracy', 'distance1', 'distance2', 'loss'], 3, 1)
+    """
+    import torch
+
+    threads = cfg.threads
+    if threads is None and cfg.executor == "dask":
+        threads = 1
+    _set_threads(threads)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)  # nothing should draw from torch's RNG; make it harmless anyway
+        return (_train_fast if cfg.method == "fast" else _train_plain)(cfg, rep)
+
+
+def _task(cfg_dict: dict, rep: int) -> dict:
+    return run_repetition(Config(**cfg_dict), rep)
+
+
+# ------------------------------------------------------------------ results
+
+
+def _arrays(done: dict[int, dict]) -> tuple[list[int], dict[str, np.ndarray]]:
+    reps = sorted(done)
+    keys = ("loss", "accuracy", "distance1", "distance2")
+    return reps, {k: np.asarray([done[r][k] for r in reps], dtype=np.float64) for k in keys}
+
+
+def _finding(arr: dict[str, np.ndarray]) -> dict[str, Any]:
+    if arr["loss"].size == 0:
+        return {"holds": None}
+    final = {k: arr[k][:, :, -1] for k in ("loss", "distance1", "distance2", "accuracy")}
+    stats = {
+        k: {
+            m: {"mean": float(v[:, i].mean()), "std": float(v[:, i].std())}
+            for i, m in enumerate(MODELS)
+        }
+        for k, v in final.items()
+    }
+    lin = {k: stats[k]["linear"]["mean"] for k in ("loss", "distance1", "distance2")}
+    checks = {
+        f"{m}_{k}_below_linear": stats[k][m]["mean"] < lin[k]
+        for m in ("relu", "linear_dc")
+        for k in ("loss", "distance1", "distance2")
+    }
+    return {"final_epoch": stats, "checks": checks, "holds": all(checks.values())}
+
+
+def _summary(cfg: Config, reps: list[int], finding: dict[str, Any]) -> str:
+    lines = [
+        "Section V-C: three CNNs (relu, linear, linear_dc) trained on tones",
+        f"repetitions finished: {len(reps)} of {cfg.reps}; epochs: {cfg.epochs}; seed: {cfg.seed}; "
+        f"method: {cfg.method}",
+    ]
+    if finding.get("holds") is None:
+        return "\n".join([*lines, "no repetition finished yet"]) + "\n"
+    st = finding["final_epoch"]
+    lines.append("final epoch, mean +- std over repetitions:")
+    head = ("loss", "accuracy", "layer-1 dist", "layer-2 dist")
+    lines.append(f"  {'model':10s} {head[0]:>22s} {head[1]:>18s} {head[2]:>18s} {head[3]:>18s}")
+    for m in MODELS:
+        cells = [f"{st[k][m]['mean']:.4g} +- {st[k][m]['std']:.2g}" for k in
+                 ("loss", "accuracy", "distance1", "distance2")]
+        lines.append(f"  {m:10s} {cells[0]:>22s} {cells[1]:>18s} {cells[2]:>18s} {cells[3]:>18s}")
+    verdict = "HOLDS" if finding["holds"] else "DOES NOT HOLD"
+    failed = [k for k, ok in finding["checks"].items() if not ok]
+    lines.append(
+        f"paper's finding (relu and linear_dc end closer to their initial weights in both conv "
+        f"layers, and lower in loss, than linear): {verdict} in this run"
+        + (f" (fails: {', '.join(failed)})" if failed else "")
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _figure(cfg: Config, arr: dict[str, np.ndarray], stem: Path) -> list[Path]:
+    from matplotlib.figure import Figure
+
+    from numeric.plotting import PALETTE, TEXT_WIDTH, save_figure, style
+
+    epochs = np.arange(1, cfg.epochs + 1)
+    labels = {"relu": "ReLU", "linear": "linear", "linear_dc": "linear + DC"}
+    with style():
+        fig = Figure(figsize=(TEXT_WIDTH, 2.2))
+        axes = fig.subplots(1, 3)
+        titles = ("training loss", "conv layer 1: distance from init",
+                  "conv layer 2: distance from init")
+        for ax, key, title in zip(axes, ("loss", "distance1", "distance2"), titles, strict=True):
+            for i, m in enumerate(MODELS):
+                mu, sd = arr[key][:, i].mean(0), arr[key][:, i].std(0)
+                ax.plot(epochs, mu, color=PALETTE[i], label=labels[m])
+                ax.fill_between(epochs, mu - sd, mu + sd, color=PALETTE[i], alpha=0.25, linewidth=0)
+            ax.set_title(title)
+            ax.set_xlabel("epoch")
+        axes[0].set_yscale("log")
+        axes[0].legend()
+        fig.tight_layout()
+    return save_figure(fig, stem)
+
+
+def _write_outputs(cfg: Config, done: dict[int, dict], *, final: bool) -> dict[str, Path]:
+    reps, arr = _arrays(done)
+    out = Path(cfg.out)
+    params = {f.name: getattr(cfg, f.name) for f in dataclasses.fields(cfg)
+              if f.name not in ("out", "executor", "scheduler", "threads", "figures")}
+    record = {
+        "provenance": provenance(params, seed=cfg.seed, packages=("torch",), timestamp=False),
+        "models": list(MODELS),
+        "metrics_shape": "repetitions x models x epochs",
+        "repetitions": reps,
+        "complete": len(reps) == cfg.reps,
+        "metrics": {k: v.tolist() for k, v in arr.items()},
+        "finding": _finding(arr),
+    }
+    paths = {"results": atomic_write_json(out / "results.json", record)}
+    if final:
+        text = _summary(cfg, reps, record["finding"])
+        paths["summary"] = atomic_write_text(out / "summary.txt", text)
+    return paths
+
+
+def run(config: Config, *, progress: bool = True) -> Result:
+    """Run (or resume) the V-C study described by ``config``.
+
+    Writes, under ``config.out``: ``repetitions/rep-NNNNN.json`` (one per
+    finished repetition, atomically), ``results.json`` (all finished
+    repetitions plus provenance; rewritten atomically after every repetition,
+    so Ctrl-C leaves it consistent), ``timing.json``, ``summary.txt`` and
+    ``fig4.png``/``fig4.pdf`` (when complete and ``config.figures``).
+
+    Parameters
+    ----------
+    config : Config
+    progress : bool
+        Show a tqdm progress bar over repetitions.
+
+    Returns
+    -------
+    Result
+
+    Examples
+    --------
+    >>> r = run(Config(reps=2, epochs=1, samples_per_class=32, out=None), progress=False)
+    >>> r.repetitions, r.distance1.shape
+    ([0, 1], (2, 3, 1))
+    """
+    cfg_dict = dataclasses.asdict(config)
+    task = functools.partial(_task, cfg_dict)
+    on_update = None
+    if config.out is not None:
+        def on_update(done):
+            _write_outputs(config, done, final=False)
+
+    done, seconds = run_repetitions(
+        task, config.reps, out_dir=config.out, fingerprint=config.fingerprint(),
+        executor=config.executor, scheduler=config.scheduler, progress=progress,
+        desc="V-C repetitions", on_update=on_update,
+    )
+    reps, arr = _arrays(done)
+    finding = _finding(arr)
+    summary = _summary(config, reps, finding)
+    paths: dict[str, Path] = {}
+    if config.out is not None:
+        paths.update(_write_outputs(config, done, final=True))
+        if seconds:
+            import torch
+
+            timing = {"seconds_per_repetition": {str(k): v for k, v in sorted(seconds.items())},
+                      "threads": config.threads, "torch_threads": torch.get_num_threads(),
+                      "executor": config.executor,
+                      "provenance": provenance({}, seed=config.seed, packages=("torch",))}
+            paths["timing"] = atomic_write_json(Path(config.out) / "timing.json", timing)
+        if config.figures and len(reps) == config.reps:
+            png, pdf = _figure(config, arr, Path(config.out) / "fig4")
+            paths["fig4_png"], paths["fig4_pdf"] = png, pdf
+    return Result(config, reps, arr["loss"], arr["accuracy"], arr["distance1"], arr["distance2"],
+                  finding, summary, paths, seconds)
