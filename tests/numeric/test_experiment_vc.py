@@ -1,0 +1,219 @@
+"""Section V-C in torch: models, fast path == reference loop, resume, Dask, outputs."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from numeric.experiments import vc  # noqa: E402
+from numeric.experiments._repetitions import repetition_path  # noqa: E402
+
+pytestmark = pytest.mark.torch
+
+SMALL = dict(epochs=2, samples_per_class=64, threads=1, figures=False)
+
+
+def _small(tmp_path=None, **kw):
+    args = {**SMALL, "out": None if tmp_path is None else str(tmp_path), **kw}
+    return vc.Config(**args)
+
+
+# ------------------------------------------------------------------ models
+
+
+@pytest.mark.parametrize("name", vc.MODELS)
+def test_model_shapes_and_parameter_counts(name):
+    net = vc.build_model(name)
+    shapes = {k: tuple(v.shape) for k, v in net.state_dict().items()}
+    assert shapes == {
+        "conv1.weight": (32, 1, 3),
+        "conv2.weight": (32, 32, 3),
+        "dense1.weight": (32, 32),
+        "dense1.bias": (32,),
+        "dense2.weight": (3, 32),
+        "dense2.bias": (3,),
+    }
+    assert sum(p.numel() for p in net.parameters()) == 96 + 3072 + 1056 + 99
+    assert net.conv1.bias is None and net.conv2.bias is None
+    assert net(torch.zeros(5, 1, 256)).shape == (5, 3)
+    init = vc.initial_parameters(0, 0, name)
+    assert {k: v.shape for k, v in init.items()} == shapes
+    np.testing.assert_array_equal(init["dense1.bias"], 0)
+    assert np.abs(init["conv2.weight"]).max() <= np.sqrt(6 / (96 + 96))  # Glorot uniform
+
+
+@pytest.mark.parametrize("name", ["relu", "linear"])
+def test_convolutions_are_causal(name):
+    net = vc.build_model(name)
+    captured = []
+    net.conv2.register_forward_hook(lambda mod, inp, out: captured.append(out.detach()))
+    x = torch.randn(2, 1, 256, generator=torch.Generator().manual_seed(1))
+    t0 = 100
+    y = x.clone()
+    y[..., t0:] += torch.randn(2, 1, 256 - t0, generator=torch.Generator().manual_seed(2))
+    net(x)
+    net(y)
+    a, b = captured
+    assert a.shape == (2, 32, 256)  # same length: padding only on the left
+    torch.testing.assert_close(a[..., :t0], b[..., :t0], rtol=0, atol=0)  # past is untouched
+    assert not torch.equal(a[..., t0:], b[..., t0:])
+    # and the output at t depends on x[t] itself (kernel reaches the present)
+    z = x.clone()
+    z[..., t0] += 1.0
+    net(z)
+    assert not torch.equal(captured[-1][..., t0], a[..., t0])
+
+
+def test_dataset():
+    x, y, f = vc.make_dataset(3, 1, samples_per_class=500)
+    assert x.shape == (1500, 256)
+    for c, mu in enumerate(vc.CLASS_FREQUENCIES):
+        assert abs(f[y == c].mean() - mu) < 0.03
+        assert abs(f[y == c].std() - 0.1) < 0.02
+    np.testing.assert_allclose(x[:, 0], 1.0)  # cos, zero phase
+    np.testing.assert_allclose(x[7], np.cos(2 * np.pi * f[7] * np.arange(256) / 32))
+    x2, _, _ = vc.make_dataset(3, 1, samples_per_class=500)
+    np.testing.assert_array_equal(x, x2)
+    x3, _, _ = vc.make_dataset(3, 2, samples_per_class=500)
+    assert not np.array_equal(x, x3)
+
+
+# -------------------------------------------------- fast path == reference
+
+
+def test_fast_path_matches_plain_per_model_loop():
+    kw = dict(epochs=3, samples_per_class=256, threads=1, out=None)
+    plain = vc.run_repetition(vc.Config(method="plain", **kw), 4)
+    fast = vc.run_repetition(vc.Config(method="fast", **kw), 4)
+    for key in ("loss", "distance1", "distance2"):
+        # float32 rounding differs (the linear models skip their convolutions exactly)
+        np.testing.assert_allclose(fast[key], plain[key], rtol=2e-4, atol=1e-6, err_msg=key)
+    np.testing.assert_allclose(fast["accuracy"], plain["accuracy"], atol=2 / (3 * 256))
+
+
+def test_linear_reduction_is_the_convolutional_model():
+    # the pooled features of the linear network from five partial means per sample
+    x, y, _ = vc.make_dataset(0, 0, samples_per_class=8)
+    net = vc.build_model("linear").double()
+    w1, w2 = net.conv1.weight.detach(), net.conv2.weight.detach()
+    xt = torch.from_numpy(x)[:, None, :]
+    h = net.conv2(torch.nn.functional.pad(net.conv1(torch.nn.functional.pad(xt, (2, 0))), (2, 0)))
+    pooled = h.mean(-1).detach()
+    S = torch.from_numpy(vc._partial_means(x))
+    G = S[:, [[4 - k - j for j in range(3)] for k in range(3)]]
+    q = torch.einsum("cj,bkj->bck", w1[:, 0, :], G)
+    g = torch.einsum("ock,bck->bo", w2, q)
+    torch.testing.assert_close(g, pooled, rtol=1e-12, atol=1e-12)
+
+
+# --------------------------------------------------------- reproducibility
+
+
+def test_same_seed_gives_identical_results_file(tmp_path):
+    a = vc.run(_small(tmp_path / "a", reps=2), progress=False)
+    b = vc.run(_small(tmp_path / "b", reps=2), progress=False)
+    assert (tmp_path / "a/results.json").read_bytes() == (tmp_path / "b/results.json").read_bytes()
+    rec = json.loads((tmp_path / "a/results.json").read_text())
+    assert rec["provenance"]["seed"] == 0
+    assert torch.__version__.startswith(rec["provenance"]["versions"]["torch"])
+    assert rec["complete"] and rec["repetitions"] == [0, 1]
+    np.testing.assert_array_equal(a.loss, b.loss)
+    c = vc.run(_small(tmp_path / "c", reps=2, seed=1), progress=False)
+    assert not np.array_equal(a.loss, c.loss)
+
+
+def test_resume_after_interrupt_equals_uninterrupted_run(tmp_path, monkeypatch):
+    full = vc.run(_small(tmp_path / "full", reps=3), progress=False)
+
+    calls = []
+    real = vc._task
+
+    def dying(cfg_dict, rep):
+        if rep == 2:
+            raise KeyboardInterrupt  # simulated Ctrl-C after k = 2 repetitions
+        calls.append(rep)
+        return real(cfg_dict, rep)
+
+    monkeypatch.setattr(vc, "_task", dying)
+    cfg = _small(tmp_path / "part", reps=3)
+    with pytest.raises(KeyboardInterrupt):
+        vc.run(cfg, progress=False)
+    assert calls == [0, 1]
+    # the results file is consistent and holds exactly the finished repetitions
+    rec = json.loads((tmp_path / "part/results.json").read_text())
+    assert rec["repetitions"] == [0, 1] and not rec["complete"]
+    assert not repetition_path(tmp_path / "part", 2).exists()
+
+    calls.clear()
+    monkeypatch.setattr(vc, "_task", lambda d, r: (calls.append(r), real(d, r))[1])
+    resumed = vc.run(cfg, progress=False)
+    assert calls == [2]  # nothing finished is recomputed
+    assert (tmp_path / "part/results.json").read_bytes() == \
+        (tmp_path / "full/results.json").read_bytes()
+    np.testing.assert_array_equal(resumed.distance2, full.distance2)
+
+    calls.clear()
+    vc.run(dataclasses.replace(cfg, reps=4), progress=False)  # extending adds one
+    assert calls == [3]
+
+
+def test_resume_refuses_other_parameters(tmp_path):
+    vc.run(_small(tmp_path, reps=1), progress=False)
+    with pytest.raises(ValueError, match="another output directory"):
+        vc.run(_small(tmp_path, reps=1, epochs=3), progress=False)
+
+
+def test_dask_local_cluster_same_results_and_resume(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    local = vc.run(_small(tmp_path / "local", reps=3), progress=False)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        # pretend one repetition was finished earlier, locally
+        vc.run(_small(tmp_path / "dask", reps=1), progress=False)
+        cfg = _small(tmp_path / "dask", reps=3, executor="dask",
+                     scheduler=cluster.scheduler_address)
+        res = vc.run(cfg, progress=False)
+    assert res.repetitions == [0, 1, 2]
+    np.testing.assert_array_equal(res.loss, local.loss)
+    assert (tmp_path / "dask/results.json").read_bytes() == \
+        (tmp_path / "local/results.json").read_bytes()
+
+
+# ------------------------------------------------------- reduced-size run
+
+
+def test_reduced_run_writes_everything_and_shows_the_finding(tmp_path):
+    cfg = vc.Config(reps=2, epochs=3, out=str(tmp_path), threads=None)
+    res = vc.run(cfg, progress=False)
+    for name in ("results.json", "summary.txt", "fig4.png", "fig4.pdf", "timing.json"):
+        assert (tmp_path / name).stat().st_size > 0, name
+    assert res.loss.shape == (2, 3, 3)
+    assert np.all(np.isfinite(res.loss)) and np.all(res.distance1 > 0)
+    relu = vc.MODELS.index("relu")
+    assert np.all(res.loss[:, relu, -1] < res.loss[:, relu, 0])
+    assert np.all(res.accuracy[:, relu, -1] > 0.9)
+    summary = (tmp_path / "summary.txt").read_text()
+    assert "finding" in summary
+    # the paper's finding already holds after 3 epochs
+    assert res.finding["holds"], summary
+
+
+@pytest.mark.slow
+def test_full_length_two_repetitions(tmp_path):
+    res = vc.run(vc.Config(reps=2, epochs=60, out=str(tmp_path)), progress=False)
+    assert res.finding["holds"], res.summary
+
+
+def test_config_validation():
+    with pytest.raises(ValueError, match="reps"):
+        vc.Config(reps=0)
+    with pytest.raises(ValueError, match="method"):
+        vc.Config(method="quick")
+    with pytest.raises(ValueError, match="executor"):
+        vc.Config(executor="ray")
