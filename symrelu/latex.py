@@ -3,6 +3,15 @@ r"""LaTeX for signals, expansions and certificates: the house notation in one pl
 :class:`SymreluLatexPrinter` extends sympy's printer with the project's
 objects; :func:`latex` is the entry point, and every ``_repr_latex_`` delegates
 here so notebooks and reports agree.
+
+Conventions
+-----------
+- A signal prints as ``b + A_1 \cos(2\pi f_1 t + \varphi_1) + ...``.
+- Negative coefficients are written with a minus sign
+  (``- \frac{\sqrt{2}}{64} \cos(...)``), never as ``+ \left(- ...\right)``;
+  sums keep their parentheses.
+- An expansion prints the series with the centre named C and its value
+  stated once, then the approximation as a sum of cosines and sines.
 """
 
 from __future__ import annotations
@@ -12,11 +21,24 @@ from typing import Any
 import sympy
 from sympy.printing.latex import LatexPrinter
 
-__all__ = ["SymreluLatexPrinter", "latex", "expansion_latex", "certificate_latex"]
+__all__ = [
+    "SymreluLatexPrinter",
+    "latex",
+    "expansion_latex",
+    "certificate_latex",
+    "coefficient_term",
+]
 
 
 class SymreluLatexPrinter(LatexPrinter):
     """sympy's LaTeX printer, knowing :class:`MultiTone`, expansions and certificates."""
+
+    def _print(self, expr: Any, **kwargs: Any) -> str:
+        # MultiTone has its own ``_latex`` (sympy's print method, which wins over
+        # ``_print_MultiTone``); the house notation keeps the tones in order.
+        if type(expr).__name__ == "MultiTone":
+            return self._print_MultiTone(expr)
+        return super()._print(expr, **kwargs)
 
     def _print_MultiTone(self, sig: Any) -> str:  # noqa: N802 - sympy's naming protocol
         t = sympy.Symbol("t", real=True)
@@ -25,8 +47,7 @@ class SymreluLatexPrinter(LatexPrinter):
             parts.append(self._print(sig.offset))
         for a, f, p in sig.tones:
             arg = 2 * sympy.pi * f * t + p
-            amp = "" if a == 1 else ("-" if a == -1 else self.parenthesize(a, 50) + " ")
-            parts.append(f"{amp}\\cos\\left({self._print(arg)}\\right)")
+            parts.append(coefficient_term(a, f"\\cos\\left({self._print(arg)}\\right)", self))
         return _join(parts)
 
     def _print_Expansion(self, e: Any) -> str:  # noqa: N802
@@ -39,11 +60,21 @@ class SymreluLatexPrinter(LatexPrinter):
 def latex(obj: Any, **settings: Any) -> str:
     """LaTeX of a symrelu object or any sympy expression.
 
+    Parameters
+    ----------
+    obj : MultiTone, Expansion, Certificate or sympy expression
+    **settings
+        Passed to sympy's :class:`~sympy.printing.latex.LatexPrinter`.
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> from symrelu import MultiTone
-    >>> latex(MultiTone(amplitudes=[1, "1/2"], frequencies=[5, 10], offset=1))
-    '1 + \\\\cos\\\\left(10 \\\\pi t\\\\right) + \\\\frac{1}{2} \\\\cos\\\\left(20 \\\\pi t\\\\right)'
+    >>> print(latex(MultiTone(amplitudes=[1, "-1/2"], frequencies=[5, 10], offset=1)))
+    1 + \\cos\\left(10 \\pi t\\right) - \\frac{1}{2} \\cos\\left(20 \\pi t\\right)
     """
     return SymreluLatexPrinter(settings).doprint(obj)
 
@@ -60,6 +91,46 @@ def _join(parts: list[str]) -> str:
     return out or "0"
 
 
+def coefficient_term(coeff: Any, factor: str, printer: LatexPrinter | None = None) -> str:
+    r"""LaTeX of ``coeff * factor`` with the sign pulled out and 1 omitted.
+
+    Parameters
+    ----------
+    coeff : sympy expression or number
+    factor : str
+        LaTeX of what the coefficient multiplies (may be empty).
+    printer : LatexPrinter, optional
+
+    Returns
+    -------
+    str
+        Starts with ``-`` when the coefficient is negative, so that
+        joining terms gives ``a - b`` rather than ``a + \left(- b\right)``.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> print(coefficient_term(-sympy.sqrt(2) / 64, r"\cos t"))
+    -\frac{\sqrt{2}}{64} \cos t
+    >>> print(coefficient_term(sympy.Rational(1, 2) + sympy.sqrt(2), "x"))
+    \left(\frac{1}{2} + \sqrt{2}\right) x
+    """
+    p = printer if printer is not None else SymreluLatexPrinter()
+    coeff = sympy.sympify(coeff)
+    sep = " " if factor else ""
+    if coeff == 1:
+        return factor or "1"
+    if coeff == -1:
+        return "-" + (factor or "1")
+    if isinstance(coeff, sympy.Add):
+        if coeff.is_number and coeff.is_extended_negative:
+            return "-" + coefficient_term(-coeff, factor, p)
+        return f"\\left({p._print(coeff)}\\right){sep}{factor}"
+    if coeff.could_extract_minus_sign():
+        return "-" + coefficient_term(-coeff, factor, p)
+    return f"{p._print(coeff)}{sep}{factor}"
+
+
 def _cos_terms(e: Any, max_terms: int) -> tuple[list[str], int]:
     printer = SymreluLatexPrinter()
     t = sympy.Symbol("t", real=True)
@@ -72,46 +143,76 @@ def _cos_terms(e: Any, max_terms: int) -> tuple[list[str], int]:
             continue
         arg = printer._print(2 * sympy.pi * f * t)
         re_c, im_c = sympy.re(c), sympy.im(c)
-        if im_c == 0:
-            parts.append(f"{printer.parenthesize(2 * re_c, 50)} \\cos\\left({arg}\\right)")
-        else:
-            parts.append(f"{printer.parenthesize(2 * re_c, 50)} \\cos\\left({arg}\\right)")
-            parts.append(f"{printer.parenthesize(-2 * im_c, 50)} \\sin\\left({arg}\\right)")
+        if re_c != 0 or im_c == 0:
+            parts.append(coefficient_term(2 * re_c, f"\\cos\\left({arg}\\right)", printer))
+        if im_c != 0:
+            parts.append(coefficient_term(-2 * im_c, f"\\sin\\left({arg}\\right)", printer))
     return parts, len(items)
 
 
 def expansion_latex(e: Any, *, max_terms: int = 12) -> str:
-    """The truncated series (eq. 7 generalised) and its first spectral terms.
+    r"""The truncated series (eq. 7 generalised) and its first spectral terms.
 
-    Shows ``act(x) ~ lambda x + c sqrt(C) sum a_n g^n`` with C and N filled in,
-    then the approximation as a sum of cosines, with ``\\cdots`` after
-    ``max_terms`` frequencies.
+    Shows ``act(x) ~ lambda x + c sqrt(C) sum a_n (x^2/C - 1)^n`` with N
+    filled in and the value of C stated, then the approximation as a sum of
+    cosines, with ``\cdots`` after ``max_terms`` frequencies.
+
+    Parameters
+    ----------
+    e : Expansion
+    max_terms : int
+        How many frequencies to print before ``\cdots``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from symrelu import MultiTone, expand
+    >>> e = expand(MultiTone.parse("1@1"), order=2, activation="abs")
+    >>> print(expansion_latex(e))  # doctest: +NORMALIZE_WHITESPACE
+    \left|x\right| \approx \sqrt{C} \sum_{n=0}^{2} a_n \left(\frac{x^2}{C} - 1\right)^n,\
+    C = \frac{1}{2};\quad
+    \left|x\right| \approx \frac{15 \sqrt{2}}{32} + \frac{\sqrt{2}}{4} \cos\left(4 \pi t\right)
+    - \frac{\sqrt{2}}{32} \cos\left(8 \pi t\right)
     """
     p = SymreluLatexPrinter()
     act = e.activation
-    C = p._print(e.centre)
-    lin = "" if act.linear == 0 else f"{_factor(p, act.linear)} x + "
+    name = act.latex_name()
+    lhs = "\\left|x\\right|" if act.name == "abs" else f"{name}(x)"
+    lin = "" if act.linear == 0 else coefficient_term(act.linear, "x", p) + " + "
     series = (
-        f"{act.latex_name()}(x) \\approx {lin}{_factor(p, act.abs_weight)}"
-        f"\\sqrt{{{C}}} \\sum_{{n=0}}^{{{e.order}}} a_n \\left(\\frac{{x^2}}{{{C}}} - 1\\right)^n"
-    )
+        f"{lhs} \\approx {lin}{coefficient_term(act.abs_weight, '', p)}"
+        f" \\sqrt{{C}} \\sum_{{n=0}}^{{{e.order}}} a_n \\left(\\frac{{x^2}}{{C}} - 1\\right)^n"
+        f",\\ C = {p._print(e.centre)}"
+    ).replace("approx 1 \\sqrt", "approx \\sqrt").replace("+ 1 \\sqrt", "+ \\sqrt")
     parts, total = _cos_terms(e, max_terms)
     body = _join(parts)
     if total > max_terms:
         body += " + \\cdots"
-    return f"{series} = {body}"
-
-
-def _factor(p: LatexPrinter, value: Any) -> str:
-    """A coefficient written before a product: nothing for 1, parentheses only for sums."""
-    if value == 1:
-        return ""
-    text = p._print(value)
-    return f"\\left({text}\\right)" if isinstance(value, sympy.Add) else text + " "
+    return f"{series};\\quad {lhs} \\approx {body}"
 
 
 def certificate_latex(c: Any) -> str:
-    """One line: the g range, the verdict and the error bound."""
+    r"""One line: the g range, the verdict and the error bound.
+
+    Parameters
+    ----------
+    c : Certificate
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from symrelu import MultiTone, expand
+    >>> cert = expand(MultiTone.parse("1@1 + 1@2"), order=4).certificate
+    >>> print(certificate_latex(cert))  # doctest: +NORMALIZE_WHITESPACE
+    g \in \left[-1, 1\right]\ (\text{exact}),\ \text{converges},\
+    \sup_t |\varepsilon_{4}(t)| \le \frac{35 \sqrt{2}}{256}
+    """
     p = SymreluLatexPrinter()
 
     def show(v: Any) -> str:

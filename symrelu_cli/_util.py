@@ -1,0 +1,101 @@
+"""Shared helpers of the command line: errors, number formatting, optional APIs.
+
+Nothing heavy is imported here (no numpy, matplotlib or torch), so every
+subcommand can use it without slowing ``symrelu --help``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__all__ = [
+    "CLIError",
+    "UnavailableError",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "EXIT_UNAVAILABLE",
+    "EXIT_INTERNAL",
+    "number",
+    "exact_text",
+    "optional_api",
+]
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1  # a bug: please report it
+EXIT_USAGE = 2  # bad input: arguments, signal text, existing files
+EXIT_UNAVAILABLE = 3  # a feature needs a module or program this installation lacks
+
+
+class CLIError(Exception):
+    """Bad input detected by the command line; printed as one line, exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+
+class UnavailableError(CLIError):
+    """A needed module or program is missing; printed as one line, exit code 3."""
+
+    exit_code = EXIT_UNAVAILABLE
+
+
+def number(value: Any, digits: int = 15) -> float | None:
+    """A float for display/JSON, or None when the value is symbolic or not finite.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> number(sympy.sqrt(2) / 2)
+    0.7071067811865476
+    >>> number(sympy.Symbol("A")) is None
+    True
+    """
+    import sympy
+
+    try:
+        v = sympy.sympify(value)
+        if not v.is_number:
+            return None
+        c = complex(sympy.N(v, digits))
+    except (TypeError, ValueError, AttributeError, sympy.SympifyError):
+        try:
+            c = complex(value)
+        except (TypeError, ValueError):
+            return None
+    if c.imag != 0 or c.real != c.real or abs(c.real) == float("inf"):
+        return None
+    return c.real
+
+
+def exact_text(value: Any) -> str:
+    """The exact value as text that sympy can read back (``sympy.sympify``).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> exact_text(3 * sympy.sqrt(2) / 8)
+    '3*sqrt(2)/8'
+    """
+    return str(value)
+
+
+def optional_api(module: str, name: str, what: str) -> Any:
+    """Return ``module.name``, or raise :class:`UnavailableError` saying what is missing.
+
+    The exact-values and numeric APIs are optional at run time: a command that
+    needs one that is not installed stops with one clear line instead of a
+    traceback.
+
+    Examples
+    --------
+    >>> optional_api("symrelu", "expand", "expansions").__name__
+    'expand'
+    """
+    try:
+        mod = importlib.import_module(module)
+        return getattr(mod, name)
+    except (ImportError, AttributeError):
+        raise UnavailableError(
+            f"{what} needs {module}.{name}, which this installation does not provide; "
+            "update symrelu (pip install -e '.[all]')"
+        ) from None

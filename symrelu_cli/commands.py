@@ -1,0 +1,321 @@
+"""The light subcommands: ``coeffs``, ``expand`` and ``dc``.
+
+Each writes a table (default), LaTeX or JSON to stdout. The JSON documents are
+stable: every one has a ``"schema"`` key (``"symrelu.coeffs/1"``,
+``"symrelu.expand/1"``, ``"symrelu.dc/1"``) whose version changes only when a
+key is removed or changes meaning; new keys may be added. Exact values are
+strings sympy reads back (``sympy.sympify``); ``float`` companions are numbers,
+or null when the value is symbolic. See :mod:`symrelu_cli.schemas`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from typing import Any
+
+from symrelu_cli._util import CLIError, exact_text, number, optional_api
+
+__all__ = [
+    "cmd_coeffs",
+    "cmd_expand",
+    "cmd_dc",
+    "coeffs_document",
+    "expand_document",
+    "dc_document",
+    "parse_signal",
+    "first_orders",
+]
+
+MAX_COEFFS = 10_000
+
+
+def parse_signal(text: str):
+    """``MultiTone.parse`` with the text trimmed (the CLI may pad a leading '-').
+
+    Examples
+    --------
+    >>> parse_signal(" -1@5 + 2").to_string()
+    '2 + -1@5'
+    """
+    from symrelu import MultiTone
+
+    return MultiTone.parse(text.strip())
+
+
+def _emit(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    )
+
+
+def _dump(doc: dict) -> str:
+    return json.dumps(doc, indent=2, sort_keys=True, allow_nan=False)
+
+
+# ------------------------------------------------------------------- coeffs
+def coeffs_document(n: int) -> dict:
+    """The ``symrelu.coeffs/1`` JSON document for the first ``n`` coefficients.
+
+    Examples
+    --------
+    >>> doc = coeffs_document(3)
+    >>> doc["schema"], [c["a_n"] for c in doc["coefficients"]]
+    ('symrelu.coeffs/1', ['1', '1/2', '-1/8'])
+    """
+    from symrelu import tail_bound, taylor_coefficients
+
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0 or n > MAX_COEFFS:
+        raise CLIError(f"the number of coefficients must be an integer in 0..{MAX_COEFFS} "
+                       f"(got {n!r})")
+    coeffs = taylor_coefficients(n)
+    return {
+        "schema": "symrelu.coeffs/1",
+        "n": n,
+        "coefficients": [
+            {"n": i, "a_n": exact_text(a), "float": float(a), "tail": exact_text(tail_bound(i))}
+            for i, a in enumerate(coeffs)
+        ],
+    }
+
+
+def cmd_coeffs(args: argparse.Namespace) -> int:
+    """``symrelu coeffs N``."""
+    fmt = "latex" if args.latex else args.format
+    doc = coeffs_document(args.n)
+    if fmt == "json":
+        _emit(_dump(doc))
+        return 0
+    if fmt == "latex":
+        import sympy
+
+        lines = [r"\begin{tabular}{rrr}", r"\toprule",
+                 r"$n$ & $a_n$ & $\sum_{m>n}|a_m|$ \\", r"\midrule"]
+        for c in doc["coefficients"]:
+            a = sympy.latex(sympy.Rational(c["a_n"]))
+            tail = sympy.latex(sympy.Rational(c["tail"]))
+            lines.append(f"{c['n']} & ${a}$ & ${tail}$ \\\\")
+        lines += [r"\bottomrule", r"\end{tabular}"]
+        _emit("\n".join(lines))
+        return 0
+    rows = [["n", "a_n", "a_n (float)", "tail sum_{m>n}|a_m|"]]
+    rows += [[str(c["n"]), c["a_n"], repr(c["float"]), c["tail"]] for c in doc["coefficients"]]
+    _emit(_table(rows))
+    return 0
+
+
+# ------------------------------------------------------------------- expand
+def first_orders(e) -> dict:
+    """{label: n}: the first power of g whose spectrum holds each output frequency.
+
+    The linear part of the activation (order "x") is reported as -1 when a
+    frequency appears only there.
+
+    Examples
+    --------
+    >>> from symrelu import MultiTone, expand
+    >>> first_orders(expand(MultiTone.parse("1@1"), order=2))
+    {0: 0, 1: -1, 2: 1, 4: 2}
+    """
+    out: dict = {}
+    for n in range(e.order + 1):
+        for key in e.indices(order=n):
+            out.setdefault(e._label(key), n)
+    for key in e.indices():
+        out.setdefault(e._label(key), -1)
+    return dict(sorted(out.items(), key=lambda kv: _sort_key(kv[0])))
+
+
+def _sort_key(label: Any):
+    return (0, label) if isinstance(label, tuple) else (1, number(label) or 0.0, str(label))
+
+
+def _activation_name(act) -> str:
+    return {"relu": "relu", "abs": "abs"}.get(act.name, f"leaky:{act._alpha()}")
+
+
+def _expand(args: argparse.Namespace):
+    from symrelu import expand
+
+    sig = parse_signal(args.signal)
+    try:
+        order = int(args.order)
+    except (TypeError, ValueError):
+        raise CLIError(f"--order must be an integer (got {args.order!r})") from None
+    if order > 200:
+        raise CLIError(f"--order {order} is above the command line's limit of 200")
+    center = args.center
+    return sig, expand(sig, order=order, center=center, activation=args.activation,
+                       regime=args.regime)
+
+
+def expand_document(e, *, center_name: str = "peak") -> dict:
+    """The ``symrelu.expand/1`` JSON document of an expansion.
+
+    Examples
+    --------
+    >>> from symrelu import MultiTone, expand
+    >>> doc = expand_document(expand(MultiTone.parse("1@1"), order=2))
+    >>> doc["schema"], doc["dc"]["exact"], [c["frequency"] for c in doc["coefficients"]]
+    ('symrelu.expand/1', '15*sqrt(2)/64', ['0', '1', '2', '4'])
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        spectrum = e.spectrum()
+        dc = e.dc
+    cert = e.certificate
+    orders = first_orders(e)
+    rows = []
+    for label, c in spectrum.items():
+        if e.regime == "periodic":
+            freq, index = label, None
+        else:
+            freq, index = e.model.frequency(label), list(label)
+        re_c, im_c = number(_re(c)), number(_im(c))
+        rows.append({
+            "frequency": exact_text(freq),
+            "frequency_float": number(freq),
+            "index": index,
+            "first_order": orders.get(label),
+            "c": exact_text(c),
+            "re": re_c,
+            "im": im_c,
+            "amplitude": None if re_c is None or im_c is None
+            else (2 * abs(complex(re_c, im_c)) if freq != 0 else abs(re_c)),
+        })
+    return {
+        "schema": "symrelu.expand/1",
+        "signal": e.signal.to_string(),
+        "activation": _activation_name(e.activation),
+        "order": e.order,
+        "centre": {"name": center_name, "value": exact_text(e.centre)},
+        "regime": e.regime,
+        "base_frequency": None if e.regime != "periodic"
+        else exact_text(e.signal.base_frequency),
+        "dc": {"exact": exact_text(dc), "float": number(dc)},
+        "coefficients": rows,
+        "certificate": cert.to_dict(),
+        "warnings": sorted({str(w.message) for w in caught}),
+    }
+
+
+def _re(c):
+    import sympy
+
+    return sympy.re(c)
+
+
+def _im(c):
+    import sympy
+
+    return sympy.im(c)
+
+
+def cmd_expand(args: argparse.Namespace) -> int:
+    """``symrelu expand SIGNAL``."""
+    sig, e = _expand(args)
+    if args.format == "latex":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _emit(e.latex(max_terms=max(1, int(args.max_terms))))
+        return 0
+    doc = expand_document(e, center_name=str(args.center))
+    if args.format == "json":
+        _emit(_dump(doc))
+        return 0
+    cert = e.certificate
+    head = [
+        ["signal", sig.to_string()],
+        ["activation", f"{doc['activation']}, order N = {e.order}, centre {args.center}: "
+                       f"C = {e.centre}, {e.regime} regime"],
+        ["certificate", " | ".join(str(cert).splitlines())],
+        ["DC", f"{doc['dc']['exact']}" + (f" = {doc['dc']['float']!r}"
+                                           if doc["dc"]["float"] is not None else "")],
+    ]
+    for w in doc["warnings"]:
+        head.append(["WARNING", w])
+    periodic = e.regime == "periodic"
+    rows = [["F" if periodic else "k (F)", "first order", "c_F (exact)", "amplitude"]]
+    for r in doc["coefficients"]:
+        label = r["frequency"] if periodic else f"{tuple(r['index'])} ({r['frequency']})"
+        order = "x" if r["first_order"] == -1 else str(r["first_order"])
+        amp = "" if r["amplitude"] is None else f"{r['amplitude']:.10g}"
+        rows.append([label, order, r["c"], amp])
+    _emit(_table(head) + "\n\n" + _table(rows) + "\n\n"
+          "c_F: y(t) = c_0 + 2 Re sum_F c_F exp(2 pi i F t); amplitude = 2|c_F| (|c_0| for DC); "
+          "first order: the power of g where F first appears (x: the linear part)")
+    return 0
+
+
+# ----------------------------------------------------------------------- dc
+def dc_document(sig, *, activation: str = "relu", generic: bool = False,
+                digits: int = 30) -> dict:
+    """The ``symrelu.dc/1`` JSON document: exact DC and the paper's approximations.
+
+    Needs :func:`symrelu.exact_dc`.
+    """
+    import sympy
+
+    from symrelu import as_activation, expand
+
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 1000:
+        raise CLIError(f"--digits must be an integer in 1..1000 (got {digits!r})")
+    act = as_activation(activation)
+    exact_dc = optional_api("symrelu", "exact_dc", "symrelu dc")
+    regime = "generic" if generic else "auto"
+    value = exact_dc(sig, activation=act, regime=regime, dps=digits)
+    import mpmath
+
+    text = mpmath.nstr(value, digits, min_fixed=-mpmath.inf, max_fixed=mpmath.inf) \
+        if isinstance(value, mpmath.mpf) else str(value)
+    approx = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name, center in (("order0_mean_square", "mean_square"), ("order0_peak", "peak")):
+            try:
+                e = expand(sig, order=0, center=center, activation=act, regime=regime)
+                v = e._raw((0,) * e.model.key_dims)
+                v = sympy.radsimp(sympy.expand(v))
+            except Exception:  # noqa: BLE001 - an approximation we cannot form is left out
+                continue
+            fv = number(v)
+            rel = None if fv is None or float(value) == 0 else fv / float(value) - 1
+            approx[name] = {"exact": exact_text(v), "float": fv, "relative_error": rel}
+    return {
+        "schema": "symrelu.dc/1",
+        "signal": sig.to_string(),
+        "activation": _activation_name(act),
+        "regime": "generic" if generic else ("periodic" if sig.has_rational_frequencies
+                                             else "generic"),
+        "digits": digits,
+        "dc": text,
+        "approximations": approx,
+    }
+
+
+def cmd_dc(args: argparse.Namespace) -> int:
+    """``symrelu dc SIGNAL``."""
+    sig = parse_signal(args.signal)
+    doc = dc_document(sig, activation=args.activation, generic=args.generic,
+                      digits=args.digits)
+    if args.format == "json":
+        _emit(_dump(doc))
+        return 0
+    rows = [["signal", doc["signal"]],
+            ["activation", f"{doc['activation']} ({doc['regime']} regime)"],
+            [f"exact DC ({doc['digits']} digits)", doc["dc"]]]
+    labels = {"order0_mean_square": "order-0 Taylor, C = mean(x^2) (paper eq. 8)",
+              "order0_peak": "order-0 Taylor, C = peak^2/2"}
+    for key, a in doc["approximations"].items():
+        if a["float"] is not None and a["relative_error"] is not None:
+            rows.append([labels[key], f"{a['exact']} = {a['float']:.12g} "
+                                      f"({100 * a['relative_error']:+.2f}% vs exact)"])
+    _emit(_table(rows))
+    return 0

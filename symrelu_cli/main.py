@@ -1,0 +1,255 @@
+"""The ``symrelu`` command line: one entry point, one subcommand per job.
+
+Subcommands import what they need when they run, so ``symrelu --help`` and
+``symrelu coeffs`` never load numpy plotting or torch.
+
+Exit codes: 0 success, 2 bad input (arguments, signal text, a file that would
+be overwritten), 3 a needed module or program is missing, 1 an internal error
+(a bug). Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Sequence
+
+from symrelu_cli._util import EXIT_INTERNAL, EXIT_USAGE, CLIError
+
+__all__ = ["main", "build_parser", "GRAMMAR"]
+
+GRAMMAR = """\
+signal grammar:
+  terms joined by + or -; a term is
+    AMP@FREQ          a tone AMP*cos(2*pi*FREQ*t)        e.g. 1@5, 0.5@10, 3/4@2.5
+    AMP@FREQ:PHASE    the same with a phase in radians  e.g. 0.5@7:0.3, 1@3:pi/2
+    VALUE             a constant (the offset b)         e.g. 0.2
+  values: integers, decimals (0.6, 1e-3, read exactly as written), fractions
+  (3/4), multiples of pi for phases (pi/2, 0.5pi) or names (A, w: symbols).
+  Tones at the same frequency are merged. Quote the signal in the shell; one
+  that starts with '-' is accepted as is ("-1@5 + 2@3").
+  example: "0.2 + 1@3 + 0.5@7:0.3"  is  0.2 + cos(6 pi t) + 0.5 cos(14 pi t + 0.3)
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise CLIError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+    def exit(self, status: int = 0, message: str | None = None) -> None:  # type: ignore[override]
+        if message:
+            sys.stderr.write(message.strip().splitlines()[0] + "\n")
+        raise SystemExit(status)
+
+
+def _add_signal(p: argparse.ArgumentParser) -> None:
+    p.add_argument("signal", help='the input signal, e.g. "1@5 + 0.6@10:0.9" (grammar below)')
+
+
+def _add_expansion_options(p: argparse.ArgumentParser, default_order: int) -> None:
+    p.add_argument("--order", "-n", type=int, default=default_order,
+                   help=f"N, the last power of g kept (default {default_order})")
+    p.add_argument("--center", "--centre", default="peak", dest="center",
+                   help="C: 'peak' (always converges), 'mean_square' (the paper's text; "
+                        "diverges for 2+ tones) or a positive value (default peak)")
+    p.add_argument("--activation", default="relu",
+                   help="relu, abs or leaky:ALPHA (default relu)")
+    p.add_argument("--regime", choices=("auto", "periodic", "generic"), default="auto",
+                   help="periodic collapses commensurate frequencies; generic keeps each "
+                        "multi-index (torus averages) (default auto)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (no heavy imports).
+
+    Examples
+    --------
+    >>> build_parser().parse_args(["coeffs", "8"]).n
+    8
+    """
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = _Parser(
+        prog="symrelu",
+        description="What a ReLU does to the spectrum of a multi-tone signal, exactly "
+                    "(the paper 'DC is all you need', arXiv 2407.16556, as a tool).",
+        epilog=GRAMMAR + "\nrun 'symrelu COMMAND --help' for each command's options",
+        formatter_class=fmt,
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("coeffs", help="Table I: exact Taylor coefficients a_n of sqrt(1+g)",
+                       description="The first N coefficients a_n = binom(1/2, n) of "
+                                   "sqrt(1+g) (the paper's Table I), exactly, with the tail "
+                                   "bound sum_{m>n} |a_m| = binom(2n, n)/4^n.",
+                       formatter_class=fmt)
+    p.add_argument("n", type=int, help="how many coefficients (a_0 .. a_{N-1}), at most 10000")
+    p.add_argument("--latex", action="store_true", help="same as --format latex")
+    p.add_argument("--format", choices=("table", "json", "latex"), default="table")
+
+    p = sub.add_parser("expand", help="the paper's Taylor expansion of act(signal), exact spectrum",
+                       description="Expand act(x) = lambda x + c|x| as "
+                                   "lambda x + c sqrt(C) sum_{n<=N} a_n (x^2/C - 1)^n and list "
+                                   "every output frequency with its exact coefficient, the "
+                                   "order of g where it first appears, and the convergence "
+                                   "certificate.",
+                       epilog=GRAMMAR, formatter_class=fmt)
+    _add_signal(p)
+    _add_expansion_options(p, 4)
+    p.add_argument("--format", choices=("table", "json", "latex"), default="table")
+    p.add_argument("--max-terms", type=int, default=12,
+                   help="frequencies shown in the LaTeX sum before \\cdots (default 12)")
+
+    p = sub.add_parser("dc", help="the exact DC of act(signal), digits verified",
+                       description="The exact mean of act(x(t)) to the requested digits "
+                                   "(no truncation), with the paper's order-0 value and the "
+                                   "truncated Taylor DC for comparison.",
+                       epilog=GRAMMAR, formatter_class=fmt)
+    _add_signal(p)
+    p.add_argument("--digits", type=int, default=30, help="significant digits (default 30)")
+    p.add_argument("--generic", action="store_true",
+                   help="treat the frequencies as incommensurate (torus average) even when "
+                        "they are rational")
+    p.add_argument("--activation", default="relu", help="relu, abs or leaky:ALPHA")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = sub.add_parser("report", help="a standalone PDF/LaTeX report for one signal",
+                       description="Write a standalone document: the input, x^2 and g with "
+                                   "their frequency sets, the expansion order by order with "
+                                   "exact coefficients, the certificate, the truncated DC "
+                                   "against the exact DC and the predicted spectrum against "
+                                   "the FFT of the sampled ReLU. -o NAME.pdf builds the PDF "
+                                   "(latexmk or pdflatex); -o NAME.tex writes the LaTeX only. "
+                                   "Full coefficient lists go to NAME.json beside it.",
+                       epilog=GRAMMAR, formatter_class=fmt)
+    _add_signal(p)
+    _add_expansion_options(p, 6)
+    p.add_argument("-o", "--output", default="report.pdf", help="NAME.pdf or NAME.tex")
+    p.add_argument("--force", action="store_true", help="replace existing files not written "
+                                                        "by symrelu")
+    p.add_argument("--no-figure", action="store_true", help="skip the spectrum figure")
+
+    p = sub.add_parser("paper", help="reproduce the paper: derivations, experiments, one PDF",
+                       description="Run every derivation (Sections III, IV, V-A..V-D) and "
+                                   "experiment and assemble OUT/paper.pdf (+ .tex, figures, "
+                                   "results JSON). Finished steps are reused on rerun.",
+                       formatter_class=fmt)
+    p.add_argument("--out", default="reports", help="output directory (default reports/)")
+    p.add_argument("--quick", action="store_true", help="small sizes: a few minutes")
+    p.add_argument("--only", default=None,
+                   help="comma-separated steps to run (sec3,sec4,sec5a,sec5b,sec5c,sec5d)")
+    p.add_argument("--redo", action="store_true", help="recompute finished steps")
+    p.add_argument("--force", action="store_true",
+                   help="replace existing files not written by symrelu")
+    p.add_argument("--no-pdf", action="store_true", help="write paper.tex only")
+
+    p = sub.add_parser("experiment", help="run one of the paper's experiments (va, vb, vc, vd)",
+                       description="Run experiment V-A, V-B, V-C or V-D with its own options: "
+                                   "'symrelu experiment vc --help' lists them (taken from the "
+                                   "experiment's Config).",
+                       formatter_class=fmt)
+    p.add_argument("name", choices=("va", "vb", "vc", "vd"), help="which experiment")
+    p.add_argument("options", nargs=argparse.REMAINDER,
+                   help="the experiment's options (see 'symrelu experiment NAME --help')")
+    return parser
+
+
+def _protect_signals(argv: list[str]) -> list[str]:
+    """A signal such as "-1@5" starts with '-': keep argparse from taking it as an option."""
+    out = []
+    for arg in argv:
+        if arg.startswith("-") and ("@" in arg or " " in arg) and not arg.startswith("--"):
+            arg = " " + arg
+        out.append(arg)
+    return out
+
+
+def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.version:
+        from symrelu_cli import __version__
+
+        print(f"symrelu {__version__}")
+        return 0
+    if args.command is None:
+        parser.print_help()
+        return 0
+    if args.command in ("coeffs", "expand", "dc"):
+        from symrelu_cli import commands
+
+        return getattr(commands, f"cmd_{args.command}")(args)
+    if args.command == "report":
+        from symrelu_cli import report_cmd
+
+        return report_cmd.cmd_report(args)
+    if args.command == "paper":
+        from symrelu_cli import paper_cmd
+
+        return paper_cmd.cmd_paper(args)
+    if args.command == "experiment":
+        from symrelu_cli import experiment_cmd
+
+        return experiment_cmd.cmd_experiment(args)
+    raise CLIError(f"unknown command {args.command!r}")  # pragma: no cover - argparse checks
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (the console script exits with it).
+
+    Examples
+    --------
+    >>> main(["coeffs", "3"])
+    n  a_n   a_n (float)  tail sum_{m>n}|a_m|
+    0  1     1.0          1
+    1  1/2   0.5          1/2
+    2  -1/8  -0.125       3/8
+    0
+    """
+    argv = _protect_signals(list(sys.argv[1:] if argv is None else argv))
+    parser = build_parser()
+    try:
+        with warnings.catch_warnings():
+            # a library warning is part of the output (commands record them), not a crash
+            warnings.simplefilter("ignore")
+            args = parser.parse_args(argv)
+        return _dispatch(args, parser)
+    except SystemExit as exc:  # --help, or exit() from argparse
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else EXIT_USAGE)
+    except CLIError as exc:
+        _one_line(str(exc) if str(exc).startswith("symrelu") else f"symrelu: {exc}")
+        return exc.exit_code
+    except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+        # SymreluError subclasses ValueError or TypeError: bad input
+        _one_line(f"symrelu: error: {exc}")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _one_line("symrelu: interrupted (finished steps are kept)")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        if _is_symrelu_error(exc):
+            _one_line(f"symrelu: error: {exc}")
+            return EXIT_USAGE  # noqa: BLE001 - the contract is: never a traceback
+        _one_line(f"symrelu: internal error ({type(exc).__name__}: {exc}); please report it")
+        return EXIT_INTERNAL
+
+
+def _is_symrelu_error(exc: BaseException) -> bool:
+    errors = sys.modules.get("symrelu.errors")
+    return errors is not None and isinstance(exc, errors.SymreluError)
+
+
+def _one_line(message: str) -> None:
+    text = " ".join(message.split())
+    if len(text) > 400:
+        text = text[:397] + "..."
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
