@@ -1,0 +1,140 @@
+"""``symrelu experiment va|vb|vc|vd [options]``: one flag per field of the experiment's Config.
+
+The options are read from the experiment module's ``Config`` dataclass when
+the command runs (field ``samples_per_class`` becomes ``--samples-per-class``,
+booleans get ``--figures/--no-figures``, an optional value accepts ``none``),
+so a new Config field is on the command line without touching this file. The
+field docs in the Config's docstring become the help text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib
+import re
+import types
+import typing
+from typing import Any
+
+from symrelu_cli._util import CLIError, UnavailableError
+
+__all__ = ["EXPERIMENTS", "config_parser", "parse_config", "cmd_experiment"]
+
+EXPERIMENTS = {
+    "va": ("numeric.experiments.va", "Section V-A: the four-tone Taylor example (Fig. 1)"),
+    "vb": ("numeric.experiments.vb", "Section V-B: KID-PPG activations on PPG (Fig. 3)"),
+    "vc": ("numeric.experiments.vc", "Section V-C: three CNNs trained on tones (Fig. 4)"),
+    "vd": ("numeric.experiments.vd", "Section V-D: the zero-training CNN (Fig. 5)"),
+}
+
+
+def load(name: str) -> types.ModuleType:
+    """Import experiment ``name``; a missing module is an :class:`UnavailableError`."""
+    module, _ = EXPERIMENTS[name]
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and (exc.name == module or module.startswith(exc.name + ".")):
+            raise UnavailableError(
+                f"experiment {name} ({module}) is not part of this installation yet"
+            ) from None
+        raise UnavailableError(f"experiment {name} needs {exc.name}: {exc}") from None
+
+
+def _field_docs(cls: type) -> dict[str, str]:
+    """Parse numpydoc 'Attributes' entries of a dataclass docstring: {name: first sentence}."""
+    doc = cls.__doc__ or ""
+    out: dict[str, str] = {}
+    current = None
+    for line in doc.splitlines():
+        m = re.match(r"^    (\w+) : .*$", line)
+        if m:
+            current = m.group(1)
+            out[current] = ""
+        elif current and line.startswith("        ") and line.strip():
+            out[current] = (out[current] + " " + line.strip()).strip()
+        elif not line.strip():
+            current = None if current and out.get(current) else current
+    return {k: v.replace("%", "%%") for k, v in out.items()}
+
+
+def _converter(tp: Any):
+    """A string -> value converter for a field type; Optional accepts 'none'."""
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    optional = False
+    if origin in (typing.Union, types.UnionType) and type(None) in args:
+        optional = True
+        rest = [a for a in args if a is not type(None)]
+        tp = rest[0] if len(rest) == 1 else str
+    base = tp if tp in (int, float, str) else None
+
+    def convert(text: str) -> Any:
+        if optional and text.strip().lower() in ("none", "null", ""):
+            return None
+        if base is int:
+            return int(text)
+        if base is float:
+            return float(text)
+        if base is str or base is None and tp is typing.Any:
+            return text
+        if typing.get_origin(tp) in (tuple, list) or tp in (tuple, list):
+            items = [s.strip() for s in text.split(",") if s.strip()]
+            inner = typing.get_args(tp)
+            kind = inner[0] if inner and inner[0] in (int, float) else str
+            values = [kind(s) for s in items]
+            return tuple(values) if (typing.get_origin(tp) or tp) is tuple else values
+        return text
+
+    convert.__name__ = getattr(tp, "__name__", "value")
+    return convert
+
+
+def config_parser(name: str, module: types.ModuleType) -> argparse.ArgumentParser:
+    """An argument parser with one option per field of ``module.Config``."""
+    from symrelu_cli.main import _Parser
+
+    cfg_cls = module.Config
+    hints = typing.get_type_hints(cfg_cls)
+    docs = _field_docs(cfg_cls)
+    parser = _Parser(prog=f"symrelu experiment {name}", description=EXPERIMENTS[name][1])
+    for field in dataclasses.fields(cfg_cls):
+        flag = "--" + field.name.replace("_", "-")
+        tp = hints.get(field.name, str)
+        default = field.default if field.default is not dataclasses.MISSING else None
+        help_text = (docs.get(field.name) or field.name) + f" (default: {default})"
+        if tp is bool:
+            parser.add_argument(flag, dest=field.name, action=argparse.BooleanOptionalAction,
+                                default=default, help=help_text)
+        else:
+            parser.add_argument(flag, dest=field.name, type=_converter(tp), default=default,
+                                metavar=field.name.upper(), help=help_text)
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    return parser
+
+
+def parse_config(name: str, options: list[str]) -> tuple[Any, bool, types.ModuleType]:
+    """(Config, progress, module) for ``symrelu experiment NAME OPTIONS``."""
+    module = load(name)
+    parser = config_parser(name, module)
+    ns = vars(parser.parse_args(options))
+    quiet = ns.pop("quiet")
+    try:
+        cfg = module.Config(**ns)
+    except (TypeError, ValueError) as exc:
+        raise CLIError(f"experiment {name}: {exc}") from None
+    return cfg, not quiet, module
+
+
+def cmd_experiment(args: argparse.Namespace) -> int:
+    """Run the experiment and print its summary."""
+    cfg, progress, module = parse_config(args.name, list(args.options))
+    result = module.run(cfg, progress=progress)
+    summary = getattr(result, "summary", None)
+    print(summary if isinstance(summary, str) else f"{args.name}: done")
+    paths = getattr(result, "paths", None)
+    if isinstance(paths, dict) and paths:
+        for key, path in paths.items():
+            print(f"  {key}: {path}")
+    return 0
