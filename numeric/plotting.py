@@ -68,7 +68,9 @@ def style() -> Iterator[None]:
         yield
 
 
-def save_figure(fig: Any, stem: str | os.PathLike, formats: tuple[str, ...] = ("png", "pdf")) -> list[Path]:
+def save_figure(
+    fig: Any, stem: str | os.PathLike, formats: tuple[str, ...] = ("png", "pdf")
+) -> list[Path]:
     """Save ``fig`` as ``stem.png`` and ``stem.pdf`` atomically; return the paths.
 
     The figure is closed afterwards so long runs do not accumulate figures.

@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -51,10 +52,8 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
     return path
 
@@ -87,7 +86,10 @@ def _git_revision() -> str | None:
         return None
     dirty = subprocess.run(
         ["git", "status", "--porcelain", "--untracked-files=no"],
-        cwd=here, capture_output=True, text=True, timeout=5,
+        cwd=here,
+        capture_output=True,
+        text=True,
+        timeout=5,
     )
     return rev + ("+dirty" if dirty.returncode == 0 and dirty.stdout.strip() else "")
 

@@ -62,9 +62,7 @@ def _from_string(text: str, what: str, assumptions: dict) -> sympy.Expr:
     m = _NAME_RE.match(text)
     if m and m.group(1) not in _RESERVED:
         return sympy.Symbol(m.group(1), **assumptions)
-    raise ToneSpecError(
-        f"{what} is not a number, fraction, multiple of pi or name (got {text!r})"
-    )
+    raise ToneSpecError(f"{what} is not a number, fraction, multiple of pi or name (got {text!r})")
 
 
 def to_exact(value: object, what: str, *, assumptions: dict | None = None) -> sympy.Expr:

@@ -36,6 +36,8 @@ from symrelu.trigpoly import SignalModel
 __all__ = ["Certificate", "certify"]
 
 _DIGITS = 30
+#: Above this harmonic number the period is too long to scan; the torus bound is used.
+_MAX_GRID_HARMONIC = 20_000
 
 
 @dataclass(frozen=True)
@@ -137,13 +139,19 @@ def _decide(value: sympy.Expr) -> bool | None:
     return None
 
 
-def certify(model: SignalModel, centre: sympy.Expr, order: int, abs_weight: sympy.Expr) -> Certificate:
+def certify(
+    model: SignalModel, centre: sympy.Expr, order: int, abs_weight: sympy.Expr
+) -> Certificate:
     """Build the certificate of an order-``order`` expansion about ``centre``."""
     sig = model.signal
     P = sig.peak
     A_sum = sympy.Add(*(sympy.Abs(a) for a in sig.amplitudes))
     note = ""
-    if model.regime == "generic" or not sig.is_numeric:
+    if (
+        model.regime == "generic"
+        or not sig.is_numeric
+        or max(sig.harmonics, default=1) > _MAX_GRID_HARMONIC
+    ):
         kind = "exact" if model.regime == "generic" else "bound"
         x2_max = P**2
         x_min_abs = sympy.Max(0, sympy.Abs(sig.offset) - A_sum)
@@ -151,6 +159,10 @@ def certify(model: SignalModel, centre: sympy.Expr, order: int, abs_weight: symp
         g_min = sympy.simplify(x_min_abs**2 / centre - 1)
         if kind == "bound":
             g_min = sympy.Integer(-1)
+            if sig.is_numeric:
+                note = (
+                    "periodic signal with a very long period: the torus bound sup|x| <= P is used"
+                )
         fits = _decide(P**2 - 2 * centre)
         if fits is None:
             note = "convergence undecided: cannot compare P^2 with 2C for these symbols"

@@ -118,9 +118,9 @@ def expand(
     >>> sig = MultiTone(amplitudes=[1, 1, 1, 1], frequencies=[5, 10, 20, 40])
     >>> e = expand(sig, order=2, center="peak")
     >>> e.dc
-    55*sqrt(2)/64
+    549*sqrt(2)/1024
     >>> e.coefficient(15)
-    15*sqrt(2)/256
+    147*sqrt(2)/2048
     """
     if not isinstance(signal, MultiTone):
         raise ToneSpecError(
@@ -142,8 +142,15 @@ class Expansion:
 
     __array_ufunc__ = None
 
-    def __init__(self, signal: MultiTone, order: int, centre: sympy.Expr,
-                 activation: Activation, model: SignalModel, strict: bool = False) -> None:
+    def __init__(
+        self,
+        signal: MultiTone,
+        order: int,
+        centre: sympy.Expr,
+        activation: Activation,
+        model: SignalModel,
+        strict: bool = False,
+    ) -> None:
         self.signal = signal
         self.order = order
         self.centre = centre
@@ -154,7 +161,7 @@ class Expansion:
     # ---------------------------------------------------------------- basics
     @property
     def regime(self) -> str:
-        """"generic" or "periodic"."""
+        """ "generic" or "periodic"."""
         return self.model.regime
 
     @cached_property
@@ -181,7 +188,9 @@ class Expansion:
     @cached_property
     def _abs_part(self) -> PolySpectrum:
         return even_polynomial_spectrum(
-            self.model, power_coefficients(self.order), centre=self.centre,
+            self.model,
+            power_coefficients(self.order),
+            centre=self.centre,
             prefactor=self.prefactor,
         )
 
@@ -194,9 +203,10 @@ class Expansion:
         for vec, r, p in self.model.terms:
             key = vec[: self.model.key_dims]
             value = r * (self.model.params[p] if p is not None else 1)
-            if self.model.phase_dims and any(vec[self.model.key_dims:]):
-                arg = sympy.Add(*(e * ph for e, ph in zip(vec[self.model.key_dims:],
-                                                          self.model.phase_values)))
+            if self.model.phase_dims and any(vec[self.model.key_dims :]):
+                arg = sympy.Add(
+                    *(e * ph for e, ph in zip(vec[self.model.key_dims :], self.model.phase_values))
+                )
                 value = value * (sympy.cos(arg) + sympy.I * sympy.sin(arg))
             elif self.regime == "generic":
                 value = value * self.model.phase_factor(key)
@@ -235,8 +245,10 @@ class Expansion:
 
     def _key(self, at: Any) -> tuple[tuple[int, ...], bool]:
         if self.regime == "generic":
-            if not isinstance(at, (tuple, list)) or len(at) != self.signal.K or not all(
-                isinstance(k, int) and not isinstance(k, bool) for k in at
+            if (
+                not isinstance(at, (tuple, list))
+                or len(at) != self.signal.K
+                or not all(isinstance(k, int) and not isinstance(k, bool) for k in at)
             ):
                 raise FrequencyNotPresentError(
                     f"in the generic regime a coefficient is addressed by a tuple of "
@@ -350,8 +362,8 @@ class Expansion:
 
     def __repr__(self) -> str:
         return (
-            f"<Expansion of {self.activation!r} on {self.signal.to_string()!r}: order {self.order}, "
-            f"C = {self.centre}, {self.regime} regime>"
+            f"<Expansion of {self.activation!r} on {self.signal.to_string()!r}: "
+            f"order {self.order}, C = {self.centre}, {self.regime} regime>"
         )
 
 

@@ -158,9 +158,7 @@ class MultiTone:
 
     # ----------------------------------------------------------------- creation
     @classmethod
-    def symbolic(
-        cls, K: int, *, phases: bool = False, offset: bool = False
-    ) -> MultiTone:
+    def symbolic(cls, K: int, *, phases: bool = False, offset: bool = False) -> MultiTone:
         """K tones with positive symbolic amplitudes ``A_i`` and frequencies ``w_i``.
 
         Parameters
@@ -205,9 +203,13 @@ class MultiTone:
         (-1/2,)
         """
         if not isinstance(text, str):
-            raise SignalParseError(f"a signal must be given as a string (got {type(text).__name__})")
+            raise SignalParseError(
+                f"a signal must be given as a string (got {type(text).__name__})"
+            )
         if not text.strip():
-            raise SignalParseError("empty signal: write tones as AMP@FREQ[:PHASE], e.g. '1@5 + 0.5@10'")
+            raise SignalParseError(
+                "empty signal: write tones as AMP@FREQ[:PHASE], e.g. '1@5 + 0.5@10'"
+            )
         amps, freqs, phs, offsets = [], [], [], []
         for sign, term, pos in _split_terms(text):
             if "@" in term:
@@ -371,7 +373,7 @@ class MultiTone:
 
 def _text(v: sympy.Expr) -> str:
     text = str(v).replace(" ", "")
-    if isinstance(v, sympy.Rational) or isinstance(v, sympy.Symbol):
+    if isinstance(v, (sympy.Rational, sympy.Symbol)):
         return text
     return f"({text})" if re.search(r"[+\-@:]", text.lstrip("-")) else text
 

@@ -23,19 +23,12 @@ MAX_ORDER = 100_000
 
 
 def check_order(order: object, what: str = "order") -> int:
-    """Validate a truncation order: a non-negative integer."""
-    if isinstance(order, bool) or not isinstance(order, int):
-        try:
-            import numbers
+    """Validate a truncation order: a non-negative integer (numpy integers accepted)."""
+    import numbers
 
-            if isinstance(order, numbers.Integral):
-                order = int(order)
-            else:
-                raise TypeError
-        except TypeError:
-            raise SeriesOrderError(
-                f"{what} must be a non-negative integer (got {order!r})"
-            ) from None
+    if isinstance(order, bool) or not isinstance(order, numbers.Integral):
+        raise SeriesOrderError(f"{what} must be a non-negative integer (got {order!r})")
+    order = int(order)
     if order < 0:
         raise SeriesOrderError(f"{what} must be a non-negative integer (got {order})")
     if order > MAX_ORDER:

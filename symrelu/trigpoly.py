@@ -143,13 +143,15 @@ class SignalModel:
                 tone_vectors.append((v, a, sign))
         dims = key_dims + phase_dims
         out = []
-        for v, r, p in terms:
+        for _, r, p in terms:
             out.append(((0,) * dims, r, p))
         for v, a, sign in tone_vectors:
             r, p = coefficient(a, half * sign)
             out.append((tuple(v), r, p))
             out.append((tuple(-e for e in v), r, p))
-        return cls(signal, regime, key_dims, phase_dims, tuple(out), tuple(params), tuple(phase_values))
+        return cls(
+            signal, regime, key_dims, phase_dims, tuple(out), tuple(params), tuple(phase_values)
+        )
 
     @property
     def dims(self) -> int:
@@ -199,7 +201,9 @@ def resolve_regime(signal: MultiTone, regime: str) -> str:
 
 def _lattice_count(radius: int, dims: int) -> int:
     """Number of integer vectors in Z^dims with L1 norm <= radius."""
-    return sum(2**j * math.comb(dims, j) * math.comb(radius, j) for j in range(min(dims, radius) + 1))
+    return sum(
+        2**j * math.comb(dims, j) * math.comb(radius, j) for j in range(min(dims, radius) + 1)
+    )
 
 
 def estimate_terms(model: SignalModel, N: int) -> int:
@@ -218,7 +222,10 @@ def estimate_terms(model: SignalModel, N: int) -> int:
         symbolic_tones = len(tone_params)
         keys = _lattice_count(radius, model.key_dims - symbolic_tones)
     else:
-        keys = (2 * radius * model.degrees[0] + 1) * _lattice_count(radius, model.phase_dims)
+        segment = 2 * radius * model.degrees[0] + 1
+        keys = min(segment, _lattice_count(radius, model.signal.K)) * _lattice_count(
+            radius, model.phase_dims
+        )
     free_params = len(model.params) - symbolic_tones
     # sum over total degree m <= 2N of the number of (phasor, parameter) monomials:
     # (n+1) per symbolic tone of degree n, 1 per other parameter monomial.
@@ -240,8 +247,13 @@ class PolySpectrum(Mapping):
     harmonic n of the base frequency (periodic regime); both signs are present.
     """
 
-    def __init__(self, model: SignalModel, groups: dict, prefactor: sympy.Expr,
-                 centre_param: sympy.Expr | None) -> None:
+    def __init__(
+        self,
+        model: SignalModel,
+        groups: dict,
+        prefactor: sympy.Expr,
+        centre_param: sympy.Expr | None,
+    ) -> None:
         self.model = model
         self._groups = groups  # key -> list of (param exponents tuple, phase exps tuple, fmpq)
         self._prefactor = prefactor
@@ -298,7 +310,7 @@ def even_polynomial_spectrum(
     gammas: Sequence[sympy.Rational],
     *,
     centre: sympy.Expr | None = None,
-    prefactor: sympy.Expr = sympy.Integer(1),
+    prefactor: sympy.Expr = sympy.S.One,
 ) -> PolySpectrum:
     r"""Spectrum of ``prefactor * sum_j gammas[j] * C^{-j} * x^{2j}``, exactly.
 
@@ -338,6 +350,12 @@ def even_polynomial_spectrum(
     strides = [1]
     for b in bases[:-1]:
         strides.append(strides[-1] * b)
+    if math.prod(bases) >= _MAX_PACKED and model.regime == "periodic":
+        # harmonic numbers too large to pack (e.g. frequencies 1 and 1.4142135623730951):
+        # compute per tone, as in the generic regime, then collapse k -> k.m.
+        generic = SignalModel.build(model.signal, "generic")
+        inner = even_polynomial_spectrum(generic, gammas, centre=centre, prefactor=prefactor)
+        return CollapsedSpectrum(model, inner)
     if math.prod(bases) >= _MAX_PACKED:
         raise ResourceLimitError(
             f"order {N} with {dims} phasor variables exceeds the packed exponent range; "
@@ -378,6 +396,38 @@ def even_polynomial_spectrum(
 
     groups = _group_terms(total, shift, strides, bases, model)
     return PolySpectrum(model, groups, prefactor, None if centre_is_rational else centre)
+
+
+class CollapsedSpectrum(Mapping):
+    """A generic-regime spectrum summed onto the frequencies k . m of a periodic signal.
+
+    Keys are ``(n,)`` harmonic numbers of the base frequency, as for
+    :class:`PolySpectrum` in the periodic regime.
+    """
+
+    def __init__(self, model: SignalModel, inner: PolySpectrum) -> None:
+        self.model = model
+        self._inner = inner
+        harmonics = model.signal.harmonics
+        self._keys: dict = {}
+        for k in inner:
+            n = sum(a * m for a, m in zip(k, harmonics))
+            self._keys.setdefault((n,), []).append(k)
+        self._cache: dict = {}
+
+    def __getitem__(self, key: tuple[int, ...]) -> sympy.Expr:
+        if key not in self._cache:
+            self._cache[key] = sympy.Add(*(self._inner[k] for k in self._keys[key]))
+        return self._cache[key]
+
+    def __iter__(self) -> Iterator[tuple[int, ...]]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
 
 
 def _group_terms(poly, shift: int, strides: list, bases: list, model: SignalModel) -> dict:
