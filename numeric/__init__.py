@@ -1,0 +1,70 @@
+"""numeric: the numerical side of symrelu (the one door from exact values to numbers).
+
+Sampling and spectra
+--------------------
+sample(signal_or_expansion, fs, duration)   -> (t, y); warns on non-coherent windows,
+                                               raises/warns on aliasing
+spectrum(y, fs)                             -> (freqs, amps, phases), one-sided, a unit
+                                               cosine reads 1.0
+coefficients(y, fs), fold(expected, fs, n)  measured and exact spectra on the DFT grid
+sampling_error_bound(signal, fs)            the aliasing error of sampling ReLU (~fs^-2)
+
+Evaluation
+----------
+to_numeric(expr, backend="numpy" | "mpmath")     exact value -> float / mpmath number
+lambdify_signal, lambdify_expansion, lambdify_expr   vectorised numpy or mpmath callables
+
+Regression tests
+----------------
+numeric.testing: assert_spectrum_close, assert_dc_close (and check_* returning results)
+
+Studies and figures
+-------------------
+numeric.convergence: convergence_study (honest RRMSE, DC error, max error vs bound)
+numeric.figures, numeric.experiments.va: the paper's Section V-A
+
+matplotlib and torch are never imported here.
+"""
+
+from numeric import testing
+from numeric.lambdify import (
+    lambdify_expansion,
+    lambdify_expr,
+    lambdify_signal,
+    spectrum_arrays,
+    to_numeric,
+)
+from numeric.sampling import (
+    AliasingError,
+    AliasingWarning,
+    CoherenceWarning,
+    SamplingErrorBound,
+    SamplingWarning,
+    highest_frequency,
+    is_coherent,
+    sample,
+    sampling_error_bound,
+)
+from numeric.spectra import bin_index, coefficients, fold, spectrum
+
+__all__ = [
+    "sample",
+    "spectrum",
+    "coefficients",
+    "fold",
+    "bin_index",
+    "testing",
+    "to_numeric",
+    "lambdify_signal",
+    "lambdify_expansion",
+    "lambdify_expr",
+    "spectrum_arrays",
+    "sampling_error_bound",
+    "SamplingErrorBound",
+    "highest_frequency",
+    "is_coherent",
+    "SamplingWarning",
+    "CoherenceWarning",
+    "AliasingWarning",
+    "AliasingError",
+]

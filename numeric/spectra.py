@@ -1,0 +1,177 @@
+r"""FFT spectra in symrelu's convention, and exact spectra placed on the DFT grid.
+
+For ``n`` real samples at rate ``fs`` the measured coefficient of bin k
+(frequency ``k fs / n``) is :math:`\hat c_k = X_k / n` with X the DFT, which
+matches symrelu's convention :math:`y = c_0 + 2\,\mathrm{Re}\sum_{F>0} c_F
+e^{2\pi i F t}` exactly when the window is coherent and nothing aliases. Then
+
+* :func:`coefficients` returns ``(freqs, c)`` for k = 0..n//2;
+* :func:`spectrum` returns the one-sided amplitude and phase: a unit cosine
+  reads amplitude 1.0 (``2|c|``; the DC bin and, for even n, the Nyquist bin
+  read ``|c|``), and the phase is ``angle(c)``, so
+  ``y = sum amps * cos(2 pi freqs t + phases)`` over the bins;
+* :func:`fold` places an exact spectrum (an Expansion or ``{F: c_F}``) on the
+  same bins, adding every component above fs/2 onto the bin it aliases to,
+  exactly as sampling does. The DFT of the samples of a trigonometric
+  polynomial *equals* its folded spectrum (coherent window), which is what
+  makes bin-by-bin comparisons at 1e-9 possible.
+
+Examples
+--------
+>>> import numpy as np
+>>> fs, n = 64, 64
+>>> t = np.arange(n) / fs
+>>> freqs, amps, phases = spectrum(0.5 + np.cos(2 * np.pi * 4 * t + 0.3), fs)
+>>> [round(float(v), 12) for v in (amps[0], amps[4], phases[4])]
+[0.5, 1.0, 0.3]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from numeric.lambdify import spectrum_arrays
+
+__all__ = ["coefficients", "spectrum", "fold", "bin_index", "amplitudes_of"]
+
+
+def coefficients(y: Any, fs: float) -> tuple[np.ndarray, np.ndarray]:
+    """Measured complex coefficients ``c_k = X_k / n`` for bins 0..n//2.
+
+    Parameters
+    ----------
+    y : array_like, 1-D, real
+    fs : float
+
+    Returns
+    -------
+    freqs : ndarray
+        ``k * fs / n``.
+    c : ndarray of complex
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f, c = coefficients(np.cos(2 * np.pi * np.arange(8) / 8), fs=8)
+    >>> float(f[1]), complex(np.round(c[1].real, 12))
+    (1.0, (0.5+0j))
+    """
+    y = np.asarray(y, dtype=float)
+    if y.ndim != 1 or y.size == 0:
+        raise ValueError(f"expected a non-empty 1-D array of samples (got shape {y.shape})")
+    if not np.all(np.isfinite(y)):
+        raise ValueError("the samples contain NaN or infinite values")
+    n = y.size
+    X = np.fft.rfft(y) / n
+    freqs = np.fft.rfftfreq(n, d=1.0 / float(fs))
+    return freqs, X
+
+
+def amplitudes_of(freqs: np.ndarray, c: np.ndarray, n: int) -> np.ndarray:
+    """One-sided amplitudes from coefficients: ``2|c|``, except DC (and Nyquist for even n)."""
+    amps = 2 * np.abs(c)
+    amps[0] = abs(c[0])
+    if n % 2 == 0 and len(c) == n // 2 + 1:
+        amps[-1] = abs(c[-1])
+    return amps
+
+
+def spectrum(y: Any, fs: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One-sided, amplitude-correct spectrum of real samples.
+
+    Parameters
+    ----------
+    y : array_like, 1-D, real
+        Samples (ideally a coherent window: see :func:`numeric.sample`).
+    fs : float
+        Sampling rate.
+
+    Returns
+    -------
+    freqs : ndarray
+        Bin frequencies ``k fs / n``, k = 0..n//2.
+    amps : ndarray
+        A unit cosine on a bin reads 1.0; the DC bin reads ``|mean|``.
+    phases : ndarray
+        ``angle`` of the coefficient (radians; a negative mean has phase pi).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(1024) / 1024
+    >>> f, a, p = spectrum(np.maximum(np.cos(2 * np.pi * 8 * t), 0), fs=1024)
+    >>> round(float(a[0]), 5), round(float(a[8]), 5)   # 1/pi = 0.31831, less the kinks' aliasing
+    (0.31825, 0.5)
+    """
+    freqs, c = coefficients(y, fs)
+    return freqs, amplitudes_of(freqs, c, np.asarray(y).size), np.angle(c)
+
+
+def bin_index(F: float, fs: float, n: int, *, tol: float = 1e-9) -> int:
+    """The integer k with ``F = k fs / n``; ValueError if F is off the bin grid.
+
+    Examples
+    --------
+    >>> bin_index(5, 1024, 8192)
+    40
+    """
+    k = float(F) * n / float(fs)
+    kr = round(k)
+    if abs(k - kr) > tol * max(1.0, abs(k)):
+        raise ValueError(
+            f"{F:g} Hz is not on the DFT grid of {n} samples at {fs:g} Hz "
+            f"(bin spacing {fs / n:g} Hz; it sits at bin {k:.6g}): the window is not coherent "
+            "for this frequency, so no bin holds it alone"
+        )
+    return int(kr)
+
+
+def fold(expected: Any, fs: float, n: int) -> np.ndarray:
+    r"""An exact spectrum on the DFT bins 0..n//2, with aliases folded in.
+
+    Bin k receives :math:`c_F` for every F with :math:`F n / f_s \equiv k`
+    and :math:`\overline{c_F}` for every F with :math:`F n / f_s \equiv -k`
+    (mod n): exactly what the DFT of coherent samples holds.
+
+    Parameters
+    ----------
+    expected : symrelu.Expansion or mapping {F: c_F}
+        Coefficients in symrelu's convention (``c_F = A/2`` for a cosine of
+        amplitude A; DC is ``c_0``).
+    fs : float
+    n : int
+        Number of samples.
+
+    Returns
+    -------
+    ndarray of complex, length n//2 + 1
+
+    Raises
+    ------
+    ValueError
+        If a frequency is off the bin grid (non-coherent window).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fold({0: 0.25, 3: 0.5, 9: 0.1}, fs=8, n=8)          # 9 Hz aliases to 1 Hz
+    array([0.25+0.j, 0.1 +0.j, 0.  +0.j, 0.5 +0.j, 0.  +0.j])
+    """
+    freqs, coefs = spectrum_arrays(expected)
+    n = int(n)
+    out = np.zeros(n // 2 + 1, dtype=complex)
+    half = n // 2
+    for F, c in zip(freqs, coefs):
+        k = bin_index(F, fs, n)
+        if k == 0:
+            out[0] += c
+            continue
+        r = k % n
+        if r <= half:
+            out[r] += c
+        s = (-k) % n
+        if s <= half:
+            out[s] += np.conj(c)
+    return out
