@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
@@ -271,20 +272,24 @@ class Expansion:
         n = int(n)
         return (abs(n),), n < 0
 
-    def spectrum(self) -> dict:
+    def spectrum(self) -> Spectrum:
         """Every non-zero coefficient: ``{F: c_F}`` (periodic, F >= 0) or ``{k: c_k}`` (generic).
 
         See the module docstring for the convention (c_F = A/2 for a cosine of
-        amplitude A).
+        amplitude A). The result is a read-only mapping. For numeric signals
+        every value is computed at once and exact zeros are dropped; with
+        symbols, the exact coefficients are all computed (in FLINT) but each is
+        turned into a sympy expression on first access, since a K = 4 order-8
+        symbolic spectrum holds hundreds of thousands of terms.
         """
         self._check_convergence()
+        return self._spectrum
+
+    @cached_property
+    def _spectrum(self) -> Spectrum:
         keys = set(self._abs_part) | set(self._linear_part())
-        out = {}
-        for key in sorted(k for k in keys if _canonical(k) == k):
-            value = _tidy(self._raw(key))
-            if value != 0:
-                out[self._label(key)] = value
-        return out
+        canonical = sorted(k for k in keys if _canonical(k) == k)
+        return Spectrum(self, canonical, eager=self.signal.is_numeric)
 
     def _label(self, key: tuple[int, ...]) -> Any:
         return key[0] * self.signal.base_frequency if self.regime == "periodic" else key
@@ -367,6 +372,49 @@ class Expansion:
         )
 
 
+class Spectrum(Mapping):
+    """Read-only mapping ``label -> exact coefficient`` of an :class:`Expansion`.
+
+    Labels are frequencies (periodic regime) or multi-indices (generic regime);
+    see :meth:`Expansion.spectrum`.
+    """
+
+    def __init__(self, expansion: Expansion, keys: list, *, eager: bool) -> None:
+        self._expansion = expansion
+        self._keys = {expansion._label(k): k for k in keys}
+        self._values: dict = {}
+        if eager:
+            for label, key in list(self._keys.items()):
+                value = _tidy(expansion._raw(key))
+                if value == 0:
+                    del self._keys[label]
+                else:
+                    self._values[label] = value
+
+    def __getitem__(self, label: Any) -> sympy.Expr:
+        if label not in self._values:
+            self._values[label] = _tidy(self._expansion._raw(self._keys[label]))
+        return self._values[label]
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, label: object) -> bool:
+        return label in self._keys
+
+    def to_dict(self) -> dict:
+        """All values as a plain dict (builds every sympy expression)."""
+        return {label: self[label] for label in self._keys}
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}: {self[k]}" for k in list(self._keys)[:4])
+        more = ", ..." if len(self._keys) > 4 else ""
+        return f"Spectrum({{{shown}{more}}}, {len(self._keys)} frequencies)"
+
+
 def _canonical(key: tuple[int, ...]) -> tuple[int, ...]:
     """The representative of {k, -k} whose first non-zero entry is positive."""
     for k in key:
@@ -376,10 +424,21 @@ def _canonical(key: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def _tidy(value: sympy.Expr) -> sympy.Expr:
-    """Cheap normal form: numbers get radsimp/expand, expressions keep their shape."""
-    if value.is_number:
+    """Cheap normal form for numbers.
+
+    Products with a phase factor ``cos + i sin`` are expanded so conjugate
+    terms cancel; a radical left in a denominator is rationalised. Everything
+    else is already canonical after sympy's automatic evaluation.
+    """
+    if not value.is_number or value.is_Rational:
+        return value
+    if value.has(sympy.cos, sympy.sin):
         value = sympy.expand(value)
-        return sympy.radsimp(value) if value.has(sympy.sqrt(2).func) else value
+    if any(
+        p.exp.is_Rational and p.exp.is_negative and not p.exp.is_integer
+        for p in value.atoms(sympy.Pow)
+    ):
+        value = sympy.radsimp(value)
     return value
 
 
