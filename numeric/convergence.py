@@ -1,0 +1,293 @@
+r"""Convergence studies of the truncated Taylor series, honest and as the paper measured.
+
+For a signal and orders n = 0..N, :func:`convergence_study` measures on a
+coherent sampled window:
+
+``rrmse``
+    The honest relative RMS error of the order-n approximation against the
+    activation of the input, :math:`\|\tilde y_n - \mathrm{act}(x)\| /
+    \|\mathrm{act}(x)\|` (in percent).
+``rrmse_paper``
+    The paper's printed metric for comparison: the same formula with the
+    *input* x in place of act(x), :math:`\|\tilde y_n - x\| / \|x\|` (the
+    authors' script compares the approximation with the input; see
+    DESIGN section 2). It does not tend to 0.
+``dc`` and ``dc_error``
+    The exact DC of the truncated series (:attr:`symrelu.Expansion.dc`) and
+    its distance to the exact DC of act(x) (``symrelu.exact_dc`` when
+    available, else a 30-digit reference integral over the positive
+    intervals of x, see :func:`reference_dc`).
+``max_error`` and ``bound``
+    The largest sampled deviation :math:`\max_t|\tilde y_n - \mathrm{act}(x)|`
+    against the certificate's bound :math:`c\sqrt C \binom{2n}{n}4^{-n}`
+    (``bound_ok`` checks it).
+
+The partial sums are accumulated in g-powers (|g| <= 1 with the peak
+centre, so each is stable); results are a :class:`ConvergenceStudy` with
+``to_csv``, ``to_json`` and :func:`numeric.figures.convergence_figure`.
+
+Examples
+--------
+>>> import symrelu as sr
+>>> sig = sr.MultiTone(amplitudes=[1, 1], frequencies=[1, 2])
+>>> study = convergence_study(sig, max_order=4, fs=64)
+>>> [round(r["rrmse"], 2) for r in study.rows][-1] < [round(r["rrmse"], 2) for r in study.rows][0]
+True
+>>> all(r["bound_ok"] for r in study.rows)
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import mpmath
+import numpy as np
+import sympy
+
+from numeric.lambdify import lambdify_signal, to_numeric
+from numeric.results import atomic_write_json, atomic_write_text
+
+__all__ = ["convergence_study", "ConvergenceStudy", "reference_dc", "exact_dc_value", "COLUMNS"]
+
+COLUMNS = (
+    "order", "rrmse", "rrmse_paper", "dc", "dc_error", "max_error", "bound", "bound_ok",
+)
+
+
+def reference_dc(signal: Any, activation: Any = "relu", *, dps: int = 30) -> mpmath.mpf:
+    r"""DC of act(x) for a periodic signal by integrating x over its positive intervals.
+
+    A stand-in for ``symrelu.exact_dc`` (used only when that is missing): the
+    zeros of x on one base period are bracketed on a dense grid and refined
+    with :func:`mpmath.findroot` at ``dps`` digits, then
+    :math:`\overline{|x|} = \frac{1}{T_0}\sum_j |\int_{t_j}^{t_{j+1}} x\,dt|`
+    with the closed-form antiderivative of each cosine. A zero that the grid
+    misses (a double root touching 0) is missed here too; ``exact_dc`` is the
+    checked method.
+
+    Examples
+    --------
+    >>> import symrelu as sr, mpmath
+    >>> sig = sr.MultiTone(amplitudes=[1, 1, 1, 1], frequencies=[5, 10, 20, 40])
+    >>> mpmath.nstr(reference_dc(sig), 14)
+    '0.57444169533948'
+    """
+    from symrelu import as_activation
+
+    act = as_activation(activation)
+    if signal.base_frequency is None:
+        raise ValueError("reference_dc needs rational frequencies (a periodic signal)")
+    with mpmath.workdps(dps + 10):
+        f0 = to_numeric(signal.base_frequency, "mpmath")
+        T0 = 1 / f0
+        b = to_numeric(signal.offset, "mpmath")
+        tones = [
+            (to_numeric(a, "mpmath"), to_numeric(f, "mpmath"), to_numeric(p, "mpmath"))
+            for a, f, p in signal.tones
+        ]
+        two_pi = 2 * mpmath.pi
+
+        def x(t):
+            return b + mpmath.fsum(a * mpmath.cos(two_pi * f * t + p) for a, f, p in tones)
+
+        def X(t):  # antiderivative
+            return b * t + mpmath.fsum(
+                a * mpmath.sin(two_pi * f * t + p) / (two_pi * f) for a, f, p in tones
+            )
+
+        harmonics = signal.harmonics or (1,)
+        m = 64 * max(harmonics)
+        grid = np.arange(m + 1) * (1.0 / m)
+        xs = lambdify_signal(signal)(grid * float(T0))
+        roots = []
+        for i in range(m):
+            if xs[i] == 0:
+                roots.append(mpmath.mpf(grid[i]) * T0)
+            elif xs[i] * xs[i + 1] < 0:
+                lo, hi = mpmath.mpf(grid[i]) * T0, mpmath.mpf(grid[i + 1]) * T0
+                roots.append(mpmath.findroot(x, (lo, hi), solver="anderson"))
+        edges = [mpmath.mpf(0)] + sorted(r for r in roots if 0 < r < T0) + [T0]
+        mean_abs = mpmath.fsum(abs(X(hi) - X(lo)) for lo, hi in zip(edges[:-1], edges[1:])) / T0
+        lam, c = to_numeric(act.linear, "mpmath"), to_numeric(act.abs_weight, "mpmath")
+        out = lam * b + c * mean_abs
+    with mpmath.workdps(dps):
+        return +out
+
+
+def exact_dc_value(signal: Any, activation: Any = "relu", *, dps: int = 30) -> tuple[Any, str]:
+    """The exact DC of act(x) and how it was obtained ("symrelu.exact_dc" or "reference").
+
+    Examples
+    --------
+    >>> import symrelu as sr
+    >>> value, how = exact_dc_value(sr.MultiTone(amplitudes=[1], frequencies=[1]))
+    >>> round(float(value), 12), how in ("symrelu.exact_dc", "reference")
+    (0.318309886184, True)
+    """
+    import symrelu
+
+    fn = getattr(symrelu, "exact_dc", None)
+    if fn is not None:
+        return fn(signal, activation=activation, dps=dps), "symrelu.exact_dc"
+    return reference_dc(signal, activation, dps=dps), "reference"
+
+
+@dataclass
+class ConvergenceStudy:
+    """Rows of a convergence study (one per order) and its parameters."""
+
+    signal: str
+    centre: str
+    activation: str
+    fs: float
+    n_samples: int
+    exact_dc: float
+    exact_dc_method: str
+    rows: list[dict] = field(default_factory=list)
+
+    def column(self, name: str) -> np.ndarray:
+        """One column as an array."""
+        return np.array([r[name] for r in self.rows], dtype=float)
+
+    def to_dict(self) -> dict:
+        """Everything, as plain data."""
+        return {
+            "signal": self.signal, "centre": self.centre, "activation": self.activation,
+            "fs": self.fs, "n_samples": self.n_samples, "exact_dc": self.exact_dc,
+            "exact_dc_method": self.exact_dc_method, "columns": list(COLUMNS),
+            "rows": self.rows,
+        }
+
+    def to_csv(self, path: Any = None) -> str:
+        """The table as CSV text (written atomically to ``path`` when given)."""
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        for r in self.rows:
+            writer.writerow({k: (repr(v) if isinstance(v, float) else v) for k, v in r.items()})
+        text = buf.getvalue()
+        if path is not None:
+            atomic_write_text(path, text)
+        return text
+
+    def to_json(self, path: Any = None, *, extra: dict | None = None) -> str:
+        """The study as JSON (written atomically to ``path`` when given)."""
+        obj = {**self.to_dict(), **(extra or {})}
+        if path is not None:
+            atomic_write_json(path, obj)
+        return json.dumps(obj, indent=2, sort_keys=True, default=str)
+
+
+def convergence_study(
+    signal: Any,
+    max_order: int = 50,
+    *,
+    fs: float | None = None,
+    periods: int = 1,
+    center: Any = "peak",
+    activation: Any = "relu",
+    exact_dc: Any = None,
+    symbolic_dc: bool = True,
+) -> ConvergenceStudy:
+    """Errors of the order-n approximation for n = 0..max_order.
+
+    Parameters
+    ----------
+    signal : MultiTone
+        A numeric periodic signal.
+    max_order : int
+        N.
+    fs : float, optional
+        Sampling rate (default: 64 samples per period of the highest tone).
+        The window is ``periods`` base periods, so sampling is coherent.
+    periods : int
+        Base periods in the window.
+    center, activation
+        As in :func:`symrelu.expand`.
+    exact_dc : value, optional
+        The exact DC of act(x); default :func:`exact_dc_value`.
+    symbolic_dc : bool
+        Take each order's DC from the exact :attr:`symrelu.Expansion.dc`
+        (one exact expansion per order); False uses the sampled mean of the
+        partial sum (exact to rounding only when fs exceeds twice the series'
+        top frequency).
+
+    Returns
+    -------
+    ConvergenceStudy
+
+    Examples
+    --------
+    >>> import symrelu as sr
+    >>> s = convergence_study(sr.MultiTone(amplitudes=[1], frequencies=[1]), max_order=2, fs=32)
+    >>> [r["order"] for r in s.rows]
+    [0, 1, 2]
+    """
+    import symrelu as sr
+    from numeric.sampling import sample
+
+    e_top = sr.expand(signal, order=max(int(max_order), 0), center=center, activation=activation)
+    if e_top.certificate.converges is not True:
+        raise ValueError(
+            f"the series does not converge for centre {center!r} (certificate: "
+            f"{e_top.certificate.converges}); a convergence study needs center='peak'"
+        )
+    f0 = signal.base_frequency
+    if f0 is None:
+        raise ValueError("convergence_study needs rational frequencies (a periodic signal)")
+    f_max = max(to_numeric(f) for f in signal.frequencies)
+    if fs is None:
+        fs = 64 * f_max
+    duration = sympy.Integer(periods) / f0
+    n = int(round(float(fs) * to_numeric(duration)))
+    t, x = sample(signal, fs=fs, n=n)
+    act = e_top.activation
+    lam, c = to_numeric(act.linear), to_numeric(act.abs_weight)
+    C = to_numeric(e_top.centre)
+    pref = c * np.sqrt(C)
+    y = lam * x + c * np.abs(x)
+    a = [to_numeric(v) for v in sr.taylor_coefficients(int(max_order) + 1)]
+    if exact_dc is None:
+        exact, method = exact_dc_value(signal, act)
+    else:
+        exact, method = exact_dc, "given"
+    exact_f = to_numeric(exact)
+    g = x * x / C - 1.0
+    power = np.ones_like(g)
+    partial = np.zeros_like(g)
+    norm_y = np.sqrt(np.mean(y * y))
+    norm_x = np.sqrt(np.mean(x * x))
+    rows = []
+    for order in range(int(max_order) + 1):
+        if order:
+            power *= g
+        partial += a[order] * power
+        approx = lam * x + pref * partial
+        if symbolic_dc:
+            e_n = e_top if order == max_order else sr.expand(
+                signal, order=order, center=center, activation=act
+            )
+            dc = to_numeric(e_n.dc)
+        else:
+            dc = float(np.mean(approx))
+        bound = to_numeric(act.abs_weight * sympy.sqrt(e_top.centre) * sr.tail_bound(order))
+        max_err = float(np.max(np.abs(approx - y)))
+        rows.append({
+            "order": order,
+            "rrmse": float(100 * np.sqrt(np.mean((approx - y) ** 2)) / norm_y),
+            "rrmse_paper": float(100 * np.sqrt(np.mean((approx - x) ** 2)) / norm_x),
+            "dc": dc,
+            "dc_error": abs(dc - exact_f),
+            "max_error": max_err,
+            "bound": bound,
+            "bound_ok": bool(max_err <= bound * (1 + 1e-12) + 1e-13),
+        })
+    return ConvergenceStudy(
+        signal=signal.to_string(), centre=str(e_top.centre), activation=repr(act), fs=float(fs),
+        n_samples=n, exact_dc=exact_f, exact_dc_method=method, rows=rows,
+    )
