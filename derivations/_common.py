@@ -206,10 +206,6 @@ class Fragment:
         self.parts.append(f"\\begin{{{env}}}{extra}\n{body}\n\\end{{{env}}}")
         return self
 
-    def multline(self, body: str) -> Fragment:
-        self.parts.append(f"\\begin{{dmath*}}\n{body}\n\\end{{dmath*}}")
-        return self
-
     def table(self, header: list[str], rows: list[list[str]], *, align: str | None = None,
               caption: str | None = None, long: bool = False) -> Fragment:
         align = align or "l" * len(header)
@@ -315,3 +311,46 @@ def main_for(module_name: str) -> None:
     atomic_write_text(out / f"{d.key}.tex", d.latex)
     atomic_write_json(out / f"{d.key}.json", d.to_dict())
     print(f"{d.key}: {len(d.checks)} checks passed; wrote {out / (d.key + '.tex')}")
+
+
+def run_experiment(name: str, config: DeriveConfig, quick: dict, full: dict | None = None
+                   ) -> tuple[Any, str]:
+    """Run ``numeric.experiments.<name>`` with its Config, or explain why not.
+
+    Only the override keys that the experiment's Config has are used, so a
+    Config that gains or renames a field does not break the paper build.
+
+    Returns
+    -------
+    (result or None, note)
+        ``note`` is one sentence for the document: what ran, or why nothing did.
+    """
+    if not config.experiments:
+        return None, f"The experiment ({name}) was not run (derivation only)."
+    mod = optional(f"numeric.experiments.{name}")
+    if mod is None or not hasattr(mod, "run") or not hasattr(mod, "Config"):
+        return None, (f"The experiment module numeric.experiments.{name} is not part of this "
+                      "installation, so only the derivation is shown.")
+    fields = {f.name for f in dataclasses.fields(mod.Config)}
+    overrides = dict(quick if config.quick else (full or {}))
+    overrides["out"] = None if config.out is None else str(Path(config.out) / name)
+    cfg = mod.Config(**{k: v for k, v in overrides.items() if k in fields})
+    result = mod.run(cfg, progress=config.progress)
+    size = "quick" if config.quick else "full"
+    return result, f"Experiment {name} ran at {size} size ({cfg})."
+
+
+def experiment_figures(result: Any, out: Path | None) -> list[Path]:
+    """PDF figures an experiment result lists in ``result.paths``, relative to ``out``."""
+    paths = getattr(result, "paths", None) or {}
+    figs = []
+    for p in paths.values() if isinstance(paths, dict) else paths:
+        p = Path(p)
+        if p.suffix == ".png" and p.with_suffix(".pdf").exists():
+            p = p.with_suffix(".pdf")
+        if p.suffix == ".pdf" and p.exists():
+            try:
+                figs.append(p.resolve().relative_to(Path(out).resolve()) if out else p)
+            except ValueError:
+                figs.append(p.resolve())
+    return list(dict.fromkeys(figs))

@@ -1,0 +1,309 @@
+r"""The per-signal report behind ``symrelu report``: a standalone document for any input.
+
+Contents: the input and its tones; :math:`x^2` and :math:`g` with their
+frequency sets; the expansion order by order (new frequencies of each
+:math:`g^n`, then every output coefficient exactly, long expressions
+summarised in the table and written in full in the appendix and the JSON);
+the certificate; the truncated DC per order against the exact DC; and the
+predicted spectrum against the FFT of the sampled activation.
+
+Examples
+--------
+>>> import symrelu as sr
+>>> rep = build_report(sr.MultiTone.parse("1@5 + 0.6@10:0.9"), order=2)
+>>> "Certificate" in rep.tex and rep.data["schema"]
+'symrelu.report/1'
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sympy
+
+import symrelu as sr
+from derivations._common import Fragment, optional, tex_escape
+from derivations.build import document
+
+__all__ = ["Report", "build_report", "SHORT"]
+
+#: longest LaTeX (characters) shown in a table cell; longer ones go to the appendix
+SHORT = 60
+_MAX_LIST = 14
+_MAX_APPENDIX = 80
+
+
+@dataclass
+class Report:
+    """A built report: the LaTeX document, its JSON data and the figure files it needs."""
+
+    tex: str
+    data: dict
+    figures: dict[str, bytes] = field(default_factory=dict)
+
+
+def _label_text(e: sr.Expansion, key: Any) -> str:
+    if e.regime == "periodic":
+        return sympy.latex(e._label(key))
+    F = e.model.frequency(key)
+    return f"{sympy.latex(F)}\\ ({','.join(map(str, key))})"
+
+
+def _list(items: list[str]) -> str:
+    if len(items) <= _MAX_LIST:
+        return ", ".join(f"${i}$" for i in items)
+    return ", ".join(f"${i}$" for i in items[:_MAX_LIST]) + f", \\dots\\ (+{len(items) - _MAX_LIST})"
+
+
+def _sorted_keys(e: sr.Expansion, keys) -> list:
+    if e.regime == "periodic":
+        return sorted(keys)
+    return sorted(keys, key=lambda k: (sum(abs(v) for v in k), k))
+
+
+def _number(v: Any) -> float | None:
+    try:
+        v = sympy.sympify(v)
+        return complex(sympy.N(v, 17)).real if v.is_number else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _exact_dc(sig: sr.MultiTone, act, regime: str) -> tuple[float | None, str]:
+    fn = optional("symrelu", "exact_dc")
+    if fn is not None:
+        try:
+            return float(fn(sig, activation=act, regime=regime, dps=30)), "symrelu.exact_dc"
+        except Exception as exc:  # noqa: BLE001 - a report still has everything else
+            return None, f"symrelu.exact_dc failed: {exc}"
+    if sig.is_numeric and sig.has_rational_frequencies and regime != "generic":
+        import numpy as np
+
+        from numeric.lambdify import lambdify_signal
+
+        n = 1 << 18
+        t = np.arange(n) * float(1 / sig.base_frequency) / n
+        x = lambdify_signal(sig)(t)
+        y = float(act.linear) * x + float(act.abs_weight) * np.abs(x)
+        return float(np.mean(y)), "sampled mean over one period (2^18 points; exact_dc missing)"
+    return None, "not available (needs symrelu.exact_dc)"
+
+
+def _figure(e: sr.Expansion) -> dict[str, bytes] | None:
+    """Predicted spectrum vs FFT of the sampled activation, as PNG and PDF bytes."""
+    import io
+
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from numeric.lambdify import lambdify_signal, spectrum_arrays
+    from numeric.plotting import COLUMN_WIDTH, style
+
+    sig, act = e.signal, e.activation
+    F, c = spectrum_arrays(e)
+    fmax = float(F.max()) if len(F) else 1.0
+    x_fn = lambdify_signal(sig)
+    if e.regime == "periodic":
+        T = float(1 / sig.base_frequency)
+        periods = max(1, int(np.ceil(8 * float(sig.base_frequency) / max(fmax, 1e-9))))
+        n = 1 << int(np.ceil(np.log2(8 * fmax * T * periods + 64)))
+        t = np.arange(n) * (T * periods / n)
+        win = np.ones(n)
+    else:
+        fmin = min(float(f) for f in sig.frequencies)
+        duration = 200 / fmin
+        n = 1 << int(np.ceil(np.log2(8 * fmax * duration + 64)))
+        t = np.arange(n) * (duration / n)
+        win = np.hanning(n)
+    x = x_fn(t)
+    y = float(act.linear) * x + float(act.abs_weight) * np.abs(x)
+    spec = np.fft.rfft(y * win) / win.sum()
+    freqs = np.fft.rfftfreq(n, t[1] - t[0])
+    amp_fft = 2 * np.abs(spec)
+    amp_fft[0] /= 2
+    amp_pred = 2 * np.abs(c)
+    amp_pred[F == 0] /= 2
+    with style():
+        fig, ax = plt.subplots(figsize=(COLUMN_WIDTH * 1.9, 2.6))
+        sel = freqs <= 1.1 * fmax
+        ax.plot(freqs[sel], np.maximum(amp_fft[sel], 1e-12), lw=0.8,
+                label="FFT of the sampled activation")
+        ax.plot(F, np.maximum(amp_pred, 1e-12), "o", ms=2.5,
+                label=f"order-{e.order} series (exact coefficients)")
+        ax.set_yscale("log")
+        top = max(amp_pred.max(), amp_fft.max())
+        ax.set_ylim(top * 1e-6, top * 2)
+        ax.set_xlabel("frequency")
+        ax.set_ylabel("amplitude")
+        ax.legend(loc="upper right", fontsize=6)
+        fig.tight_layout()
+        out = {}
+        for fmt in ("pdf", "png"):
+            buf = io.BytesIO()
+            meta = {"CreationDate": None, "ModDate": None} if fmt == "pdf" else {"Software": None}
+            fig.savefig(buf, format=fmt, metadata=meta)
+            out[fmt] = buf.getvalue()
+    plt.close(fig)
+    return out
+
+
+def build_report(signal: sr.MultiTone, order: int = 6, center: Any = "peak",
+                 activation: Any = "relu", regime: str = "auto", *, figure: bool = True,
+                 figure_name: str = "spectrum") -> Report:
+    """Build the report of ``activation(signal)`` expanded to ``order``.
+
+    Parameters
+    ----------
+    signal : MultiTone
+    order : int
+    center, activation, regime
+        As for :func:`symrelu.expand`.
+    figure : bool
+        Draw the spectrum figure (needs matplotlib and a numeric signal).
+    figure_name : str
+        File stem the document uses for the figure (``NAME.pdf`` beside the .tex).
+
+    Returns
+    -------
+    Report
+        ``tex``: the standalone document; ``data``: the ``symrelu.report/1``
+        JSON document (every coefficient in full); ``figures``: ``{"pdf": bytes,
+        "png": bytes}`` or empty.
+    """
+    from derivations.sec5a_taylor_example import dc_by_order
+
+    e = sr.expand(signal, order=order, center=center, activation=activation, regime=regime)
+    act = e.activation
+    cert = e.certificate
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        spectrum = e.spectrum()
+    diverges = cert.converges is False
+    f = Fragment()
+    name = act.latex_name()
+
+    f.section("Input")
+    f.para(f"$x(t) = {sr.latex(signal)}$")
+    rows = [[str(i + 1), f"${sympy.latex(a)}$", f"${sympy.latex(fr)}$", f"${sympy.latex(p)}$"]
+            for i, (a, fr, p) in enumerate(signal.tones)]
+    if rows:
+        f.table(["tone", "amplitude $A_i$", "frequency $f_i$", r"phase $\varphi_i$"], rows,
+                align="rlll")
+    base = (f"base frequency $f_0 = {sympy.latex(signal.base_frequency)}$ (periodic regime: "
+            "commensurate frequencies are collected)" if e.regime == "periodic"
+            else "generic regime: each multi-index $k$ is its own frequency $k\\cdot f$")
+    f.para(f"Offset $b = {sympy.latex(signal.offset)}$; activation ${name}$ "
+           f"$= {sympy.latex(act.linear)}\\,x + {sympy.latex(act.abs_weight)}\\,|x|$; {base}.")
+
+    f.section("The square and g")
+    x2_keys = _sorted_keys(e, e.indices(order=1))
+    f.para(r"$x^2$ and $g = x^2/C - 1$ hold the same frequencies (they differ only in the DC): "
+           + _list([_label_text(e, k) for k in x2_keys]) + ".")
+    f.para(f"Centre: ${sympy.latex(e.centre)}$ "
+           f"({tex_escape(str(center))}); $\\overline{{x^2}} = "
+           f"{sympy.latex(signal.mean_square)}$, peak bound $P = {sympy.latex(signal.peak)}$.")
+
+    f.section(f"Expansion to order {order}")
+    f.eq(e.latex(max_terms=0).split(";")[0].replace("\\quad", ""))
+    seen: set = set()
+    order_rows = []
+    for n in range(order + 1):
+        keys = set(e.indices(order=n))
+        new = _sorted_keys(e, keys - seen)
+        seen |= keys
+        a_n = sr.taylor_coefficients(n + 1)[n]
+        order_rows.append([str(n), f"${sympy.latex(a_n)}$", str(len(keys)), str(len(new)),
+                           _list([_label_text(e, k) for k in new]) if new else "--"])
+    f.table(["$n$", "$a_n$", "freqs in $g^n$", "new", "new frequencies"], order_rows,
+            align="rrrrp{0.55\\linewidth}",
+            caption="Frequencies each power of $g$ contributes (one of each $\\pm$ pair).")
+
+    coeff_rows, appendix, json_rows = [], [], []
+    for label, c in spectrum.items():
+        key = label if e.regime == "generic" else (int(label / signal.base_frequency),)
+        text = sympy.latex(c)
+        freq = label if e.regime == "periodic" else e.model.frequency(label)
+        val = _number(sympy.Abs(c))
+        amp = None if val is None else (val if freq == 0 else 2 * val)
+        ref = text if len(text) <= SHORT else None
+        if ref is None and len(appendix) < _MAX_APPENDIX:
+            appendix.append((_label_text(e, key), text))
+            ref = f"see A.{len(appendix)}"
+        elif ref is None:
+            ref = "in the JSON"
+        coeff_rows.append([f"${_label_text(e, key)}$", f"${ref}$" if not ref.startswith(("see",
+                           "in the")) else ref, "--" if amp is None else f"{amp:.6g}"])
+        json_rows.append({"frequency": str(freq), "index": list(label)
+                          if e.regime == "generic" else None, "c": str(c), "amplitude": amp})
+    f.table(["frequency", "$c_F$ (exact)", "amplitude $2|c_F|$"], coeff_rows,
+            align="lll", long=True,
+            caption=f"Every output coefficient of the order-{order} series "
+                    r"($y = c_0 + 2\,\mathrm{Re}\sum c_F e^{2\pi i F t}$).")
+
+    f.section("Certificate")
+    f.para(f"${sr.latex(cert)}$.")
+    if diverges:
+        f.para(r"\textbf{The series diverges for this centre}: $g$ leaves $[-1, 1]$, so the "
+               r"coefficients above do not approximate the activation. Use the peak centre.")
+    elif cert.sup_error_bound is not None:
+        f.para("Every coefficient of the truncated series is within the sup bound of the "
+               "true one (a cosine amplitude within twice it).")
+
+    f.section("DC: truncated series against the exact value")
+    exact, source = _exact_dc(signal, act, e.regime)
+    dc_rows_data = []
+    if signal.is_numeric:
+        wanted = sorted({0, 1, 2, order // 2, order})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            dc_rows = dc_by_order(signal, order, center=center, orders=wanted) \
+                if act.name == "relu" else []
+        rows = []
+        for N, dc, bound in dc_rows:
+            v = float(dc)
+            rows.append([str(N), f"${sympy.latex(dc)}$" if len(sympy.latex(dc)) <= 40 else "--",
+                         f"{v:.12f}", "--" if exact is None else f"{v - exact:+.3e}",
+                         "--" if bound is None else f"{float(bound):.3e}"])
+            dc_rows_data.append({"N": N, "dc": str(dc), "float": v,
+                                 "bound": None if bound is None else str(bound)})
+        if rows:
+            f.table(["$N$", "truncated DC", "decimal", "minus exact", "bound"], rows,
+                    align="rllrr")
+    exact_text = "n/a" if exact is None else f"{exact:.15g}"
+    f.para(f"Exact DC: {exact_text} ({tex_escape(source)}).")
+
+    figures = {}
+    if figure and signal.is_numeric and not diverges:
+        figures = _figure(e) or {}
+        if figures:
+            f.section("Spectrum")
+            f.figure(f"{figure_name}.pdf", "Predicted spectrum (dots: exact coefficients of the "
+                     "truncated series) against the FFT of the sampled activation (line).",
+                     width="0.9\\linewidth")
+    if appendix:
+        f.para("\\appendix")
+        f.section("Full coefficients")
+        for i, (lab, text) in enumerate(appendix, start=1):
+            f.para(f"\\textbf{{A.{i}}} ($F = {lab}$): "
+                   f"\\begin{{flushleft}}$c_F = {text}$\\end{{flushleft}}")
+
+    pretty = {"relu": "ReLU", "abs": "abs", "leaky": "LeakyReLU"}.get(act.name, act.name)
+    title = (f"What {pretty} does to "
+             f"\\texttt{{{tex_escape(signal.to_string())}}}")
+    data = {
+        "schema": "symrelu.report/1",
+        "signal": signal.to_string(),
+        "order": order,
+        "centre": str(e.centre),
+        "regime": e.regime,
+        "activation": act.name,
+        "certificate": cert.to_dict(),
+        "dc": {"truncated": str(spectrum.get(e._label((0,) * e.model.key_dims), 0)),
+               "exact": exact, "exact_source": source, "by_order": dc_rows_data},
+        "coefficients": json_rows,
+        "warnings": sorted({str(w.message) for w in caught}),
+    }
+    return Report(document(title, f.text()), data, figures)
