@@ -1,0 +1,242 @@
+r"""Conv -> activation -> mean: the DC feature of a filtered multi-tone (the paper's Sec. IV).
+
+An FIR filter with taps :math:`h_j` at sampling rate :math:`f_s` scales each
+tone by :math:`|H(f)|` and shifts its phase by :math:`\arg H(f)`,
+
+.. math:: H(f) = \sum_j h_j e^{-2\pi i f j / f_s}
+
+and maps the offset b to :math:`b\sum_j h_j` (plus the layer's bias).
+:func:`filtered_dc` gives the DC after the activation, in the infinite-length
+limit (:func:`symrelu.exact_dc` of :func:`filter_signal`) or exactly for a
+finite causal window of n samples, where the first ``len(taps) - 1`` outputs
+see zero padding (the edge effect of a causal conv layer).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mpmath
+import numpy as np
+import sympy
+
+from symrelu._values import to_exact, value_text
+from symrelu.errors import SymreluError, ToneSpecError, VerificationError
+from symrelu.exact._common import (
+    CHECK_GUARD,
+    GUARD,
+    SymbolicValueError,
+    activation_weights,
+    check_dps,
+    check_signal,
+    to_mp,
+)
+from symrelu.exact.values import MAX_DPS_PERIODIC, exact_dc
+from symrelu.signal import MultiTone
+
+__all__ = ["filter_signal", "filtered_dc", "MAX_WINDOW"]
+
+#: Longest finite window (number of output samples) summed exactly.
+MAX_WINDOW = 1_000_000
+
+
+def _exact_list(values: Any, what: str) -> list[sympy.Expr]:
+    if isinstance(values, np.ndarray):
+        values = values.tolist()
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        values = [values]
+    out = []
+    for j, v in enumerate(values):
+        e = to_exact(v, f"{what} {j}")
+        if not e.is_number:
+            raise SymbolicValueError(f"{what} {j} must be a number (got {value_text(e)})")
+        out.append(e)
+    if not out:
+        raise ToneSpecError(f"give at least one {what}")
+    return out
+
+
+def _number(value: Any, what: str, *, positive: bool = False) -> sympy.Expr:
+    e = to_exact(value, what)
+    if not e.is_number:
+        raise SymbolicValueError(f"{what} must be a number (got {value_text(e)})")
+    if positive and not e.is_positive:
+        raise ToneSpecError(f"{what} must be positive (got {value_text(e)})")
+    return e
+
+
+def filter_signal(signal: MultiTone, taps: Any, fs: Any, *, bias: Any = 0) -> MultiTone:
+    r"""The exact output of an FIR filter (plus bias) for a multi-tone input, as a MultiTone.
+
+    Parameters
+    ----------
+    signal : MultiTone
+        The input; frequencies in the same unit as ``fs`` (e.g. Hz).
+    taps : sequence or numpy array
+        h_0, h_1, ...: ``y[m] = bias + sum_j taps[j] * x[m - j]``. Floats are
+        taken as the decimal they print as.
+    fs : value
+        Sampling rate.
+    bias : value
+        Added to the output.
+
+    Returns
+    -------
+    MultiTone
+        Each tone with amplitude ``A |H(f)|`` and phase ``phi + arg H(f)``;
+        offset ``b sum(taps) + bias``. Tones that the filter removes exactly
+        are dropped.
+
+    Examples
+    --------
+    >>> sig = MultiTone(amplitudes=[1], frequencies=[8])
+    >>> out = filter_signal(sig, [1, 1], 32)          # H = 1 + exp(-i pi/2)
+    >>> out.amplitudes, out.phases
+    ((sqrt(2),), (-pi/4,))
+    """
+    if not isinstance(signal, MultiTone):
+        raise ToneSpecError(f"filter_signal() needs a MultiTone (got {type(signal).__name__})")
+    h = _exact_list(taps, "tap")
+    fs = _number(fs, "sampling rate fs", positive=True)
+    bias = _number(bias, "bias")
+    amps, freqs, phases = [], [], []
+    for a, f, p in signal.tones:
+        re = sympy.Add(*(hj * sympy.cos(2 * sympy.pi * f * j / fs) for j, hj in enumerate(h)))
+        im = -sympy.Add(*(hj * sympy.sin(2 * sympy.pi * f * j / fs) for j, hj in enumerate(h)))
+        mag2 = sympy.expand(re**2 + im**2)
+        if mag2.is_zero or (mag2.is_number and abs(sympy.N(mag2, 60)) < sympy.Float("1e-55")
+                            and sympy.simplify(mag2) == 0):
+            continue
+        amps.append(a * sympy.sqrt(mag2))
+        freqs.append(f)
+        phases.append(p + sympy.atan2(im, re))
+    offset = signal.offset * sympy.Add(*h) + bias
+    if not amps and offset.is_zero:
+        raise _ZeroOutput(
+            "the filter removes every tone and the offset: the output is identically zero "
+            "(its DC after any activation is 0)"
+        )
+    return MultiTone(amplitudes=amps, frequencies=freqs, phases=phases, offset=offset)
+
+
+class _ZeroOutput(ToneSpecError):
+    """The filtered signal is identically zero."""
+
+
+def filtered_dc(
+    signal: MultiTone,
+    taps: Any,
+    fs: Any,
+    *,
+    n: int | None = None,
+    bias: Any = 0,
+    activation: Any = "relu",
+    dps: int = 30,
+) -> mpmath.mpf:
+    r"""DC after conv -> activation -> global average pooling, with verified digits.
+
+    .. math:: y[m] = \mathrm{bias} + \sum_{j} h_j\, x[m-j],\qquad x[m] = x(m/f_s),
+              \quad x[\text{negative}] = 0
+
+    Parameters
+    ----------
+    signal : MultiTone
+    taps : sequence or numpy array
+        FIR taps ``h_0, h_1, ...`` (causal; floats taken as the decimal they print as).
+    fs : value
+        Sampling rate (same unit as the frequencies).
+    n : int or None
+        None: the infinite-length limit, i.e. :func:`symrelu.exact_dc` of
+        :func:`filter_signal`. An int >= 1: the mean of ``act(y[m])`` over
+        ``m = 0 .. n-1``, edge effect included.
+    bias : value
+        The conv layer's bias.
+    activation : "relu", "abs", LeakyReLU(alpha) or Activation
+    dps : int
+        Verified significant digits.
+
+    Returns
+    -------
+    mpmath.mpf
+
+    Raises
+    ------
+    VerificationError
+        If a sample y[m] is too close to 0 for its sign to be decided.
+
+    Examples
+    --------
+    >>> import mpmath
+    >>> sig = MultiTone(amplitudes=[1], frequencies=[3])
+    >>> mpmath.nstr(filtered_dc(sig, [1, -1], 32, dps=20), 15)       # A |H| / pi
+    '0.184800965155533'
+    >>> mpmath.nstr(filtered_dc(sig, [1, -1], 32, n=256, dps=20), 15)
+    '0.188346088223461'
+    """
+    sig = check_signal(signal, "filtered_dc")
+    if n is None:
+        try:
+            out = filter_signal(sig, taps, fs, bias=bias)
+        except _ZeroOutput:
+            check_dps(dps, MAX_DPS_PERIODIC)
+            return mpmath.mpf(0)
+        return exact_dc(out, activation=activation, dps=dps)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or int(n) < 1:
+        raise ToneSpecError(f"n must be None or a positive integer number of samples (got {n!r})")
+    n = int(n)
+    if n > MAX_WINDOW:
+        raise ToneSpecError(f"n = {n} samples is above the supported {MAX_WINDOW}")
+    dps = check_dps(dps, MAX_DPS_PERIODIC)
+    h = _exact_list(taps, "tap")
+    fs_e = _number(fs, "sampling rate fs", positive=True)
+    bias_e = _number(bias, "bias")
+    _, lam, c = activation_weights(activation)
+    a = _window_mean(sig, h, fs_e, bias_e, n, lam, c, dps, dps + GUARD)
+    b = _window_mean(sig, h, fs_e, bias_e, n, lam, c, dps, dps + CHECK_GUARD)
+    with mpmath.workdps(dps + CHECK_GUARD):
+        size = max(abs(a), abs(b))
+        if abs(a - b) > size * mpmath.mpf(10) ** (-dps) / 10:
+            raise VerificationError(
+                f"could not verify {dps} digits of the finite-window DC ({a} vs {b})"
+            )
+    with mpmath.workdps(dps):
+        return +b
+
+
+def _window_mean(sig, h, fs, bias, n, lam, c, dps, wp):
+    with mpmath.workdps(wp):
+        fs_m = to_mp(fs)
+        b = to_mp(sig.offset)
+        tones = [(to_mp(A), 2 * mpmath.pi * to_mp(f) / fs_m, to_mp(p)) for A, f, p in sig.tones]
+        x = [b + mpmath.fsum(A * mpmath.cos(w * s + p) for A, w, p in tones) for s in range(n)]
+        hm = [to_mp(v) for v in h]
+        lam_m, c_m, bias_m = to_mp(lam), to_mp(c), to_mp(bias)
+        small = mpmath.mpf(10) ** (-(dps + 5))
+        total = []
+        for m in range(n):
+            y = bias_m + mpmath.fsum(hm[j] * x[m - j] for j in range(min(len(hm), m + 1)))
+            if abs(y) < small:
+                y = _decide(sig, h, fs, bias, m, y, dps)
+            total.append(lam_m * y + c_m * abs(y))
+        return mpmath.fsum(total) / n
+
+
+def _decide(sig, h, fs, bias, m, y_approx, dps):
+    """y[m] near zero: return its value with the sign decided exactly (or raise)."""
+    t = sympy.Symbol("t", real=True)
+    x = sig.expr(t)
+    expr = bias + sympy.Add(*(hj * x.subs(t, sympy.Rational(1) * (m - j) / fs)
+                              for j, hj in enumerate(h) if m - j >= 0))
+    try:
+        if expr == 0 or sympy.simplify(expr) == 0 or expr.equals(0):
+            return mpmath.mpf(0)
+        for digits in (3 * dps, 6 * dps):
+            v = sympy.N(expr, digits)
+            if v != 0 and abs(v) > sympy.Float(10) ** (-(digits - 5)):
+                return mpmath.mpf(v)
+    except (SymreluError, TypeError, ValueError):
+        pass
+    raise VerificationError(
+        f"the conv output y[{m}] = {mpmath.nstr(y_approx, 5)} is too close to 0 to decide its "
+        "sign; ask for fewer digits"
+    )

@@ -1,0 +1,159 @@
+"""The public entry points :func:`exact_dc` and :func:`exact_coefficient`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mpmath
+
+from symrelu._values import to_exact, value_text
+from symrelu.errors import FrequencyNotPresentError, SymreluError
+from symrelu.exact._common import activation_weights, check_dps, check_signal
+from symrelu.exact.generic import MAX_DPS_GENERIC, generic_coefficient
+from symrelu.exact.periodic import periodic_coefficient
+from symrelu.signal import MultiTone
+from symrelu.trigpoly import resolve_regime
+
+__all__ = ["exact_dc", "exact_coefficient", "MAX_DPS_PERIODIC"]
+
+#: Most digits the periodic engine will verify.
+MAX_DPS_PERIODIC = 2000
+
+
+def exact_dc(
+    signal: MultiTone, activation: Any = "relu", regime: str = "auto", dps: int = 30
+) -> mpmath.mpf:
+    r"""The true (untruncated) DC of ``activation(signal)``, with ``dps`` verified digits.
+
+    Parameters
+    ----------
+    signal : MultiTone
+        A numeric signal (symbols raise :class:`SymbolicValueError`).
+    activation : "relu", "abs", LeakyReLU(alpha) or Activation
+        Handled as ``lambda x + c |x|``.
+    regime : "auto", "periodic" or "generic"
+        "periodic" (all frequencies rational; "auto" picks it then): the time
+        average over one period, by exact integration between the zeros of x.
+        "generic": the average over the torus of phases (the time average for
+        incommensurate frequencies), by the Bessel integral, checked by a
+        second method.
+    dps : int
+        Significant digits wanted. Every returned digit has been checked by a
+        second computation.
+
+    Returns
+    -------
+    mpmath.mpf
+        Rounded to ``dps`` digits.
+
+    Raises
+    ------
+    VerificationError
+        When the two computations do not agree to ``dps`` digits.
+    PrecisionLimitError
+        When ``dps`` is beyond what the method verifies in reasonable time.
+
+    Examples
+    --------
+    >>> import mpmath
+    >>> sig = MultiTone(amplitudes=[1, 1, 1, 1], frequencies=[5, 10, 20, 40])
+    >>> mpmath.nstr(exact_dc(sig, dps=30), 30)
+    '0.574441695339480816488228995322'
+    >>> mpmath.nstr(exact_dc(MultiTone(amplitudes=[1], frequencies=[3]), dps=20), 20)
+    '0.31830988618379067154'
+    """
+    sig = check_signal(signal, "exact_dc")
+    value = _coefficient(sig, None, activation, regime, dps, "exact_dc")
+    with mpmath.workdps(dps):
+        return +value.real
+
+
+def exact_coefficient(
+    signal: MultiTone, at: Any, activation: Any = "relu", regime: str = "auto", dps: int = 30
+) -> mpmath.mpc:
+    r"""The true complex coefficient of ``activation(signal)`` at a frequency or multi-index.
+
+    Convention (the core's): :math:`y(t) = c_0 + 2\,\mathrm{Re}\sum_{F>0} c_F e^{2\pi i F t}`,
+    so a cosine of amplitude A at F has ``c_F = A/2``; a negative F gives the
+    conjugate.
+
+    Parameters
+    ----------
+    signal : MultiTone
+    at : frequency or tuple of int
+        Periodic regime: a frequency, which must be a multiple of the base
+        frequency. Generic regime: a tuple k of K integers, the coefficient of
+        ``exp(i k.(2 pi f t))`` (the tones' phases are included, as in
+        :meth:`symrelu.Expansion.coefficient`).
+    activation, regime, dps
+        As in :func:`exact_dc`.
+
+    Returns
+    -------
+    mpmath.mpc
+        Rounded to ``dps`` digits (relative to its modulus).
+
+    Raises
+    ------
+    FrequencyNotPresentError
+        For a frequency off the grid of multiples of the base frequency, or a
+        multi-index of the wrong shape.
+
+    Examples
+    --------
+    >>> import mpmath
+    >>> sig = MultiTone(amplitudes=[1, 1, 1, 1], frequencies=[5, 10, 20, 40])
+    >>> mpmath.nstr(exact_coefficient(sig, 15, dps=20), 15)
+    '(0.141760502677889 + 0.0j)'
+    >>> mpmath.nstr(exact_coefficient(MultiTone(amplitudes=[2], frequencies=[1]), 1), 10)
+    '(0.5 + 0.0j)'
+    """
+    sig = check_signal(signal, "exact_coefficient")
+    return _coefficient(sig, at, activation, regime, dps, "exact_coefficient")
+
+
+def _coefficient(sig: MultiTone, at: Any, activation: Any, regime: str, dps: Any,
+                 who: str) -> mpmath.mpc:
+    _, lam, c = activation_weights(activation)
+    regime = resolve_regime(sig, regime)
+    if regime == "periodic":
+        dps = check_dps(dps, MAX_DPS_PERIODIC)
+        n = 0 if at is None else _harmonic(sig, at)
+        value = periodic_coefficient(sig, abs(n), lam, c, dps)
+        return mpmath.conj(value) if n < 0 else value
+    dps = check_dps(dps, MAX_DPS_GENERIC)
+    key = (0,) * sig.K if at is None else _multi_index(sig, at)
+    return generic_coefficient(sig, key, lam, c, dps)
+
+
+def _harmonic(sig: MultiTone, at: Any) -> int:
+    if isinstance(at, (tuple, list)):
+        raise FrequencyNotPresentError(
+            f"in the periodic regime a coefficient is addressed by a frequency, got "
+            f"{value_text(at)}; pass regime='generic' for a multi-index"
+        )
+    try:
+        F = to_exact(at, "frequency")
+    except SymreluError as exc:
+        raise FrequencyNotPresentError(str(exc)) from None
+    if not F.is_number:
+        raise FrequencyNotPresentError(f"the frequency must be a number (got {value_text(F)})")
+    f0 = sig.base_frequency
+    n = F / f0
+    if n.is_integer is not True:
+        raise FrequencyNotPresentError(
+            f"{F} is not a multiple of the base frequency {f0}: the output of this periodic "
+            f"signal holds only multiples of {f0}"
+        )
+    return int(n)
+
+
+def _multi_index(sig: MultiTone, at: Any) -> tuple[int, ...]:
+    if not isinstance(at, (tuple, list)) or len(at) != sig.K or not all(
+        isinstance(k, int) and not isinstance(k, bool) for k in at
+    ):
+        raise FrequencyNotPresentError(
+            f"in the generic regime a coefficient is addressed by a tuple of {sig.K} integers "
+            f"(one per tone), got {value_text(at)}"
+        )
+    return tuple(int(k) for k in at)
