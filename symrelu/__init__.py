@@ -15,6 +15,17 @@ expand(signal, order=, center=, activation=, regime=)
     -> Expansion with .dc, .coefficient(at), .spectrum(), .frequencies(order=),
        .term(n), .certificate, .latex()
 
+Exact values (no truncation; every digit verified by a second computation)
+-----------------------------------------------------------------------------
+exact_dc(signal, activation=, regime=, dps=)          mpmath.mpf
+exact_coefficient(signal, at, activation=, regime=, dps=)
+    at: a frequency (periodic) or a multi-index tuple (generic)  -> mpmath.mpc
+closed_form(signal, activation=)                      sympy Fourier series where one exists
+convergence_table(signal, orders=, center=, ...)      truncated Taylor DC vs exact, with bound
+filter_signal(signal, taps, fs, bias=)                FIR-filtered MultiTone (|H|, arg H)
+filtered_dc(signal, taps, fs, n=, bias=, activation=, dps=)
+                                                      conv -> activation -> mean, finite or infinite
+
 Printing
 --------
 latex(obj)                  LaTeX of signals, expansions, certificates, sympy expressions
@@ -41,6 +52,14 @@ from symrelu.errors import (
     ToneSpecError,
     VerificationError,
 )
+from symrelu.exact import (
+    PrecisionLimitError,
+    SymbolicValueError,
+    exact_coefficient,
+    exact_dc,
+    filter_signal,
+    filtered_dc,
+)
 from symrelu.expansion import Expansion, expand
 from symrelu.latex import latex
 from symrelu.signal import MultiTone, Tone
@@ -63,6 +82,12 @@ __all__ = [
     "Expansion",
     "Certificate",
     "latex",
+    "exact_dc",
+    "exact_coefficient",
+    "filter_signal",
+    "filtered_dc",
+    "SymbolicValueError",
+    "PrecisionLimitError",
     "SymreluError",
     "ToneSpecError",
     "SignalParseError",
