@@ -188,7 +188,7 @@ def convergence_study(
     max_order: int = 50,
     *,
     fs: float | None = None,
-    periods: int = 1,
+    periods: int | None = None,
     center: Any = "peak",
     activation: Any = "relu",
     exact_dc: Any = None,
@@ -205,8 +205,9 @@ def convergence_study(
     fs : float, optional
         Sampling rate (default: 64 samples per period of the highest tone).
         The window is ``periods`` base periods, so sampling is coherent.
-    periods : int
-        Base periods in the window.
+    periods : int, optional
+        Base periods in the window (default: the fewest that hold a whole
+        number of samples, e.g. 5 periods of 5 Hz at 1024 Hz).
     center, activation
         As in :func:`symrelu.expand`.
     exact_dc : value, optional
@@ -243,8 +244,17 @@ def convergence_study(
     f_max = max(to_numeric(f) for f in signal.frequencies)
     if fs is None:
         fs = 64 * f_max
-    duration = sympy.Integer(periods) / f0
-    n = int(round(float(fs) * to_numeric(duration)))
+    fs_q = sympy.Rational(str(fs))
+    per_period = fs_q / f0  # samples per base period
+    if periods is None:
+        periods = int(per_period.q)
+    n_exact = per_period * periods
+    if not n_exact.is_integer:
+        raise ValueError(
+            f"{periods} base periods at fs = {fs} hold {float(n_exact):g} samples, not a whole "
+            f"number; use a multiple of {per_period.q} periods"
+        )
+    n = int(n_exact)
     t, x = sample(signal, fs=fs, n=n)
     act = e_top.activation
     lam, c = to_numeric(act.linear), to_numeric(act.abs_weight)
