@@ -35,6 +35,9 @@ __all__ = [
     "optional",
     "sample_fft",
     "main_for",
+    "run_experiment",
+    "experiment_figures",
+    "verbatim",
 ]
 
 
@@ -335,9 +338,26 @@ def run_experiment(name: str, config: DeriveConfig, quick: dict, full: dict | No
     overrides = dict(quick if config.quick else (full or {}))
     overrides["out"] = None if config.out is None else str(Path(config.out) / name)
     cfg = mod.Config(**{k: v for k, v in overrides.items() if k in fields})
-    result = mod.run(cfg, progress=config.progress)
+    try:
+        result = mod.run(cfg, progress=config.progress)
+    except (KeyboardInterrupt, DerivationCheckError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the paper goes on; the section says why
+        return None, (f"The experiment {name} could not run here "
+                      f"({type(exc).__name__}: {exc}); only the derivation is shown.")
     size = "quick" if config.quick else "full"
-    return result, f"Experiment {name} ran at {size} size ({cfg})."
+    shown = ", ".join(f"{k}={v}" for k, v in overrides.items() if k in fields and k != "out")
+    return result, f"Experiment {name} ran at {size} size ({shown or 'Config defaults'})."
+
+
+def verbatim(text: str, width: int = 105) -> str:
+    """A small verbatim block with long lines wrapped (experiment summaries)."""
+    import textwrap
+
+    lines = []
+    for line in str(text).strip().splitlines():
+        lines += textwrap.wrap(line, width, subsequent_indent="    ") or [""]
+    return "{\\scriptsize\n\\begin{verbatim}\n" + "\n".join(lines) + "\n\\end{verbatim}\n}"
 
 
 def experiment_figures(result: Any, out: Path | None) -> list[Path]:

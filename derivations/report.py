@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import sympy
@@ -55,7 +54,8 @@ def _label_text(e: sr.Expansion, key: Any) -> str:
 def _list(items: list[str]) -> str:
     if len(items) <= _MAX_LIST:
         return ", ".join(f"${i}$" for i in items)
-    return ", ".join(f"${i}$" for i in items[:_MAX_LIST]) + f", \\dots\\ (+{len(items) - _MAX_LIST})"
+    more = len(items) - _MAX_LIST
+    return ", ".join(f"${i}$" for i in items[:_MAX_LIST]) + f", \\dots\\ (+{more})"
 
 
 def _sorted_keys(e: sr.Expansion, keys) -> list:

@@ -30,8 +30,8 @@ import sympy
 import symrelu as sr
 from derivations._common import (
     Check,
-    DeriveConfig,
     Derivation,
+    DeriveConfig,
     Fragment,
     check,
     close,

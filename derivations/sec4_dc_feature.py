@@ -27,11 +27,12 @@ import sympy
 import symrelu as sr
 from derivations._common import (
     Check,
-    DeriveConfig,
     Derivation,
+    DeriveConfig,
     Fragment,
     close,
     optional,
+    tex_escape,
 )
 from numeric.lambdify import lambdify_signal
 
@@ -133,7 +134,7 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
         "the order-0 DC",
         f"Eq.~8 is ${sympy.latex(ratio)} = {float(ratio):.4f}$ times the exact value for one "
         f"tone, i.e.\\ {100 * (float(ratio) - 1):.1f}\\% high. For the four-tone example the "
-        f"exact DC is {paper_exact:.12f} ({source}) and eq.~8 gives "
+        f"exact DC is {paper_exact:.12f} ({tex_escape(source)}) and eq.~8 gives "
         f"$\\sqrt2/2 = {float(eq8_paper):.6f}$, {100 * eq8_rel:.1f}\\% high. The corrected "
         r"statement: the DC of $\mathrm{ReLU}(A\cos(2\pi f t))$ is exactly $A/\pi$, and after a "
         r"filter $h$ it is $A|H(f)|/\pi$; the DC is still monotone in the amplitude and in "

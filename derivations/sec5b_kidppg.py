@@ -23,14 +23,15 @@ import sympy
 import symrelu as sr
 from derivations._common import (
     Check,
-    DeriveConfig,
     Derivation,
+    DeriveConfig,
     Fragment,
     check,
     experiment_figures,
     run_experiment,
     sample_fft,
     tex_escape,
+    verbatim,
 )
 from numeric.lambdify import lambdify_signal
 
@@ -85,7 +86,7 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
     if result is not None:
         summary = getattr(result, "summary", "")
         if summary:
-            f.para("\\begin{verbatim}\n" + str(summary).strip() + "\n\\end{verbatim}")
+            f.para(verbatim(summary))
         for fig in experiment_figures(result, config.out):
             f.figure(fig, "Experiment V-B (Fig.~3 of the paper): activation spectra.")
     f.checks(checks)

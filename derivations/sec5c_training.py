@@ -26,13 +26,14 @@ import sympy
 
 from derivations._common import (
     Check,
-    DeriveConfig,
     Derivation,
+    DeriveConfig,
     Fragment,
     close,
     experiment_figures,
     run_experiment,
     tex_escape,
+    verbatim,
 )
 
 __all__ = ["KEY", "SECTION", "TITLE", "derive", "window_mean"]
@@ -101,7 +102,7 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
     if result is not None:
         summary = getattr(result, "summary", "")
         if summary:
-            f.para("\\begin{verbatim}\n" + str(summary).strip() + "\n\\end{verbatim}")
+            f.para(verbatim(summary))
         for fig in experiment_figures(result, config.out):
             f.figure(fig, "Experiment V-C (Fig.~4 of the paper): loss and weight distance "
                           "from initialisation, mean $\\pm$ std over repetitions.")

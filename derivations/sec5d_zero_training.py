@@ -22,14 +22,15 @@ import sympy
 
 from derivations._common import (
     Check,
-    DeriveConfig,
     Derivation,
+    DeriveConfig,
     Fragment,
     check,
     experiment_figures,
     optional,
     run_experiment,
     tex_escape,
+    verbatim,
 )
 
 __all__ = ["KEY", "SECTION", "TITLE", "derive", "response_squared"]
@@ -106,7 +107,7 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
     if result is not None:
         summary = getattr(result, "summary", "")
         if summary:
-            fr.para("\\begin{verbatim}\n" + str(summary).strip() + "\n\\end{verbatim}")
+            fr.para(verbatim(summary))
         for fig in experiment_figures(result, config.out):
             fr.figure(fig, "Experiment V-D (Fig.~5 of the paper).")
     fr.checks(checks)
