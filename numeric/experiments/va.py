@@ -42,7 +42,7 @@ Examples
 --------
 >>> res = run(Config(duration=1, order=8, convergence_order=4, out=None, figures=False))
 >>> round(res.numbers["rrmse_honest_percent"], 1)
-4.8
+7.3
 >>> res.numbers["fft_of_approximation"]["max_difference"] < 1e-12
 True
 """
