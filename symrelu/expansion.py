@@ -44,7 +44,10 @@ from symrelu.signal import MultiTone
 from symrelu.taylor import check_order, power_coefficients, taylor_coefficients
 from symrelu.trigpoly import PolySpectrum, SignalModel, even_polynomial_spectrum
 
-__all__ = ["expand", "Expansion", "resolve_centre"]
+__all__ = ["expand", "Expansion", "Spectrum", "resolve_centre"]
+
+#: Symbolic DCs of up to this many exact terms are returned factored (one fraction).
+_FACTOR_TERMS = 12
 
 
 def resolve_centre(signal: MultiTone, center: Any) -> sympy.Expr:
@@ -226,7 +229,11 @@ class Expansion:
     def dc(self) -> sympy.Expr:
         """The exact DC (mean) of the truncated approximation."""
         self._check_convergence()
-        return _tidy(self._raw((0,) * self.model.key_dims))
+        key = (0,) * self.model.key_dims
+        value = _tidy(self._raw(key))
+        if not value.is_number and self._abs_part.terms_at(key) <= _FACTOR_TERMS:
+            value = sympy.factor(value)  # small symbolic DCs read best as one fraction
+        return value
 
     def coefficient(self, at: Any) -> sympy.Expr:
         """Exact complex coefficient c at a frequency (periodic) or multi-index (generic).

@@ -179,6 +179,23 @@ class SignalModel:
         return sympy.Integer(1) if arg == 0 else _unit(arg)
 
 
+def _stand_ins(params: tuple) -> tuple[list, dict]:
+    """Independent generators for the parameters (Poly needs symbols) and the way back.
+
+    A parameter that is a Symbol stands for itself; any other value (sqrt(2),
+    a phasor sum) gets a Dummy, replaced by the value after the Poly is built.
+    """
+    if params not in _STAND_INS:
+        gens = [
+            p if isinstance(p, sympy.Symbol) else sympy.Dummy(f"p{i}") for i, p in enumerate(params)
+        ]
+        _STAND_INS[params] = (gens, {g: p for g, p in zip(gens, params) if g is not p})
+    return _STAND_INS[params]
+
+
+_STAND_INS: dict = {}
+
+
 def _unit(arg: sympy.Expr) -> sympy.Expr:
     """exp(i arg) written as cos + i sin, so conjugate terms cancel structurally."""
     return sympy.cos(arg) + sympy.I * sympy.sin(arg)
@@ -272,19 +289,38 @@ class PolySpectrum(Mapping):
         return value
 
     def _to_sympy(self, terms: list) -> sympy.Expr:
+        """Sum the terms as a sympy expression.
+
+        Terms are grouped by their power of 1/C and their phase factor; each
+        group is a polynomial in the parameters, built through sympy's Poly
+        (much cheaper than letting Add collect products that carry C).
+        """
         model = self.model
-        parts = []
+        n = len(model.params)
+        groups: dict = {}
         for pexp, uexp, q in terms:
-            factors = [_rational(q)]
-            for idx, e in enumerate(pexp):
-                if e:
-                    base = model.params[idx] if idx < len(model.params) else 1 / self._centre
-                    factors.append(base**e)
+            c_power = pexp[n] if len(pexp) > n else 0
+            groups.setdefault((c_power, uexp), {})[tuple(pexp[:n])] = _rational(q)
+        parts = []
+        for (c_power, uexp), poly in groups.items():
+            if n:
+                gens, back = _stand_ins(model.params)
+                value = sympy.Poly.from_dict(poly, *gens).as_expr()
+                if back:
+                    value = value.xreplace(back)
+            else:
+                value = poly[()]
+            if c_power:
+                value = value / self._centre**c_power
             if any(uexp):
                 arg = sympy.Add(*(e * p for e, p in zip(uexp, model.phase_values)))
-                factors.append(_unit(arg))
-            parts.append(sympy.Mul(*factors))
+                value = value * _unit(arg)
+            parts.append(value)
         return sympy.Add(*parts)
+
+    def terms_at(self, key: tuple[int, ...]) -> int:
+        """Number of exact polynomial terms behind the coefficient at ``key``."""
+        return sum(len(piece) for piece in self._groups.get(key, ()))
 
     def raw_terms(self, key: tuple[int, ...]) -> list:
         """The exact terms of a key before conversion: (param exps, phase exps, fmpq)."""
@@ -419,6 +455,10 @@ class CollapsedSpectrum(Mapping):
         if key not in self._cache:
             self._cache[key] = sympy.Add(*(self._inner[k] for k in self._keys[key]))
         return self._cache[key]
+
+    def terms_at(self, key: tuple[int, ...]) -> int:
+        """Number of exact polynomial terms behind the coefficient at ``key``."""
+        return sum(self._inner.terms_at(k) for k in self._keys.get(key, ()))
 
     def __iter__(self) -> Iterator[tuple[int, ...]]:
         return iter(self._keys)

@@ -27,7 +27,7 @@ import statistics
 import time
 
 import sympy
-from sympy.simplify import fu
+from sympy.simplify.fu import TR8
 
 import symrelu as sr
 
@@ -58,7 +58,7 @@ def _naive(signal: sr.MultiTone, order: int, dc_only: bool) -> int:
     C = sympy.simplify(signal.peak**2 / 2)
     a = sr.taylor_coefficients(order + 1)
     y = x / 2 + sympy.sqrt(C) / 2 * sum(a[n] * (x**2 / C - 1) ** n for n in range(order + 1))
-    y = sympy.expand(fu.TR8(sympy.expand(y)))
+    y = sympy.expand(TR8(sympy.expand(y)))
     if dc_only:
         return len(str(y.as_independent(t)[0]))
     return len(y.args)
@@ -92,7 +92,9 @@ def capped(fn, cap: float) -> float | None:
         proc.terminate()
         proc.join()
         return None
-    return queue.get() if not queue.empty() else None
+    if proc.exitcode != 0:
+        raise RuntimeError(f"baseline {fn.__name__} failed (exit code {proc.exitcode})")
+    return queue.get()
 
 
 def timed(fn, repeat: int) -> float:
