@@ -21,6 +21,7 @@ exact_dc(signal, activation=, regime=, dps=)          mpmath.mpf
 exact_coefficient(signal, at, activation=, regime=, dps=)
     at: a frequency (periodic) or a multi-index tuple (generic)  -> mpmath.mpc
 closed_form(signal, activation=)                      sympy Fourier series where one exists
+closed_form_dc(signal), closed_form_coefficient(signal, n)
 convergence_table(signal, orders=, center=, ...)      truncated Taylor DC vs exact, with bound
 filter_signal(signal, taps, fs, bias=)                FIR-filtered MultiTone (|H|, arg H)
 filtered_dc(signal, taps, fs, n=, bias=, activation=, dps=)
@@ -53,8 +54,14 @@ from symrelu.errors import (
     VerificationError,
 )
 from symrelu.exact import (
+    ConvergenceTable,
+    NoClosedFormError,
     PrecisionLimitError,
     SymbolicValueError,
+    closed_form,
+    closed_form_coefficient,
+    closed_form_dc,
+    convergence_table,
     exact_coefficient,
     exact_dc,
     filter_signal,
@@ -86,6 +93,12 @@ __all__ = [
     "exact_coefficient",
     "filter_signal",
     "filtered_dc",
+    "closed_form",
+    "closed_form_dc",
+    "closed_form_coefficient",
+    "convergence_table",
+    "ConvergenceTable",
+    "NoClosedFormError",
     "SymbolicValueError",
     "PrecisionLimitError",
     "SymreluError",
