@@ -63,7 +63,7 @@ def paper_body(records: list[dict]) -> str:
 
 
 def assemble(out: str | Path = "reports", *, quick: bool = False, only: list[str] | None = None,
-             redo: bool = False, pdf: bool = True,
+             redo: bool = False, pdf: bool = True, experiments: bool = True,
              write: Callable[[Path, bytes | str], Any] | None = None,
              log: Callable[[str], None] | None = None) -> dict:
     """Run the steps and write the paper; return a summary dict.
@@ -80,6 +80,8 @@ def assemble(out: str | Path = "reports", *, quick: bool = False, only: list[str
         Recompute finished steps.
     pdf : bool
         Build paper.pdf when a TeX engine is present.
+    experiments : bool
+        Run the Section V experiments (False: derivations only, e.g. in tests).
     write : callable, optional
         ``write(path, data)`` used for every file (the CLI passes its guard);
         default: atomic writes.
@@ -119,7 +121,8 @@ def assemble(out: str | Path = "reports", *, quick: bool = False, only: list[str
         log(f"[{i}/{total}] {key}: running ...")
         t0 = time.perf_counter()
         mod = importlib.import_module(module)
-        d = mod.derive(DeriveConfig(quick=quick, out=out, experiments=True, progress=True))
+        d = mod.derive(DeriveConfig(quick=quick, out=out, experiments=experiments,
+                                       progress=True))
         seconds[key] = time.perf_counter() - t0
         write(out / "sections" / f"{key}.tex", d.latex)
         rec = {**d.to_dict(), "quick": quick, "seconds": seconds[key]}
