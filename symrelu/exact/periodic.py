@@ -40,8 +40,8 @@ MAX_HARMONIC = 1500
 
 
 def _fmpq_of(value: mpmath.mpf) -> flint.fmpq:
-    man, exp = mpmath.mpf(value).man_exp
-    man, exp = int(man), int(exp)
+    sign, man, exp, _ = mpmath.mpf(value)._mpf_  # note: mpf.man_exp drops the sign
+    man, exp = (-1) ** sign * int(man), int(exp)
     return flint.fmpq(man * 2**exp) if exp >= 0 else flint.fmpq(man, 2**-exp)
 
 
