@@ -481,9 +481,9 @@ def _shares_record(acts: dict, rates: dict, hr_hz: np.ndarray, cfg: Config, f_ma
         dead = np.all(np.isnan(np.stack([p["dc"] for p in per_window])), axis=0)
         for part in ("dc", "harmonics", "other"):
             stack = np.stack([p[part] for p in per_window])  # (windows, channels)
-            with np.errstate(all="ignore"):
-                per_ch = np.where(dead, np.nan, np.nanmean(np.where(np.isnan(stack), 0, stack), 0))
-            entry[part] = per_ch
+            alive = ~np.isnan(stack)  # a channel can be off in some windows only
+            total = np.where(alive, stack, 0.0).sum(axis=0)
+            entry[part] = np.where(dead, np.nan, total / np.maximum(alive.sum(axis=0), 1))
         entry["harmonic_bin_fraction"] = float(np.mean([p["harmonic_bin_fraction"]
                                                         for p in per_window]))
         entry["dead_channels"] = np.flatnonzero(dead).tolist()
@@ -665,10 +665,17 @@ def run(config: Config | None = None, *, progress: bool = True) -> Result:
         rel_all = np.abs(predicted - measured) / np.abs(measured)
     active = measured.mean(axis=0) >= _ACTIVE * measured.mean(axis=0).max()
     rel_active = rel_all[:, active]
+    rel_all_pairs = rel_all
     rel_all = rel_all[np.isfinite(rel_all)]
     median_rel = float(np.median(rel_all)) if rel_all.size else float("nan")
     median_rel_active = float(np.median(rel_active)) if rel_active.size else float("nan")
     diagnosis = _diagnose(cfg, windows, fits, taps, bias, measured, predicted)
+    # channels that really rectify (neither always on, where ReLU is the identity, nor off)
+    on = diagnosis["per_channel"]["fraction_on_real"]
+    rectifying = np.flatnonzero((on > 0.05) & (on < 0.95) & active)
+    rel_rect = rel_all_pairs[:, rectifying]
+    rel_rect = rel_rect[np.isfinite(rel_rect)]
+    median_rel_rect = float(np.median(rel_rect)) if rel_rect.size else float("nan")
 
     # --- the whole network's heart-rate estimate on a sweep of rates and gains
     sweep = []
@@ -741,6 +748,11 @@ def run(config: Config | None = None, *, progress: bool = True) -> Result:
             "median_relative_error_active": median_rel_active,
             "active_channels": np.flatnonzero(active).tolist(),
             "active_definition": f"channel mean activation >= {_ACTIVE:g} x the largest",
+            "rectifying_active_channels": rectifying.tolist(),
+            "median_relative_error_rectifying": median_rel_rect,
+            "rectifying_definition": "active channels on for 5-95% of the samples (always-on "
+                                     "channels are linear, where any model with the right mean "
+                                     "is exact)",
             "fail_threshold": cfg.fail_threshold,
             **diagnosis,
         },
@@ -804,6 +816,8 @@ def _summary_text(rec: dict) -> str:
         f"  median relative error = {pr['median_relative_error']:.4f} (pairs with non-zero "
         f"measured DC), {pr['median_relative_error_active']:.4f} over the "
         f"{len(pr['active_channels'])} active channels ({pr['active_definition']})",
+        f"  of which {len(pr['rectifying_active_channels'])} rectify (on 5-95% of the time): "
+        f"median relative error {pr['median_relative_error_rectifying']:.4f}",
         f"  silent channels (off in every window, predicted and measured 0): "
         f"{pr['silent_channels']}",
         f"  self-check on the two-tone input itself: max |predicted - measured| = "
@@ -865,18 +879,21 @@ def _figure3(stem: Path, acts: dict, rates: dict, hr_bpm: np.ndarray, cfg: Confi
             fr = np.fft.rfftfreq(a.shape[-1], 1 / rates[key]) * 60
             inner = outer[1, col].subgridspec(4, 4, hspace=0.15, wspace=0.1)
             n_ch = min(cfg.channels, a.shape[0], 16)
+            f_top = min(fr[-1], 600.0)  # the paper's range; block 2's Nyquist is 240 BPM
             for c in range(n_ch):
                 axc = fig.add_subplot(inner[c // 4, c % 4])
                 rms = np.sqrt(np.mean(a[c] ** 2))
                 spec = _amplitude_spectrum(a[c]) / rms if rms > 0 else np.zeros(fr.size)
-                keep = f_in <= fr[-1]
+                keep = f_in <= f_top
                 axc.plot(f_in[keep], amp_in[keep] / np.sqrt(np.mean(x**2)), color="0.55",
                          lw=0.6, ls="--")
                 axc.plot(fr, spec, color=PALETTE[1], lw=0.8)
-                _mark_harmonics(axc, hr, fr[-1])
-                axc.set_xlim(-5, fr[-1])
+                _mark_harmonics(axc, hr, f_top)
+                axc.set_xlim(-10, f_top)
                 axc.set_ylim(-0.05, 1.45)
-                axc.set_xticks([] if c < 12 else [0, round(fr[-1] / 2, -1)])
+                axc.set_xticks([] if c < 12 else [0, round(f_top / 2, -1), round(f_top, -1)])
+                if rms == 0:
+                    axc.text(0.5, 0.5, "off", transform=axc.transAxes, ha="center", fontsize=6)
                 axc.set_yticks([])
                 axc.text(0.97, 0.92, f"{c}", transform=axc.transAxes, ha="right", va="top",
                          fontsize=6)
@@ -895,7 +912,8 @@ def _figure_shares(stem: Path, shares: dict) -> list:
     from numeric.plotting import PALETTE, TEXT_WIDTH, save_figure, style
 
     with style():
-        fig, axes = plt.subplots(3, 2, figsize=(TEXT_WIDTH, 5.2), sharey=True)
+        fig, axes = plt.subplots(3, 2, figsize=(TEXT_WIDTH, 5.6), sharey=True)
+        fig.subplots_adjust(hspace=0.5, wspace=0.08)
         for i, b in enumerate((1, 2, 3)):
             for j, stage in enumerate(("conv3.relu", "pool")):
                 key = f"block{b}.{stage}"
@@ -914,7 +932,9 @@ def _figure_shares(stem: Path, shares: dict) -> list:
                     ax.set_ylabel("power share")
                 if i == 2:
                     ax.set_xlabel("channel")
-        axes[0, 1].legend(loc="lower right", ncol=3)
+        axes[0, 1].legend(loc="upper center", ncol=3, bbox_to_anchor=(0.5, 1.32))
+        fig.text(0.5, 0.005, "dotted: share of bins counted as harmonic (chance level); "
+                 "missing bars: channels off in every window", ha="center", fontsize=6)
     return save_figure(fig, stem)
 
 
@@ -929,6 +949,7 @@ def _figure_prediction(stem: Path, measured: np.ndarray, predicted: np.ndarray, 
                     for v in pr["per_channel"]["median_relative_error"]], dtype=float)
     with style():
         fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(TEXT_WIDTH, 2.8))
+        fig.subplots_adjust(wspace=0.3)
         ok = np.array([c not in failing for c in range(measured.shape[1])])
         ax1.scatter(predicted[:, ok].ravel(), measured[:, ok].ravel(), s=5, color=PALETTE[0],
                     label="channels within threshold")
@@ -945,6 +966,11 @@ def _figure_prediction(stem: Path, measured: np.ndarray, predicted: np.ndarray, 
         ch = np.arange(med.size)
         ax2.bar(ch, med, color=[PALETTE[1] if c in failing else PALETTE[0] for c in ch])
         ax2.axhline(pr["fail_threshold"], color="k", lw=0.5, ls="--")
+        silent = pr["silent_channels"]
+        if silent:
+            ax2.plot(silent, np.full(len(silent), 1e-4), "o", ms=3, color="0.6",
+                     label="silent (0 = 0)")
+            ax2.legend(loc="lower right")
         ax2.set_yscale("log")
         ax2.set_xlabel("channel")
         ax2.set_ylabel("median relative error")

@@ -1,0 +1,218 @@
+"""Section V-B: spectra shares, the exact two-tone DC prediction against the port, a reduced run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import mpmath
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from numeric import kidppg, ppg  # noqa: E402
+from numeric.experiments import vb  # noqa: E402
+
+pytestmark = pytest.mark.torch
+
+ROOT = Path(__file__).resolve().parents[2]
+WEIGHTS = ROOT / ".." / "shared" / "kidppg" / "model_S5.h5"
+needs_weights = pytest.mark.skipif(
+    not WEIGHTS.is_file(),
+    reason=f"KID-PPG weights not found at {WEIGHTS} (present in CI)",
+)
+
+
+def _frontend(source):
+    if source == "file":
+        if not WEIGHTS.is_file():
+            pytest.skip(f"KID-PPG weights not found at {WEIGHTS}")
+        return kidppg.load_frontend(WEIGHTS)
+    return kidppg.build_frontend(kidppg.random_weights(seed=7))
+
+
+# ------------------------------------------------------------------ shares
+
+
+def test_power_shares_of_known_signals():
+    fs, n, f0 = 32.0, 256, 1.25  # coherent: 10 cycles in the window
+    t = np.arange(n) / fs
+    x = 0.5 + np.cos(2 * np.pi * f0 * t) + 0.5 * np.cos(2 * np.pi * 3 * f0 * t + 1) \
+        + 0.25 * np.cos(2 * np.pi * 7.0 * t)
+    s = vb.power_shares(x, fs, f0, f_max=16.0, n_harmonics=4, halfwidth=0)
+    total = 0.25 + 0.5 + 0.125 + 0.03125  # mean squares
+    assert s["dc"] == pytest.approx(0.25 / total, rel=1e-12)
+    assert s["harmonics"] == pytest.approx(0.625 / total, rel=1e-12)
+    assert s["other"] == pytest.approx(0.03125 / total, rel=1e-12)
+    assert s["harmonic_bin_fraction"] == pytest.approx(4 / 128)
+    dead = vb.power_shares(np.zeros((2, 64)), 8.0, 1.0, f_max=4.0)
+    assert np.all(np.isnan(dead["dc"]))
+
+
+def test_harmonic_mask_folds_like_decimation():
+    # 1.25 Hz at fs = 4: harmonics 1.25, 2.5 -> 1.5, 3.75 -> 0.25, 5 -> 1.0 Hz
+    m = vb.harmonic_mask(32, 4.0, 1.25, f_max=16.0, n_harmonics=4, halfwidth=0)
+    assert np.flatnonzero(m).tolist() == [2, 8, 10, 12]  # bins of 0.125 Hz
+    # folding agrees with what decimating a sampled tone does
+    t = np.arange(256) / 32
+    tone = np.cos(2 * np.pi * 3.75 * t)[::8]  # 32 samples at 4 Hz
+    assert np.abs(np.fft.rfft(tone)).argmax() == 2
+
+
+# ------------------------------------------------------------------ prediction
+
+
+def _mp_dc_by_hand(fit, h, beta, n, dps=40):
+    """The post-ReLU mean of one channel, summed directly at high precision."""
+    with mpmath.workdps(dps):
+        w = 2 * mpmath.pi * mpmath.mpf(repr(fit.frequency)) / mpmath.mpf(repr(fit.fs))
+        a1, a2 = (mpmath.mpf(repr(a)) for a in fit.amplitudes)
+        p1, p2 = (mpmath.mpf(repr(p)) for p in fit.phases)
+        b = mpmath.mpf(repr(fit.offset))
+        x = [b + a1 * mpmath.cos(w * m + p1) + a2 * mpmath.cos(2 * w * m + p2) for m in range(n)]
+        total = 0
+        for m in range(n):
+            y = mpmath.mpf(repr(float(beta)))
+            for j in range(len(h)):
+                if m - j >= 0:
+                    y += mpmath.mpf(repr(float(h[j]))) * x[m - j]
+            total += max(y, 0)
+        return total / n
+
+
+def _two_tone(seed=0, hr=72.0):
+    rng = np.random.default_rng(seed)
+    return ppg.TwoToneFit(
+        float(rng.normal(0, 0.3)), (float(rng.uniform(0.5, 1.5)), float(rng.uniform(0.1, 0.6))),
+        (float(rng.uniform(-3, 3)), float(rng.uniform(-3, 3))), hr / 60, 32.0, 0.0,
+    )
+
+
+def test_reference_is_the_finite_sum():
+    fit = _two_tone(1)
+    taps = np.array([[0.3, 0.0, -0.2, 0.0, 0.5, 0.0, 0.1, 0.0, -0.4]])
+    for beta in (-0.3, 0.0, 0.2):
+        got = vb.predict_first_layer_dc(fit, taps, np.array([beta]), n=64, dps=30,
+                                        method="reference")[0]
+        want = _mp_dc_by_hand(fit, taps[0], beta, 64)
+        assert abs(got - want) < mpmath.mpf(10) ** -28
+
+
+@pytest.mark.skipif(vb.dc_backend() != "symrelu", reason="symrelu.filtered_dc not available yet")
+def test_symrelu_filtered_dc_agrees_with_the_reference():
+    net = _frontend("random")
+    taps, bias = kidppg.first_layer_taps(net)
+    fit = _two_tone(2)
+    a = vb.predict_first_layer_dc(fit, taps[:6], bias[:6], dps=30, method="symrelu")
+    b = vb.predict_first_layer_dc(fit, taps[:6], bias[:6], dps=30, method="reference")
+    for u, v in zip(a, b):
+        assert abs(u - v) < mpmath.mpf(10) ** -25
+
+
+@pytest.mark.parametrize("source", ["random", "file"])
+def test_prediction_matches_the_port_on_a_pure_two_tone(source):
+    """No PPG model error: the port's channel means equal the finite-window exact value."""
+    net = _frontend(source)
+    taps, bias = kidppg.first_layer_taps(net)
+    for seed in (0, 3):
+        fit = _two_tone(seed, hr=60.0 + 20 * seed)
+        x = fit.samples(256)
+        exact = np.array([float(v) for v in vb.predict_first_layer_dc(fit, taps, bias, dps=30)])
+        with torch.no_grad():
+            m64 = net.double()(torch.from_numpy(x[None, None, :]))["block1.conv1.relu"]
+            m32 = net.float()(torch.tensor(x[None, None, :], dtype=torch.float32))
+        m64 = m64[0].numpy().mean(axis=1)
+        m32 = m32["block1.conv1.relu"][0].numpy().astype(float).mean(axis=1)
+        np.testing.assert_allclose(m64, exact, rtol=0, atol=1e-13)  # float64 sums of 256 terms
+        np.testing.assert_allclose(m32, exact, rtol=0, atol=2e-6)  # float32 port
+        assert np.ptp(exact) > 0.05  # the channels differ: a real test
+    # the infinite-window DC differs: the causal edge matters at this precision
+    fit = _two_tone(0)
+    c = int(np.argmax(exact))
+    long = vb.predict_first_layer_dc(fit, taps[c:c + 1], bias[c:c + 1], n=1024,
+                                     method="reference")[0]
+    short = vb.predict_first_layer_dc(fit, taps[c:c + 1], bias[c:c + 1], n=256,
+                                      method="reference")[0]
+    assert abs(long - short) > 1e-6
+
+
+def test_predict_rejects_unknown_method():
+    with pytest.raises(ValueError, match="method must be"):
+        vb.predict_first_layer_dc(_two_tone(), np.ones((1, 1)), np.zeros(1), method="fast")
+
+
+# ------------------------------------------------------------------ config
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"n_windows": 0}, "n_windows"),
+        ({"hr": 400}, "between 20 and 300"),
+        ({"input_gain": 0}, "input_gain"),
+        ({"harmonic_halfwidth": -1}, "harmonic_halfwidth"),
+    ],
+)
+def test_config_validation(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        vb.Config(**kwargs)
+
+
+def test_config_heart_rate_defaults():
+    assert vb.Config().resolved_hr() == 72.0
+    assert vb.Config(ppg="w.npy").resolved_hr() is None  # estimated from the windows
+    assert vb.Config(ppg="w.npy", hr=65).resolved_hr() == 65.0
+
+
+# ------------------------------------------------------------------ runs
+
+
+@needs_weights
+def test_reduced_run_writes_figures_and_json(tmp_path):
+    cfg = vb.Config(weights=str(WEIGHTS), n_windows=2, out=str(tmp_path), hr_sweep=(72.0,),
+                    gain_sweep=(1.0,), sweep_windows=1, dps=20)
+    res = vb.run(cfg, progress=False)
+    for stem in ("fig3", "shares", "prediction", "hr"):
+        for ext in ("png", "pdf"):
+            p = tmp_path / f"{stem}.{ext}"
+            assert p.is_file() and p.stat().st_size > 1000, p
+    rec = json.loads((tmp_path / "results.json").read_text())
+    assert rec["provenance"]["parameters"]["n_windows"] == 2
+    assert rec["provenance"]["seed"] == 0 and "torch" in rec["provenance"]["versions"]
+    assert len(rec["weights"]["sha256"]) == 64
+    pr = rec["prediction"]
+    assert pr["self_check_max_abs_error_on_two_tone_input"] < 1e-12
+    assert pr["pearson_all_pairs"] > 0.95
+    assert np.array(pr["measured"]).shape == (2, 32)
+    for key in ("input", "block1.conv3.relu", "block1.pool", "block2.conv3.relu", "block2.pool",
+                "block3.conv3.relu", "block3.pool"):
+        summary = rec["shares"]["summary"][key]
+        assert set(summary) >= {"dc", "harmonics", "other", "harmonic_bin_fraction"}
+    # the input is standardised: no DC; ReLU creates it
+    assert rec["shares"]["summary"]["input"]["dc"]["max"] < 1e-20
+    assert rec["shares"]["summary"]["block1.conv3.relu"]["dc"]["median"] > 0.01
+    assert (tmp_path / "summary.txt").read_text() == res.summary
+    assert "Pearson r" in res.summary and "heart-rate output" in res.summary
+    assert res.hr_estimate.shape == (2,)
+
+
+@needs_weights
+def test_run_on_user_windows_estimates_the_rate(tmp_path):
+    s = ppg.synthetic_ppg(85, n_windows=2, seed=9)
+    np.save(tmp_path / "mine.npy", s.windows)
+    cfg = vb.Config(weights=str(WEIGHTS), ppg=str(tmp_path / "mine.npy"), out=None,
+                    figures=False, hr_sweep=(), dps=15)
+    res = vb.run(cfg, progress=False)
+    assert res.hr_source == "estimated"
+    np.testing.assert_allclose(res.hr_bpm, s.hr_bpm, atol=5.0)
+    assert res.record["input"]["kind"] == "user" and res.paths == []
+    bad = vb.Config(weights=str(WEIGHTS), ppg=str(tmp_path / "mine.npy"), fs=64, out=None)
+    with pytest.raises(ppg.PPGInputError, match="needs 32 Hz"):
+        vb.run(bad, progress=False)
+
+
+def test_run_without_weights_says_where_they_should_be(tmp_path):
+    cfg = vb.Config(weights=str(tmp_path / "none.h5"), out=None)
+    with pytest.raises(kidppg.KidPPGFormatError, match="weights file not found"):
+        vb.run(cfg, progress=False)
