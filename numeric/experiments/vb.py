@@ -246,8 +246,9 @@ def harmonic_mask(
     >>> m = harmonic_mask(16, 16.0, 3.0, f_max=8.0, halfwidth=0)
     >>> np.flatnonzero(m).tolist()  # 3 and 6 Hz, bins of 1 Hz
     [3, 6]
+    >>> # bins of 0.25 Hz: 1.25, 2.5 -> 1.5, 3.75 -> 0.25, 5 -> 1, 6.25 -> 1.75, 7.5 -> 0.5
     >>> np.flatnonzero(harmonic_mask(16, 4.0, 1.25, f_max=8.0, halfwidth=0)).tolist()
-    [1, 3, 5, 8]
+    [1, 2, 4, 5, 6, 7]
     >>> np.flatnonzero(harmonic_mask(16, 4.0, 1.25, f_max=8.0, n_harmonics=2,
     ...                              halfwidth=0)).tolist()  # 1.25 Hz and 2.5 -> 1.5 Hz
     [5, 6]
