@@ -892,7 +892,7 @@ def _figure3(stem: Path, acts: dict, rates: dict, hr_bpm: np.ndarray, cfg: Confi
                 _mark_harmonics(axc, hr, f_top)
                 axc.set_xlim(-10, f_top)
                 axc.set_ylim(-0.05, 1.45)
-                axc.set_xticks([] if c < 12 else [0, round(f_top / 2, -1), round(f_top, -1)])
+                axc.set_xticks([] if c < 12 else [0, round(f_top / 2, -1)])
                 if rms == 0:
                     axc.text(0.5, 0.5, "off", transform=axc.transAxes, ha="center", fontsize=6)
                 axc.set_yticks([])
