@@ -139,6 +139,9 @@ class Config:
     threads : int or None
         ``torch.set_num_threads`` for the computation; None: all cores with the
         local executor, 1 per task with Dask (run one worker thread per core).
+        Not part of the resume fingerprint; results are bitwise reproducible
+        for a fixed thread count (oneDNN may split its reductions, hence round,
+        differently with another count).
     executor : {"local", "dask"}
         Run repetitions in this process or on a Dask cluster.
     scheduler : str or None

@@ -121,7 +121,10 @@ def main() -> None:
                   f"{rate / peak:8.1%} {100 * m / 60:7.1f}min")
         print(f"ratio plain/fast (median): {p / f:.2f}x; per round: "
               + " ".join(f"{x / y:.2f}" for x, y in zip(plain, fast, strict=True)))
-        print("* naive count: 0.3 GFLOP x 8,640 steps per repetition, whatever the method does")
+        print("* naive count: 0.3 GFLOP x 8,640 steps per repetition, whatever the method does;"
+              " the fast path really computes about a third of it (the ReLU model's"
+              " convolutions; the linear models' are removed exactly), so its arithmetic"
+              f" rate is about {STEP_GFLOP * STEPS_PER_REP / f / 3:.0f} GFLOP/s")
         if a.vectorised:
             dense = grouped_step_seconds(1, th)
             for R in (2, 4, 8):
