@@ -59,9 +59,10 @@ def convergence_figure(study: Any, stem: Any = None) -> Any:
         ax1.set_yscale("log")
         ax1.set_ylabel("RRMSE (%)")
         ax1.legend(loc="center right")
-        ax2.plot(n, study.column("bound"), color="black", linestyle="--",
-                 label="certificate bound")
-        ax2.plot(n, study.column("max_error"), color=RELU, label="max error (sampled)")
+        ax2.plot(n, study.column("max_error"), color=RELU, linewidth=2.0, alpha=0.8,
+                 label="max error (sampled)")
+        ax2.plot(n, study.column("bound"), color="black", linestyle="--", linewidth=0.9,
+                 label="certificate bound", zorder=5)
         ax2.plot(n, study.column("dc_error"), color=APPROX, label="DC error (exact)")
         ax2.set_yscale("log")
         ax2.set_xlabel("order $N$")

@@ -61,3 +61,11 @@ def test_csv_and_json_outputs(study, tmp_path):
 def test_divergent_centre_refused():
     with pytest.raises(ValueError, match="does not converge"):
         convergence_study(PAPER, 2, center="mean_square")
+
+
+@pytest.mark.parametrize("text", ["1@5 + 1@10 + 1@20 + 1@40", "0.3 + 1@1 + 0.5@3:0.7", "2@2"])
+def test_reference_dc_agrees_with_symrelu_exact_dc(text):
+    if not hasattr(sr, "exact_dc"):
+        pytest.skip("symrelu.exact_dc not available")
+    sig = sr.MultiTone.parse(text)
+    assert abs(reference_dc(sig, dps=30) - sr.exact_dc(sig, dps=30)) < 1e-25
