@@ -60,13 +60,27 @@ class Activation:
 
 
 def ReLU() -> Activation:  # noqa: N802 - reads like a class at call sites
-    """ReLU(x) = max(x, 0) = x/2 + |x|/2."""
+    """ReLU(x) = max(x, 0) = x/2 + |x|/2.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> ReLU()(sympy.Integer(-3)), ReLU()(sympy.Integer(2))
+    (0, 2)
+    """
     half = sympy.Rational(1, 2)
     return Activation(half, half, "relu")
 
 
 def Abs() -> Activation:  # noqa: N802
-    """abs(x) = |x|."""
+    """abs(x) = |x|.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> Abs()(sympy.Integer(-3))
+    3
+    """
     return Activation(sympy.Integer(0), sympy.Integer(1), "abs")
 
 

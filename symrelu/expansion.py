@@ -142,6 +142,14 @@ class Expansion:
     """An order-N Taylor expansion of an activation of a multi-tone signal.
 
     Create it with :func:`expand`. Everything is exact and computed lazily.
+
+    Examples
+    --------
+    >>> e = expand(MultiTone(amplitudes=[1], frequencies=[1]), order=3, center="mean_square")
+    >>> e.dc, e.certificate.converges
+    (15*sqrt(2)/64, True)
+    >>> sorted(e.spectrum())
+    [0, 1, 2, 4, 6]
     """
 
     __array_ufunc__ = None

@@ -30,7 +30,13 @@ _OFFSET = {"real": True}
 
 
 class Tone(NamedTuple):
-    """One cosine component: ``amplitude * cos(2*pi*frequency*t + phase)``."""
+    """One cosine component: ``amplitude * cos(2*pi*frequency*t + phase)``.
+
+    Examples
+    --------
+    >>> MultiTone(amplitudes=[2], frequencies=[5], phases=["pi/3"]).tones[0]
+    Tone(amplitude=2, frequency=5, phase=pi/3)
+    """
 
     amplitude: sympy.Expr
     frequency: sympy.Expr
