@@ -16,6 +16,7 @@ Conventions
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import sympy
@@ -131,23 +132,39 @@ def coefficient_term(coeff: Any, factor: str, printer: LatexPrinter | None = Non
     return f"{p._print(coeff)}{sep}{factor}"
 
 
+def _re_im(c: Any) -> tuple[Any, Any]:
+    """(Re c, Im c), skipping sympy's assumption queries when c is plainly real.
+
+    ``sympy.re`` on a large symbolic coefficient (thousands of terms) asks
+    every factor for its assumptions; a coefficient without ``I`` whose
+    symbols are all declared real is real, which is a structural test.
+    """
+    c = sympy.sympify(c)
+    if not c.has(sympy.I) and all(s.is_extended_real for s in c.free_symbols):
+        return c, sympy.Integer(0)
+    return sympy.re(c), sympy.im(c)
+
+
 def _cos_terms(e: Any, max_terms: int) -> tuple[list[str], int]:
     printer = SymreluLatexPrinter()
     t = sympy.Symbol("t", real=True)
-    items = list(e.spectrum().items())
+    # the spectrum may be lazy (symbolic signals: each value is built on access),
+    # so only the keys shown are ever indexed
+    spectrum = e.spectrum()
     parts = []
-    for label, c in items[:max_terms]:
+    for label in itertools.islice(iter(spectrum), max(0, max_terms)):
+        c = spectrum[label]
         f = label if e.regime == "periodic" else e.model.frequency(label)
         if f == 0:
             parts.append(printer._print(c))
             continue
         arg = printer._print(2 * sympy.pi * f * t)
-        re_c, im_c = sympy.re(c), sympy.im(c)
+        re_c, im_c = _re_im(c)
         if re_c != 0 or im_c == 0:
             parts.append(coefficient_term(2 * re_c, f"\\cos\\left({arg}\\right)", printer))
         if im_c != 0:
             parts.append(coefficient_term(-2 * im_c, f"\\sin\\left({arg}\\right)", printer))
-    return parts, len(items)
+    return parts, len(spectrum)
 
 
 def expansion_latex(e: Any, *, max_terms: int = 12) -> str:

@@ -301,10 +301,23 @@ def dc_document(sig, *, activation: str = "relu", generic: bool = False,
 
 
 def cmd_dc(args: argparse.Namespace) -> int:
-    """``symrelu dc SIGNAL``."""
+    """``symrelu dc SIGNAL [--convergence N]``.
+
+    With ``--convergence N`` the ``symrelu.dc/1`` document gains a
+    ``"convergence"`` key holding the ``symrelu.convergence/1`` document
+    (see :mod:`symrelu_cli.exact_cmd`), and the table gains its rows.
+    """
     sig = parse_signal(args.signal)
     doc = dc_document(sig, activation=args.activation, generic=args.generic,
                       digits=args.digits)
+    conv = None
+    if getattr(args, "convergence", None) is not None:
+        from symrelu_cli.exact_cmd import convergence_document
+
+        conv = convergence_document(sig, orders=args.convergence, center=args.center,
+                                    activation=args.activation, generic=args.generic,
+                                    digits=min(args.digits, 30))
+        doc["convergence"] = conv
     if args.format == "json":
         _emit(_dump(doc))
         return 0
@@ -317,5 +330,12 @@ def cmd_dc(args: argparse.Namespace) -> int:
         if a["float"] is not None and a["relative_error"] is not None:
             rows.append([labels[key], f"{a['exact']} = {a['float']:.12g} "
                                       f"({100 * a['relative_error']:+.2f}% vs exact)"])
-    _emit(_table(rows))
+    text = _table(rows)
+    if conv is not None:
+        from symrelu_cli.exact_cmd import convergence_rows_table
+
+        verdict = {True: "converges", False: "DIVERGES (no bound)", None: "undecided"}
+        text += (f"\n\ntruncated Taylor DC, centre {conv['centre']['name']} "
+                 f"({verdict[conv['converges']]}):\n" + convergence_rows_table(conv))
+    _emit(text)
     return 0

@@ -11,6 +11,7 @@ be overwritten), 3 a needed module or program is missing, 1 an internal error
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import warnings
 from collections.abc import Sequence
@@ -114,7 +115,66 @@ def build_parser() -> argparse.ArgumentParser:
                    help="treat the frequencies as incommensurate (torus average) even when "
                         "they are rational")
     p.add_argument("--activation", default="relu", help="relu, abs or leaky:ALPHA")
+    p.add_argument("--convergence", type=int, default=None, metavar="N",
+                   help="also print the truncated Taylor DC for orders 0..N against the exact "
+                        "DC, with its error and the certificate's bound (as 'symrelu "
+                        "convergence')")
+    p.add_argument("--center", "--centre", default="peak", dest="center",
+                   help="centre C of the series for --convergence: peak, mean_square or a "
+                        "positive value (default peak)")
     p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = sub.add_parser("convergence", help="truncated Taylor DC per order against the exact DC",
+                       description="For orders N = 0..ORDERS: the exact DC of the order-N "
+                                   "series, its error against the exact (untruncated) DC and "
+                                   "the certificate's bound on that error (never below it), "
+                                   "with the paper's order-0 value (eq. 8) and its gap.",
+                       epilog=GRAMMAR, formatter_class=fmt)
+    _add_signal(p)
+    p.add_argument("--orders", "-n", type=int, default=10,
+                   help="last order N (default 10, at most 200)")
+    p.add_argument("--center", "--centre", default="peak", dest="center",
+                   help="peak (always converges), mean_square (the paper's text) or a positive "
+                        "value (default peak)")
+    p.add_argument("--digits", type=int, default=20,
+                   help="digits of the exact DC and the errors (default 20)")
+    p.add_argument("--generic", action="store_true",
+                   help="treat the frequencies as incommensurate (torus average)")
+    p.add_argument("--activation", default="relu", help="relu, abs or leaky:ALPHA")
+    p.add_argument("--format", choices=("table", "json", "latex"), default="table")
+
+    p = sub.add_parser("coefficient", help="the exact coefficient of act(signal) at one frequency",
+                       description="The true (untruncated) complex coefficient c_F of "
+                                   "act(x(t)) = c_0 + 2 Re sum_F c_F exp(2 pi i F t), to the "
+                                   "requested digits, verified by a second computation. AT is "
+                                   "a frequency (periodic regime: a multiple of the base "
+                                   "frequency; negative gives the conjugate), or with "
+                                   "--generic a multi-index of one integer per tone, "
+                                   "comma-separated: 1,-1 is the frequency f1 - f2.",
+                       epilog=GRAMMAR, formatter_class=fmt)
+    _add_signal(p)
+    p.add_argument("at", help="a frequency (e.g. 15, 2.5, 3/2) or, with --generic, a "
+                              "multi-index such as 1,-1")
+    p.add_argument("--digits", type=int, default=20, help="significant digits (default 20)")
+    p.add_argument("--generic", action="store_true",
+                   help="generic regime: AT is a multi-index (torus average)")
+    p.add_argument("--activation", default="relu", help="relu, abs or leaky:ALPHA")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = sub.add_parser("closed-form", help="the sympy closed form, where one exists",
+                       description="The closed form of act(x): the full Fourier series for "
+                                   "a single tone (with or without offset; arccos(b/A) terms "
+                                   "with an offset), and the DC of two tones without offset "
+                                   "in the generic regime (elliptic E). Other signals have "
+                                   "none: the command says so (exit 2); use 'symrelu dc'.",
+                       epilog=GRAMMAR, formatter_class=fmt)
+    _add_signal(p)
+    p.add_argument("--generic", action="store_true",
+                   help="accept two commensurate tones: their closed form is the torus "
+                        "average, not the time average")
+    p.add_argument("--activation", default="relu", help="relu, abs or leaky:ALPHA")
+    p.add_argument("--latex", action="store_true", help="same as --format latex")
+    p.add_argument("--format", choices=("table", "json", "latex"), default="table")
 
     p = sub.add_parser("report", help="a standalone PDF/LaTeX report for one signal",
                        description="Write a standalone document: the input, x^2 and g with "
@@ -157,11 +217,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: a coefficient address such as "-1,1" or "-3/2" (argparse reads only plain numbers as such)
+_NEGATIVE_AT = re.compile(r"-[0-9.]+(?:[,/][-+]?[0-9.]+)+")
+
+
 def _protect_signals(argv: list[str]) -> list[str]:
-    """A signal such as "-1@5" starts with '-': keep argparse from taking it as an option."""
+    """A signal such as "-1@5" starts with '-': keep argparse from taking it as an option.
+
+    The same holds for a coefficient address such as "-1,1" or "-3/2".
+
+    Examples
+    --------
+    >>> _protect_signals(["coefficient", "1@1 + 1@2", "-1,1", "-1@5", "--digits", "-3"])
+    ['coefficient', '1@1 + 1@2', ' -1,1', ' -1@5', '--digits', '-3']
+    """
     out = []
     for arg in argv:
-        if arg.startswith("-") and ("@" in arg or " " in arg) and not arg.startswith("--"):
+        if arg.startswith("-") and not arg.startswith("--") and (
+                "@" in arg or " " in arg or _NEGATIVE_AT.fullmatch(arg)):
             arg = " " + arg
         out.append(arg)
     return out
@@ -180,6 +253,10 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from symrelu_cli import commands
 
         return getattr(commands, f"cmd_{args.command}")(args)
+    if args.command in ("convergence", "coefficient", "closed-form"):
+        from symrelu_cli import exact_cmd
+
+        return getattr(exact_cmd, "cmd_" + args.command.replace("-", "_"))(args)
     if args.command == "report":
         from symrelu_cli import report_cmd
 
