@@ -28,6 +28,8 @@ __all__ = [
     "expansion_latex",
     "certificate_latex",
     "coefficient_term",
+    "convergence_table_latex",
+    "closed_form_latex",
 ]
 
 
@@ -56,6 +58,9 @@ class SymreluLatexPrinter(LatexPrinter):
 
     def _print_Certificate(self, c: Any) -> str:  # noqa: N802
         return certificate_latex(c)
+
+    def _print_ConvergenceTable(self, tab: Any) -> str:  # noqa: N802
+        return convergence_table_latex(tab)
 
 
 def latex(obj: Any, **settings: Any) -> str:
@@ -247,3 +252,75 @@ def certificate_latex(c: Any) -> str:
     if c.sup_error_bound is not None:
         text += f",\\ \\sup_t |\\varepsilon_{{{c.order}}}(t)| \\le {show(c.sup_error_bound)}"
     return text
+
+
+def _decimal(v: Any, digits: int) -> str:
+    import mpmath
+
+    return mpmath.nstr(v, digits, min_fixed=-6, max_fixed=digits + 6)
+
+
+def convergence_table_latex(tab: Any, *, digits: int = 12, max_exact: int = 48) -> str:
+    r"""A convergence table (:func:`symrelu.convergence_table`) as a LaTeX ``array``.
+
+    One row per order N: the exact truncated DC (its LaTeX when shorter than
+    ``max_exact`` characters) and its decimal, the error against the exact DC
+    and the certificate's bound ("--" when the series diverges). Math mode,
+    so it renders in Jupyter (``_repr_latex_``) and in documents alike; the
+    nested ``array`` (no ``\\multicolumn``) is what MathJax and KaTeX support.
+
+    Parameters
+    ----------
+    tab : ConvergenceTable
+    digits : int
+        Digits of the decimals (errors and bounds get 3).
+    max_exact : int
+        Longest LaTeX of a truncated DC shown exactly.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import mpmath
+    >>> from symrelu import MultiTone, convergence_table
+    >>> tab = convergence_table(MultiTone.parse("1@1"), 1, center="mean_square", dps=15)
+    >>> print(convergence_table_latex(tab, digits=6))  # doctest: +NORMALIZE_WHITESPACE
+    \begin{array}{l}
+    \text{exact DC} = 0.31831\ (\text{center mean\_square, converges}) \\
+    \begin{array}{rlrr}
+    N & \text{truncated DC} & |\text{error}| & \text{bound} \\ \hline
+    0 & \frac{\sqrt{2}}{4} \approx 0.353553 & 0.0352 & 0.354 \\
+    1 & \frac{\sqrt{2}}{4} \approx 0.353553 & 0.0352 & 0.177
+    \end{array}
+    \end{array}
+    """
+    p = SymreluLatexPrinter()
+    verdict = {True: "converges", False: "diverges", None: "undecided"}[tab.converges]
+    centre = str(tab.center).replace("_", r"\_")
+    head = (f"\\text{{exact DC}} = {_decimal(tab.exact, digits)}"
+            f"\\ (\\text{{center {centre}, {verdict}}})")
+    rows = []
+    for r in tab.rows:
+        exact = p._print(r.truncated)
+        value = _decimal(r.value, digits)
+        shown = f"{exact} \\approx {value}" if len(exact) <= max_exact else value
+        bound = "\\text{--}" if r.bound is None else _decimal(r.bound, 3)
+        rows.append(f"{r.order} & {shown} & {_decimal(r.error, 3)} & {bound}")
+    body = " \\\\\n".join(rows)
+    return ("\\begin{array}{l}\n" + head + " \\\\\n\\begin{array}{rlrr}\n"
+            "N & \\text{truncated DC} & |\\text{error}| & \\text{bound} \\\\ \\hline\n"
+            + body + "\n\\end{array}\n\\end{array}")
+
+
+def closed_form_latex(expr: Any, lhs: str = "y(t)") -> str:
+    r"""``lhs = closed form`` in the house printer (closed forms are sympy expressions).
+
+    Examples
+    --------
+    >>> from symrelu import MultiTone, closed_form_dc
+    >>> print(closed_form_latex(closed_form_dc(MultiTone.parse("1@3")), r"\overline{y}"))
+    \overline{y} = \frac{1}{\pi}
+    """
+    return f"{lhs} = {latex(expr)}"

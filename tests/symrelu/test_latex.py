@@ -65,3 +65,68 @@ def test_divergent_certificate_golden():
     cert = expand(MultiTone.parse("1@1 + 1@2"), order=1, center="mean_square").certificate
     assert certificate_latex(cert) == (
         r"g \in \left[-1, 3\right]\ (\text{exact}),\ \text{diverges}")
+
+
+def test_large_symbolic_expansion_latex_is_lazy():
+    # K = 4 symbolic tones at order 8: ~14,000 coefficients, each built on access;
+    # the LaTeX shows max_terms of them and must not build the others
+    import time
+
+    import symrelu as sr
+
+    e = sr.expand(sr.MultiTone.symbolic(4), order=8, regime="generic")
+    built = []
+    spectrum = e.spectrum()
+    original = type(spectrum).__getitem__
+
+    def counting(self, label):
+        built.append(label)
+        return original(self, label)
+
+    start = time.perf_counter()
+    try:
+        type(spectrum).__getitem__ = counting
+        text = e.latex(max_terms=3)
+    finally:
+        type(spectrum).__getitem__ = original
+    assert time.perf_counter() - start < 20  # ~2 s here; materialising all takes minutes
+    assert len(built) == 3 and text.endswith(r"+ \cdots")
+    start = time.perf_counter()
+    e.latex()
+    assert time.perf_counter() - start < 20
+
+
+def test_convergence_table_latex_golden():
+    from symrelu import convergence_table
+    from symrelu.latex import convergence_table_latex
+
+    tab = convergence_table(MultiTone.parse("1@1"), 2, center="mean_square", dps=15)
+    assert convergence_table_latex(tab, digits=6) == (
+        "\\begin{array}{l}\n"
+        r"\text{exact DC} = 0.31831\ (\text{center mean\_square, converges}) \\" "\n"
+        "\\begin{array}{rlrr}\n"
+        r"N & \text{truncated DC} & |\text{error}| & \text{bound} \\ \hline" "\n"
+        r"0 & \frac{\sqrt{2}}{4} \approx 0.353553 & 0.0352 & 0.354 \\" "\n"
+        r"1 & \frac{\sqrt{2}}{4} \approx 0.353553 & 0.0352 & 0.177 \\" "\n"
+        r"2 & \frac{15 \sqrt{2}}{64} \approx 0.331456 & 0.0131 & 0.133" "\n"
+        "\\end{array}\n\\end{array}")
+    assert latex(tab) == convergence_table_latex(tab)  # the printer knows the object
+
+
+def test_convergence_table_latex_divergent_has_no_bound():
+    from symrelu import convergence_table
+    from symrelu.latex import convergence_table_latex
+
+    tab = convergence_table(MultiTone.parse("1@1 + 1@2"), 1, center="mean_square", dps=15)
+    text = convergence_table_latex(tab)
+    assert r"\text{center mean\_square, diverges}" in text
+    assert text.count(r"\text{--}") == 2
+
+
+def test_closed_form_latex():
+    from symrelu import closed_form, closed_form_dc
+    from symrelu.latex import closed_form_latex
+
+    assert closed_form_latex(closed_form_dc(MultiTone.parse("1@3"))) == r"y(t) = \frac{1}{\pi}"
+    text = closed_form_latex(closed_form(MultiTone.parse("A@w")))
+    assert text.startswith("y(t) = ") and r"\sum_{m=1}^{\infty}" in text
