@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import mpmath
 import numpy as np
 import sympy
 
@@ -30,8 +31,11 @@ from derivations._common import (
     Fragment,
     check,
     close,
+    experiment_figures,
     optional,
+    run_experiment,
     sample_fft,
+    tex_escape,
 )
 from numeric.lambdify import lambdify_expansion, lambdify_signal, spectrum_arrays
 
@@ -82,6 +86,101 @@ def dc_by_order(sig: sr.MultiTone, order: int, center: str = "peak",
             bound = e.prefactor * sr.tail_bound(n) if e.certificate.converges else None
             out.append((n, sympy.radsimp(sympy.expand(total)), bound))
     return out
+
+
+_FIGURE_CAPTIONS = {
+    "fig1": "Fig.~1 reproduced by the experiment: input, ReLU and the order-{order} series in "
+            "time, a detail around the kinks, and the three spectra ({seconds}~s at {fs}~Hz).",
+    "fig2": "Fig.~2 reproduced: the two example networks (ReLU followed by a 9-tap moving "
+            "average, and by a first difference $\\times f_s$), two stages each, in time and "
+            "spectrum; every stage stays on the 5~Hz grid, as symrelu predicts.",
+    "convergence": "Convergence study of the experiment: honest RRMSE (against "
+                   "$\\mathrm{{ReLU}}(x)$) and the paper's input-referenced metric, DC error, "
+                   "and the maximum error under the certificate's bound, per order.",
+}
+
+
+def _experiment_checks(checks: list[Check], result, honest: float, authors: float,
+                       exact_dc: float, bound: float) -> dict:
+    """Cross-check the experiment's numbers against the derivation; return the ones shown."""
+    if result is None:
+        return {}
+    n = result.numbers
+    close(checks, "experiment va: honest RRMSE = derivation's", n["rrmse_honest_percent"],
+          honest, rtol=1e-9, why="same signal, order, rate and duration")
+    close(checks, "experiment va: input-referenced RRMSE = derivation's",
+          n["rrmse_paper_metric_percent"], authors, rtol=1e-9, why="same computation")
+    close(checks, "experiment va: exact DC = derivation's", n["dc"]["exact_float"], exact_dc,
+          atol=1e-12, why="both from the exact layer")
+    check(checks, "experiment va: max error within the certificate",
+          bool(n["max_error_within_bound"]) and n["max_error_sampled"] <= bound * (1 + 1e-9),
+          f"{n['max_error_sampled']:.6g} <= {bound:.6g}")
+    spec = n["fft_of_relu_vs_expansion"]
+    check(checks, "experiment va: FFT of ReLU vs exact spectrum", bool(spec["passed"]),
+          f"{spec['bins_compared']} bins, max |difference| {spec['max_difference']:.3g} within "
+          f"the truncation allowance {spec['truncation']:.3g}")
+    chains = n["chains"]
+    for name, entry in chains.items():
+        check(checks, f"experiment va: {name} chain stage 1 = filtered expansion",
+              bool(entry["stage1_vs_filtered_expansion"]["passed"]),
+              f"max |difference| {entry['stage1_vs_filtered_expansion']['max_difference']:.3g}"
+              f" <= {entry['stage1_vs_filtered_expansion']['atol']:.3g}")
+    ma = chains.get("moving_average", {})
+    return {
+        "rrmse_honest_percent": n["rrmse_honest_percent"],
+        "rrmse_paper_metric_percent": n["rrmse_paper_metric_percent"],
+        "max_error_sampled": n["max_error_sampled"],
+        "sup_error_bound": n["expansion"]["sup_error_bound"],
+        "n_frequencies": n["expansion"]["n_frequencies"],
+        "dc_exact": n["dc"]["exact"],
+        "dc_truncated": n["dc"]["truncated_series"],
+        "dc_sampled": n["dc"]["sampled_relu_mean"],
+        "dc_sampling_bound": n["dc"]["sampling_bound_rigorous"],
+        "fft_of_approximation_max_difference": n["fft_of_approximation"]["max_difference"],
+        "fft_of_relu_max_difference": spec["max_difference"],
+        "moving_average_power_below_first_null":
+            ma.get("power_fraction_below_first_null"),
+        "grid_off_content": max(g["max_amplitude_elsewhere"] for e in chains.values()
+                                for g in e["grid"]),
+    }
+
+
+def _digits(text: str, n: int) -> str:
+    """``text`` (a decimal string) rounded to ``n`` significant digits.
+
+    Examples
+    --------
+    >>> _digits("0.574441695339480816488228995322", 20)
+    '0.57444169533948081649'
+    """
+    with mpmath.workdps(n + 10):
+        return mpmath.nstr(mpmath.mpf(text), n)
+
+
+def _experiment_rows(v: dict) -> list[list[str]]:
+    rows = [
+        ["honest RRMSE against ReLU$(x)$", f"{v['rrmse_honest_percent']:.3f}\\%"],
+        ["the authors' metric (against the input $x$)",
+         f"{v['rrmse_paper_metric_percent']:.2f}\\%"],
+        [r"$\max_t |\mathrm{ReLU}(x) - \text{series}|$ (samples)",
+         f"{v['max_error_sampled']:.4g}"],
+        ["certificate's sup bound", f"{v['sup_error_bound']:.4g}"],
+        ["frequencies in the series", str(v["n_frequencies"])],
+        ["exact DC", _digits(v["dc_exact"], 20)],
+        ["truncated-series DC", f"{v['dc_truncated']:.12f}"],
+        ["mean of sampled ReLU", f"{v['dc_sampled']:.12f}"],
+        ["sampling bound on that mean", f"{v['dc_sampling_bound']:.3g}"],
+        ["FFT of sampled series vs exact spectrum (max)",
+         f"{v['fft_of_approximation_max_difference']:.2g}"],
+        ["FFT of sampled ReLU vs exact series (max)", f"{v['fft_of_relu_max_difference']:.3g}"],
+        ["largest amplitude off the 5~Hz grid and its aliases (chains)",
+         f"{v['grid_off_content']:.2g}"],
+    ]
+    below = v.get("moving_average_power_below_first_null")
+    if below:
+        rows.append(["moving-average chain: power below the first null, per stage",
+                     ", ".join(f"{100 * b:.4f}\\%" for b in below)])
+    return rows
 
 
 def _figure(out: Path, t, x, relu, approx, F, c, freqs, meas, order) -> Path:
@@ -166,8 +265,17 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
         check(checks, f"DC order {N} within bound", abs(float(dc) - exact_dc) <= float(b),
               f"|{float(dc):.8f} - {exact_dc:.8f}| <= {float(b):.4g}")
 
+    # the experiment (numeric.experiments.va) at the same order, rate and duration:
+    # its Fig. 1, Fig. 2 and convergence figure go into this section, and its numbers
+    # must agree with the derivation's own
+    result, note = run_experiment(
+        "va", config, quick={"order": order, "convergence_order": order, "figures": True},
+        full={"order": order, "figures": True})
+    exp_numbers = _experiment_checks(checks, result, honest, authors, exact_dc, bound)
+    exp_figs = experiment_figures(result, config.out) if result is not None else []
+
     fig = None
-    if config.out is not None:
+    if config.out is not None and not exp_figs:
         fig = _figure(Path(config.out), t, x, relu, approx, F, c, freqs, meas, order)
 
     f = Fragment()
@@ -194,10 +302,15 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
         f.figure(fig, f"Fig.~1 reproduced: time domain (first 0.2~s) and spectrum; dots are the "
                       f"exact coefficients of the order-{order} series, the line the FFT of the "
                       f"sampled ReLU ({SECONDS}~s at {FS}~Hz).")
-    va = optional("numeric.experiments.va")
-    if va is not None and config.experiments:
-        f.para("The experiment module \\texttt{numeric.experiments.va} reproduces the "
-               "authors' plots with \\texttt{symrelu experiment va}.")
+    f.subsection("The experiment")
+    f.para(tex_escape(note) + " It is also run alone by \\texttt{symrelu experiment va}.")
+    if exp_numbers:
+        f.table(["quantity", "value"], _experiment_rows(exp_numbers), align="lr",
+                caption=f"Experiment V-A (order {order}, {FS}~Hz, {SECONDS}~s); every number "
+                        "is also in \\texttt{va/results.json} with its provenance.")
+    for path in exp_figs:
+        f.figure(path, _FIGURE_CAPTIONS.get(Path(path).stem, "Experiment V-A.").format(
+            order=order, fs=FS, seconds=SECONDS))
     f.checks(checks)
     return Derivation(
         KEY, SECTION, TITLE, f.text(), checks,
@@ -207,8 +320,9 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
                  "dc_by_order": [{"N": N, "dc": str(dc), "float": float(dc)}
                                  for N, dc, _ in rows_dc],
                  "n_frequencies": int(len(F)), "max_coefficient_deviation": dev,
-                 "rrmse_ratio_check": math.isfinite(honest)},
-        figures=[fig] if fig else [],
+                 "rrmse_ratio_check": math.isfinite(honest),
+                 "experiment": note, "experiment_numbers": exp_numbers},
+        figures=[fig] if fig else list(exp_figs),
         corrections=[f"the authors' RRMSE compares with the input ({authors:.2f}%); against "
                      f"ReLU(x) it is {honest:.2f}% at order {order}"],
     )

@@ -19,7 +19,7 @@ from typing import Any
 
 from symrelu_cli._util import CLIError, UnavailableError
 
-__all__ = ["EXPERIMENTS", "config_parser", "parse_config", "cmd_experiment"]
+__all__ = ["EXPERIMENTS", "config_parser", "parse_config", "cmd_experiment", "summary_lines"]
 
 EXPERIMENTS = {
     "va": ("numeric.experiments.va", "Section V-A: the four-tone Taylor example (Fig. 1)"),
@@ -91,6 +91,47 @@ def _converter(tp: Any):
     return convert
 
 
+def _default(field: dataclasses.Field) -> Any:
+    """The field's default (calling a default_factory), or None when it has none.
+
+    Every field keeps its Config default when its option is not given (e.g.
+    V-B's ``hr=None``: synthetic windows at 72 BPM, or estimated rates).
+    """
+    if field.default is not dataclasses.MISSING:
+        return field.default
+    if field.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
+        return field.default_factory()  # type: ignore[misc]
+    return None
+
+
+def summary_lines(name: str, result: Any) -> list[str]:
+    """What ``symrelu experiment`` prints: the result's summary, else its scalar numbers,
+    then the files it wrote.
+
+    Examples
+    --------
+    >>> class R:
+    ...     numbers = {"rrmse": 3.5, "table": [1, 2], "ok": True}
+    ...     paths = ["out/fig1.png"]
+    >>> summary_lines("va", R())
+    ['va: done', '  rrmse: 3.5', '  ok: True', 'files:', '  out/fig1.png']
+    """
+    summary = getattr(result, "summary", None)
+    lines = [summary] if isinstance(summary, str) and summary else [f"{name}: done"]
+    numbers = getattr(result, "numbers", None)
+    if not (isinstance(summary, str) and summary) and isinstance(numbers, dict):
+        lines += [f"  {k}: {v}" for k, v in numbers.items()
+                  if isinstance(v, (int, float, str, bool)) and len(str(v)) <= 80]
+    paths = getattr(result, "paths", None)
+    if isinstance(paths, dict) and paths:
+        lines.append("files:")
+        lines += [f"  {key}: {path}" for key, path in paths.items()]
+    elif isinstance(paths, (list, tuple)) and paths:
+        lines.append("files:")
+        lines += [f"  {path}" for path in paths]
+    return lines
+
+
 def config_parser(name: str, module: types.ModuleType) -> argparse.ArgumentParser:
     """An argument parser with one option per field of ``module.Config``."""
     from symrelu_cli.main import _Parser
@@ -102,7 +143,7 @@ def config_parser(name: str, module: types.ModuleType) -> argparse.ArgumentParse
     for field in dataclasses.fields(cfg_cls):
         flag = "--" + field.name.replace("_", "-")
         tp = hints.get(field.name, str)
-        default = field.default if field.default is not dataclasses.MISSING else None
+        default = _default(field)
         help_text = (docs.get(field.name) or field.name) + f" (default: {default})"
         if tp is bool:
             parser.add_argument(flag, dest=field.name, action=argparse.BooleanOptionalAction,
@@ -131,10 +172,5 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     """Run the experiment and print its summary."""
     cfg, progress, module = parse_config(args.name, list(args.options))
     result = module.run(cfg, progress=progress)
-    summary = getattr(result, "summary", None)
-    print(summary if isinstance(summary, str) else f"{args.name}: done")
-    paths = getattr(result, "paths", None)
-    if isinstance(paths, dict) and paths:
-        for key, path in paths.items():
-            print(f"  {key}: {path}")
+    print("\n".join(summary_lines(args.name, result)))
     return 0
