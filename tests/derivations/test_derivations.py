@@ -63,3 +63,53 @@ def test_paper_pdf_builds(tmp_path):
     res = assemble(tmp_path, quick=True, only=["sec3", "sec4"], experiments=False,
                    log=lambda s: None)
     assert res["pdf"] is not None and res["pdf"].read_bytes().startswith(b"%PDF")
+
+
+def test_report_dc_section_uses_convergence_table():
+    import symrelu as sr
+    from derivations.report import build_report
+
+    rep = build_report(sr.MultiTone.parse("1@3"), order=4, center="mean_square", figure=False)
+    rows = rep.data["dc"]["by_order"]
+    assert [r["N"] for r in rows] == [0, 1, 2, 3, 4]  # every order 0..N
+    assert all(r["bound_holds"] and r["error"] <= r["bound"] for r in rows)
+    assert rows[0]["dc"] == "sqrt(2)/4" and abs(rep.data["dc"]["exact"] - 1 / 3.141592653589793) \
+        < 1e-15
+    assert "symrelu.convergence_table" in rep.data["dc"]["exact_source"]
+    assert r"error $\le$ bound" in rep.tex and "+11.07" in rep.tex  # eq. 8's gap
+    # a divergent centre: no bound, and the document says so
+    with pytest.warns(sr.DivergenceWarning):
+        rep = build_report(sr.MultiTone.parse("1@1 + 1@2"), order=2, center="mean_square",
+                           figure=False)
+    assert all(r["bound"] is None for r in rep.data["dc"]["by_order"])
+    assert "diverges for this centre" in rep.tex
+
+
+def test_report_symbolic_signal_has_no_dc_table():
+    import symrelu as sr
+    from derivations.report import build_report
+
+    rep = build_report(sr.MultiTone.parse("A@w"), order=2, figure=False)
+    assert rep.data["dc"]["by_order"] == [] and rep.data["dc"]["exact"] is None
+
+
+def test_sec5a_runs_experiment_va_and_agrees():
+    from derivations import sec5a_taylor_example
+
+    d = sec5a_taylor_example.derive(DeriveConfig(quick=True, experiments=True))
+    names = [c.name for c in d.checks]
+    assert "experiment va: honest RRMSE = derivation's" in names
+    assert "experiment va: difference chain stage 1 = filtered expansion" in names
+    assert d.results["experiment_numbers"]["n_frequencies"] == d.results["n_frequencies"]
+    assert "Experiment va ran at quick size" in d.latex
+
+
+def test_sec5a_includes_experiment_figures(tmp_path):
+    from derivations import sec5a_taylor_example
+
+    d = sec5a_taylor_example.derive(DeriveConfig(quick=True, out=tmp_path, experiments=True))
+    assert [p.as_posix() for p in d.figures] == ["va/fig1.pdf", "va/fig2.pdf",
+                                                  "va/convergence.pdf"]
+    assert all((tmp_path / p).exists() for p in d.figures)
+    assert "\\includegraphics[width=0.95\\linewidth]{va/fig2.pdf}" in d.latex
+    assert (tmp_path / "va" / "results.json").exists()
