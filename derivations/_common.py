@@ -183,9 +183,11 @@ class Fragment:
     <...Fragment object at ...>
     >>> print(f.text())
     \section{Example}
+    <BLANKLINE>
     \begin{equation*}
     a = b
     \end{equation*}
+    <BLANKLINE>
     """
 
     def __init__(self) -> None:
@@ -293,7 +295,7 @@ def sample_fft(fn: Any, fs: float, n: int) -> tuple[Any, Any]:
     --------
     >>> import numpy as np
     >>> f, c = sample_fft(lambda t: 1 + np.cos(2 * np.pi * 4 * t), 64, 64)
-    >>> round(c[0].real, 12), round(c[4].real, 12)
+    >>> round(float(c[0].real), 12), round(float(c[4].real), 12)
     (1.0, 0.5)
     """
     import numpy as np

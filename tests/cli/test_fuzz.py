@@ -41,7 +41,8 @@ def test_expand_cli_never_tracebacks(capsys, text):
 
 
 option_tokens = st.sampled_from(
-    ["coeffs", "expand", "dc", "--order", "--format", "json", "table", "latex", "--center",
+    ["coeffs", "expand", "dc", "convergence", "coefficient", "closed-form", "--orders",
+     "--convergence", "--order", "--format", "json", "table", "latex", "--center",
      "peak", "mean_square", "--digits", "--regime", "generic", "--activation", "abs",
      "-n", "--latex", "--generic", "3", "-1", "x", "1@2", "", "--", "-", "=", "--order=2"])
 
