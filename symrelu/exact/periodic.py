@@ -143,8 +143,12 @@ def _coefficient_at_precision(signal: MultiTone, n: int, lam, c, wp: int) -> mpm
         for j in range(len(points) - 1):
             if points[j + 1] == points[j]:
                 continue
-            mid = (points[j] + points[j + 1]) / 2
-            sign = 1 if x(mid) >= 0 else -1
+            # the sign of x on the interval, from the largest of three samples: one of
+            # them may sit on a tangency (a double zero that the root finder, working on
+            # a rational approximation, returned as a complex pair)
+            width = points[j + 1] - points[j]
+            probe = max((x(points[j] + width * q) for q in (0.25, 0.5, 0.75)), key=abs)
+            sign = 1 if probe >= 0 else -1
             total += sign * (values[j + 1] - values[j])
         abs_part = total / (2 * mpmath.pi)
         return lam * a.get(n, 0) + c * abs_part
