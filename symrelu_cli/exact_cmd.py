@@ -397,8 +397,9 @@ def closed_form_document(sig: Any, *, activation: str = "relu", generic: bool = 
             f"no closed form for a signal with {K} tones (closed forms exist for one tone, "
             "with or without offset, and for the DC of two tones without offset); use "
             "'symrelu dc' or 'symrelu coefficient' for exact numbers")
-    expr = closed_form(sig, act)
-    dc = expr if kind == "dc" else closed_form_dc(sig, act)
+    regime = "generic" if generic else "auto"
+    expr = closed_form(sig, act, regime=regime)
+    dc = expr if kind == "dc" else closed_form_dc(sig, act, regime)
     return {
         "schema": "symrelu.closed_form/1",
         "signal": sig.to_string(),

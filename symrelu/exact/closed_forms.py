@@ -29,6 +29,7 @@ import sympy
 from symrelu.activations import as_activation
 from symrelu.errors import SymreluError, ToneSpecError
 from symrelu.signal import MultiTone
+from symrelu.trigpoly import resolve_regime
 
 __all__ = ["closed_form", "closed_form_dc", "closed_form_coefficient"]
 
@@ -117,8 +118,16 @@ def closed_form_coefficient(signal: MultiTone, n: Any, activation: Any = "relu")
     return sympy.simplify(value) if isinstance(n, int) else value
 
 
-def closed_form_dc(signal: MultiTone, activation: Any = "relu") -> sympy.Expr:
+def closed_form_dc(
+    signal: MultiTone, activation: Any = "relu", regime: str = "auto"
+) -> sympy.Expr:
     r"""The DC in closed form: one tone (any offset), or two tones in the generic regime, b = 0.
+
+    The two-tone form is the torus average. For two rational frequencies
+    (``regime="auto"`` resolves to periodic) the time average differs by the
+    cross terms of the relation q f1 = p f2, so the call raises
+    :class:`NoClosedFormError`; pass ``regime="generic"`` to ask for the torus
+    average anyway.
 
     Examples
     --------
@@ -128,6 +137,12 @@ def closed_form_dc(signal: MultiTone, activation: Any = "relu") -> sympy.Expr:
     signal = _check(signal)
     act = as_activation(activation)
     if signal.K == 2:
+        if resolve_regime(signal, regime) == "periodic":
+            raise NoClosedFormError(
+                f"the frequencies {signal.frequencies[0]} and {signal.frequencies[1]} are "
+                "commensurate: the time-average DC differs from the two-tone torus average; "
+                "use symrelu.exact_dc, or regime='generic' for the torus average"
+            )
         if not signal.offset.is_zero:
             raise NoClosedFormError(
                 "the two-tone closed form (elliptic E) needs a zero offset; use symrelu.exact_dc"
@@ -138,7 +153,9 @@ def closed_form_dc(signal: MultiTone, activation: Any = "relu") -> sympy.Expr:
     return closed_form_coefficient(signal, 0, act)
 
 
-def closed_form(signal: MultiTone, activation: Any = "relu", *, t: Any = None) -> sympy.Expr:
+def closed_form(
+    signal: MultiTone, activation: Any = "relu", *, t: Any = None, regime: str = "auto"
+) -> sympy.Expr:
     r"""The full Fourier series of ``activation(signal)`` for a single tone, as sympy.
 
     For two tones (generic regime, zero offset) this returns the DC,
@@ -154,7 +171,7 @@ def closed_form(signal: MultiTone, activation: Any = "relu", *, t: Any = None) -
     """
     signal = _check(signal)
     if signal.K == 2:
-        return closed_form_dc(signal, activation)
+        return closed_form_dc(signal, activation, regime)
     A, f, phi, b = _single(signal)
     act = as_activation(activation)
     t = sympy.Symbol("t", real=True) if t is None else t

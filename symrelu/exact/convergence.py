@@ -43,13 +43,21 @@ class ConvergenceRow:
 
 @dataclass(frozen=True)
 class ConvergenceTable:
-    """Rows of :class:`ConvergenceRow` beside the exact DC (see :func:`convergence_table`)."""
+    """Rows of :class:`ConvergenceRow` beside the exact DC (see :func:`convergence_table`).
+
+    Examples
+    --------
+    >>> tab = convergence_table(MultiTone(amplitudes=[2], frequencies=[1]), 1, dps=20)
+    >>> len(tab), tab.to_dict()["exact"]
+    (2, '0.63661977236758134308')
+    """
 
     signal: MultiTone
     center: Any
     exact: mpmath.mpf
     converges: bool | None
     rows: tuple = field(default_factory=tuple)
+    dps: int = 30
 
     def __iter__(self):
         return iter(self.rows)
@@ -70,16 +78,27 @@ class ConvergenceTable:
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
-        """Plain data for reports (numbers as strings)."""
+        """Plain data for reports (numbers as strings with the table's ``dps`` digits)."""
+
+        def digits(x: mpmath.mpf) -> str:
+            return mpmath.nstr(x, self.dps, strip_zeros=False)
+
         return {
             "signal": self.signal.to_string(),
             "center": str(self.center),
-            "exact": str(self.exact),
+            "exact": digits(self.exact),
             "converges": self.converges,
-            "rows": [{"order": r.order, "truncated": str(r.truncated), "value": str(r.value),
-                      "error": str(r.error), "bound": None if r.bound is None else str(r.bound)}
+            "dps": self.dps,
+            "rows": [{"order": r.order, "truncated": str(r.truncated), "value": digits(r.value),
+                      "error": mpmath.nstr(r.error, 15),
+                      "bound": None if r.bound is None else mpmath.nstr(r.bound, 15)}
                      for r in self.rows],
         }
+
+    def _repr_latex_(self) -> str:
+        from symrelu.latex import convergence_table_latex
+
+        return "$\\displaystyle " + convergence_table_latex(self) + "$"
 
 
 def convergence_table(
@@ -131,4 +150,4 @@ def convergence_table(
             if converges:
                 bound = mpmath.mpf(sympy.N(c * sympy.sqrt(e.centre) * tail_bound(n), dps + 10))
             rows.append(ConvergenceRow(n, truncated, +value, abs(value - exact), bound))
-    return ConvergenceTable(sig, center, exact, converges, tuple(rows))
+    return ConvergenceTable(sig, center, exact, converges, tuple(rows), dps)

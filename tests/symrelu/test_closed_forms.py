@@ -72,6 +72,16 @@ def test_two_tone_generic_dc_against_both_numeric_methods():
         assert abs(bessel - ref) < mpmath.mpf(10) ** -(DPS - 1)
 
 
+def test_two_commensurate_tones_refuse_the_torus_form_unless_asked():
+    sig = sr.MultiTone(amplitudes=[1, 1], frequencies=[1, 2])
+    with pytest.raises(sr.NoClosedFormError, match="commensurate"):
+        sr.closed_form_dc(sig)
+    torus = sr.closed_form_dc(sig, regime="generic")
+    with mpmath.workdps(30):
+        assert abs(_n(torus) - sr.exact_dc(sig, regime="generic", dps=25)) < 1e-24
+        assert abs(_n(torus) - sr.exact_dc(sig, dps=25)) > 1e-3  # 0.40528 vs 0.41350
+
+
 def test_no_closed_form_is_an_error():
     with pytest.raises(sr.NoClosedFormError):
         sr.closed_form(sr.MultiTone(amplitudes=[1, 1, 1], frequencies=[1, 2, 3]))
