@@ -10,11 +10,9 @@ rename), so an interrupted run leaves either the old file or the new one.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from symrelu_cli._util import CLIError
@@ -27,6 +25,8 @@ MANIFEST = ".symrelu-outputs.json"
 def atomic_write(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
+    The project's single implementation, :func:`numeric.results.atomic_write_bytes`.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -34,18 +34,9 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> Path:
     >>> p.read_bytes()
     b'hi'
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    return path
+    from numeric.results import atomic_write_bytes
+
+    return atomic_write_bytes(path, data)
 
 
 def _digest(data: bytes) -> str:
