@@ -27,6 +27,7 @@ matplotlib and torch are never imported here.
 """
 
 from numeric import testing
+from numeric.errors import NumericInputError, NumericTypeError
 from numeric.lambdify import (
     lambdify_expansion,
     lambdify_expr,
@@ -48,6 +49,8 @@ from numeric.sampling import (
 from numeric.spectra import bin_index, coefficients, fold, spectrum
 
 __all__ = [
+    "NumericInputError",
+    "NumericTypeError",
     "sample",
     "spectrum",
     "coefficients",

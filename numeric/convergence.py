@@ -49,6 +49,7 @@ import mpmath
 import numpy as np
 import sympy
 
+from numeric.errors import NumericInputError
 from numeric.lambdify import lambdify_signal, to_numeric
 from numeric.results import atomic_write_json, atomic_write_text
 
@@ -81,7 +82,7 @@ def reference_dc(signal: Any, activation: Any = "relu", *, dps: int = 30) -> mpm
 
     act = as_activation(activation)
     if signal.base_frequency is None:
-        raise ValueError("reference_dc needs rational frequencies (a periodic signal)")
+        raise NumericInputError("reference_dc needs rational frequencies (a periodic signal)")
     with mpmath.workdps(dps + 10):
         f0 = to_numeric(signal.base_frequency, "mpmath")
         T0 = 1 / f0
@@ -234,13 +235,13 @@ def convergence_study(
 
     e_top = sr.expand(signal, order=max(int(max_order), 0), center=center, activation=activation)
     if e_top.certificate.converges is not True:
-        raise ValueError(
+        raise NumericInputError(
             f"the series does not converge for centre {center!r} (certificate: "
             f"{e_top.certificate.converges}); a convergence study needs center='peak'"
         )
     f0 = signal.base_frequency
     if f0 is None:
-        raise ValueError("convergence_study needs rational frequencies (a periodic signal)")
+        raise NumericInputError("convergence_study needs rational frequencies (a periodic signal)")
     f_max = max(to_numeric(f) for f in signal.frequencies)
     if fs is None:
         fs = 64 * f_max
@@ -250,7 +251,7 @@ def convergence_study(
         periods = int(per_period.q)
     n_exact = per_period * periods
     if not n_exact.is_integer:
-        raise ValueError(
+        raise NumericInputError(
             f"{periods} base periods at fs = {fs} hold {float(n_exact):g} samples, not a whole "
             f"number; use a multiple of {per_period.q} periods"
         )

@@ -62,6 +62,7 @@ from typing import Any
 
 import numpy as np
 
+from numeric.errors import NumericInputError, NumericTypeError
 from symrelu.errors import SymreluError
 
 __all__ = [
@@ -517,10 +518,12 @@ def _classes() -> SimpleNamespace:
 
     def _check_input(x: torch.Tensor, channels: int, length: int | None) -> None:
         if not isinstance(x, torch.Tensor):
-            raise TypeError(f"expected a torch.Tensor of shape (batch, 1, 256), got {type(x)}")
+            raise NumericTypeError(
+                f"expected a torch.Tensor of shape (batch, 1, 256), got {type(x)}"
+            )
         if x.ndim != 3 or x.shape[1] != channels or (length is not None and x.shape[2] != length):
             want = f"(batch, {channels}, {length if length is not None else 'time'})"
-            raise ValueError(f"expected input of shape {want}, got {tuple(x.shape)}")
+            raise NumericInputError(f"expected input of shape {want}, got {tuple(x.shape)}")
 
     class CausalConv1d(nn.Conv1d):
         """``nn.Conv1d`` with Keras' causal padding: ``(k-1)*d`` zeros on the left only."""
@@ -790,7 +793,7 @@ def first_layer_taps(net: Any) -> tuple[np.ndarray, np.ndarray]:
     conv = front.blocks[0].convs[0]
     w = conv.weight.detach().cpu().double().numpy()  # (out, 1, k)
     if w.shape[1] != 1:
-        raise ValueError(f"the first layer has {w.shape[1]} input channels; taps need one")
+        raise NumericInputError(f"the first layer has {w.shape[1]} input channels; taps need one")
     k, d = w.shape[2], conv.dilation[0]
     taps = np.zeros((w.shape[0], (k - 1) * d + 1))
     for j in range(k):

@@ -45,6 +45,8 @@ import mpmath
 import numpy as np
 import sympy
 
+from numeric.errors import NumericInputError, NumericTypeError
+
 __all__ = [
     "to_numeric",
     "lambdify_signal",
@@ -58,7 +60,7 @@ _BACKENDS = ("numpy", "mpmath")
 
 def _check_backend(backend: str) -> str:
     if backend not in _BACKENDS:
-        raise ValueError(f"backend must be 'numpy' or 'mpmath' (got {backend!r})")
+        raise NumericInputError(f"backend must be 'numpy' or 'mpmath' (got {backend!r})")
     return backend
 
 
@@ -150,15 +152,17 @@ def _sympify(value: Any) -> sympy.Expr:
     try:
         expr = sympy.sympify(value)
     except (sympy.SympifyError, TypeError):
-        raise TypeError(f"cannot convert {type(value).__name__} {value!r} to a number") from None
+        raise NumericTypeError(
+            f"cannot convert {type(value).__name__} {value!r} to a number"
+        ) from None
     if getattr(expr, "free_symbols", None):
         names = ", ".join(sorted(str(s) for s in expr.free_symbols))
-        raise TypeError(
+        raise NumericTypeError(
             f"cannot convert an expression with free symbols ({names}) to a number; "
             "substitute values first, e.g. expr.subs({...})"
         )
     if not getattr(expr, "is_number", False):
-        raise TypeError(f"cannot convert {value!r} to a number")
+        raise NumericTypeError(f"cannot convert {value!r} to a number")
     return expr
 
 
@@ -180,10 +184,10 @@ def _tone_arrays(signal: Any) -> tuple[float, np.ndarray, np.ndarray, np.ndarray
     from symrelu import MultiTone
 
     if not isinstance(signal, MultiTone):
-        raise TypeError(f"expected a symrelu.MultiTone (got {type(signal).__name__})")
+        raise NumericTypeError(f"expected a symrelu.MultiTone (got {type(signal).__name__})")
     if not signal.is_numeric:
         names = ", ".join(sorted(str(s) for s in signal.free_symbols))
-        raise TypeError(
+        raise NumericTypeError(
             f"the signal has symbolic values ({names}); numeric evaluation needs numbers: "
             "substitute them or build the MultiTone from numbers"
         )
@@ -275,7 +279,7 @@ def _expansion_parts(expansion: Any) -> tuple:
     from symrelu import Expansion, taylor_coefficients
 
     if not isinstance(expansion, Expansion):
-        raise TypeError(f"expected a symrelu.Expansion (got {type(expansion).__name__})")
+        raise NumericTypeError(f"expected a symrelu.Expansion (got {type(expansion).__name__})")
     a = taylor_coefficients(expansion.order + 1)
     return a, expansion.centre, expansion.activation.linear, expansion.activation.abs_weight
 
@@ -331,11 +335,11 @@ def lambdify_expansion(
     """
     _check_backend(backend)
     if method not in ("horner", "spectrum"):
-        raise ValueError(f"method must be 'horner' or 'spectrum' (got {method!r})")
+        raise NumericInputError(f"method must be 'horner' or 'spectrum' (got {method!r})")
     a, C, lam, c = _expansion_parts(expansion)
     if method == "spectrum":
         if backend != "numpy":
-            raise ValueError("method='spectrum' is available with backend='numpy' only")
+            raise NumericInputError("method='spectrum' is available with backend='numpy' only")
         freqs, coefs = spectrum_arrays(expansion)
         w = 2 * np.pi * freqs
         c0 = coefs[0].real if freqs.size and freqs[0] == 0 else 0.0
@@ -443,13 +447,13 @@ def spectrum_arrays(expected: Any) -> tuple[np.ndarray, np.ndarray]:
         for F, v in expected.items():
             F_num = to_numeric(F)
             if not isinstance(F_num, float):
-                raise TypeError(f"frequency {F!r} is not real")
+                raise NumericTypeError(f"frequency {F!r} is not real")
             v_num = to_numeric(v)
             if F_num < 0:
                 F_num, v_num = -F_num, complex(v_num).conjugate()
             items.append((F_num, v_num))
     else:
-        raise TypeError(
+        raise NumericTypeError(
             f"expected an Expansion or a mapping {{frequency: coefficient}} "
             f"(got {type(expected).__name__})"
         )
@@ -490,7 +494,9 @@ def lambdify_expr(
     if t is None:
         syms = sorted(expr.free_symbols, key=str)
         if len(syms) > 1:
-            raise ValueError(f"the expression has several symbols {syms}: name the arguments")
+            raise NumericInputError(
+                f"the expression has several symbols {syms}: name the arguments"
+            )
         t = syms[0] if syms else sympy.Symbol("t", real=True)
     args = list(t) if isinstance(t, Sequence) else [t]
     fn = sympy.lambdify(args, expr, modules=backend)

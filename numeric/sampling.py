@@ -62,6 +62,7 @@ from typing import Any
 import numpy as np
 import sympy
 
+from numeric.errors import NumericInputError, NumericTypeError
 from numeric.lambdify import lambdify_expansion, lambdify_signal, to_numeric
 
 __all__ = [
@@ -89,7 +90,7 @@ class AliasingWarning(SamplingWarning):
     """Content above fs/2 folds back onto lower frequencies."""
 
 
-class AliasingError(ValueError):
+class AliasingError(NumericInputError):
     """The sampling rate is too low for the input signal itself."""
 
 
@@ -99,7 +100,7 @@ def _exact(value: Any, what: str) -> sympy.Rational | None:
         return sympy.Integer(int(value))
     if isinstance(value, (float, np.floating)):
         if not math.isfinite(value) or value <= 0:
-            raise ValueError(f"{what} must be a positive finite number (got {value})")
+            raise NumericInputError(f"{what} must be a positive finite number (got {value})")
         return sympy.Rational(str(Fraction(repr(float(value)))))
     v = sympy.sympify(value)
     return v if isinstance(v, sympy.Rational) else None
@@ -112,7 +113,7 @@ def _signal_of(obj: Any):
         return obj.signal, obj
     if isinstance(obj, MultiTone):
         return obj, None
-    raise TypeError(
+    raise NumericTypeError(
         f"sample() takes a symrelu.MultiTone or Expansion (got {type(obj).__name__}); "
         "for a plain array there is nothing to sample"
     )
@@ -247,23 +248,23 @@ def sample(
     """
     signal, expansion = _signal_of(obj)
     if aliasing not in ("warn", "ignore"):
-        raise ValueError(f"aliasing must be 'warn' or 'ignore' (got {aliasing!r})")
+        raise NumericInputError(f"aliasing must be 'warn' or 'ignore' (got {aliasing!r})")
     fs_f = float(fs)
     if not math.isfinite(fs_f) or fs_f <= 0:
-        raise ValueError(f"fs must be a positive finite number (got {fs})")
+        raise NumericInputError(f"fs must be a positive finite number (got {fs})")
     if (duration is None) == (n is None):
-        raise ValueError("give exactly one of duration= and n=")
+        raise NumericInputError("give exactly one of duration= and n=")
     if n is None:
         n_float = fs_f * float(duration)
         n = int(round(n_float))
         if n < 1 or abs(n - n_float) > 1e-9 * max(1.0, n_float):
-            raise ValueError(
+            raise NumericInputError(
                 f"fs * duration = {n_float:.12g} is not a whole number of samples; "
                 "choose a duration that is a multiple of 1/fs"
             )
     n = int(n)
     if n < 1:
-        raise ValueError(f"need at least one sample (got n={n})")
+        raise NumericInputError(f"need at least one sample (got n={n})")
     f_max = highest_frequency(signal)
     if f_max and fs_f <= 2 * f_max:
         raise AliasingError(
@@ -391,7 +392,7 @@ def sampling_error_bound(
     act = as_activation(activation)
     c = abs(to_numeric(act.abs_weight))
     if method not in ("rigorous", "estimate"):
-        raise ValueError(f"method must be 'rigorous' or 'estimate' (got {method!r})")
+        raise NumericInputError(f"method must be 'rigorous' or 'estimate' (got {method!r})")
     b, A, f, _ = _arrays(signal)
     fs = float(fs)
     if f.size and fs <= 2 * f.max():
@@ -403,7 +404,9 @@ def sampling_error_bound(
         V = float(np.sum(np.abs(A) * w**2) + 4 * (f.max() if f.size else 0) * np.sum(np.abs(A) * w))
     else:
         if signal.base_frequency is None:
-            raise ValueError("method='estimate' needs rational frequencies (a periodic signal)")
+            raise NumericInputError(
+                "method='estimate' needs rational frequencies (a periodic signal)"
+            )
         V = _variation_estimate(signal)
     dc = c * V / (12 * fs**2)
     coef = c * V / (6 * fs**2)

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from numeric.errors import NumericInputError
 from numeric.lambdify import spectrum_arrays
 
 __all__ = ["coefficients", "spectrum", "fold", "bin_index", "amplitudes_of"]
@@ -60,9 +61,9 @@ def coefficients(y: Any, fs: float) -> tuple[np.ndarray, np.ndarray]:
     """
     y = np.asarray(y, dtype=float)
     if y.ndim != 1 or y.size == 0:
-        raise ValueError(f"expected a non-empty 1-D array of samples (got shape {y.shape})")
+        raise NumericInputError(f"expected a non-empty 1-D array of samples (got shape {y.shape})")
     if not np.all(np.isfinite(y)):
-        raise ValueError("the samples contain NaN or infinite values")
+        raise NumericInputError("the samples contain NaN or infinite values")
     n = y.size
     X = np.fft.rfft(y) / n
     freqs = np.fft.rfftfreq(n, d=1.0 / float(fs))
@@ -120,7 +121,7 @@ def bin_index(F: float, fs: float, n: int, *, tol: float = 1e-9) -> int:
     k = float(F) * n / float(fs)
     kr = round(k)
     if abs(k - kr) > tol * max(1.0, abs(k)):
-        raise ValueError(
+        raise NumericInputError(
             f"{F:g} Hz is not on the DFT grid of {n} samples at {fs:g} Hz "
             f"(bin spacing {fs / n:g} Hz; it sits at bin {k:.6g}): the window is not coherent "
             "for this frequency, so no bin holds it alone"

@@ -57,6 +57,7 @@ from typing import Any
 
 import numpy as np
 
+from numeric.errors import NumericInputError, NumericTypeError
 from numeric.lambdify import to_numeric
 from numeric.sampling import sampling_error_bound
 from numeric.spectra import coefficients, fold
@@ -80,7 +81,7 @@ def _is_expansion(obj: Any) -> bool:
 def _truncation_bound(expansion: Any) -> float:
     cert = expansion.certificate
     if cert.converges is not True or cert.sup_error_bound is None:
-        raise ValueError(
+        raise NumericInputError(
             "the expected expansion does not come with a convergence certificate "
             f"(converges = {cert.converges}); it cannot serve as a reference. "
             "Use center='peak', or pass truncation=False and your own atol"
@@ -96,7 +97,7 @@ def _sampling_allowance(
         return 0.0, 0.0, "none"
     if isinstance(sampling_error, str):
         if signal is None or fs is None:
-            raise ValueError(
+            raise NumericInputError(
                 f"sampling_error={sampling_error!r} needs the signal and fs (pass signal= and "
                 "fs=, or an Expansion as expected)"
             )
@@ -105,7 +106,9 @@ def _sampling_allowance(
         return b.dc, b.coefficient, f"{sampling_error} V/(12 fs^2), V = {b.variation:.4g}"
     value = float(sampling_error)
     if not np.isfinite(value) or value < 0:
-        raise ValueError(f"sampling_error must be a non-negative number (got {sampling_error})")
+        raise NumericInputError(
+            f"sampling_error must be a non-negative number (got {sampling_error})"
+        )
     return value, value, "given"
 
 
@@ -202,7 +205,7 @@ def check_dc(
     """
     y = np.asarray(y, dtype=float)
     if y.size == 0 or not np.all(np.isfinite(y)):
-        raise ValueError("y must be a non-empty array of finite samples")
+        raise NumericInputError("y must be a non-empty array of finite samples")
     trunc = 0.0
     if _is_expansion(expected):
         signal = expected.signal if signal is None else signal
@@ -213,7 +216,7 @@ def check_dc(
     else:
         exact = to_numeric(expected)
     if isinstance(exact, complex):
-        raise TypeError(f"the expected DC must be real (got {exact})")
+        raise NumericTypeError(f"the expected DC must be real (got {exact})")
     samp, _, method = _sampling_allowance(
         sampling_error, signal, fs, "relu" if activation is None else activation
     )
@@ -422,16 +425,16 @@ def check_spectrum(
         elif convention == "coefficient":
             reference = expected
         else:
-            raise ValueError(
+            raise NumericInputError(
                 f"convention must be 'coefficient' or 'amplitude' (got {convention!r})"
             )
     else:
-        raise TypeError(
+        raise NumericTypeError(
             "expected must be a symrelu.Expansion or a mapping {frequency: value} "
             f"(got {type(expected).__name__})"
         )
     if compare not in ("all", "listed"):
-        raise ValueError(f"compare must be 'all' or 'listed' (got {compare!r})")
+        raise NumericInputError(f"compare must be 'all' or 'listed' (got {compare!r})")
     exp_bins = fold(reference, fs, n)
     if compare == "all":
         mask = np.ones(freqs.size, dtype=bool)

@@ -57,3 +57,15 @@ def test_errors_are_value_or_type_errors():
         obj = getattr(sr, name)
         if inspect.isclass(obj) and issubclass(obj, sr.SymreluError):
             assert issubclass(obj, (ValueError, TypeError)) or obj is sr.SymreluError, name
+
+
+def test_numeric_errors_are_symrelu_errors():
+    import numpy as np
+    import pytest
+
+    import numeric
+
+    with pytest.raises(sr.SymreluError, match="fs must be a positive finite number"):
+        numeric.sample(sr.MultiTone(amplitudes=[1], frequencies=[1]), fs=-1, duration=1)
+    with pytest.raises(numeric.NumericInputError, match="NaN or infinite"):
+        numeric.spectrum(np.array([1.0, np.nan]), fs=8)
