@@ -177,25 +177,32 @@ def certify(
 
 
 def _periodic_range(model: SignalModel, centre: sympy.Expr):
-    """g range of a numeric periodic signal from its critical points (see module doc)."""
+    """g range of a numeric periodic signal from its critical points (see module doc).
+
+    Convergence is decided exactly whenever it can be: sup|x| <= P always, so
+    P^2 <= 2C proves it; a peak reached at t = 0 or at half the base period
+    (checked exactly) gives g_max exactly. Only otherwise do the refined
+    extrema decide, with the grid's curvature bracket.
+    """
     sig = model.signal
     P = sig.peak
+    fits_by_bound = _decide(P**2 - 2 * centre)
     with mpmath.workdps(_DIGITS + 15):
         x_max, x_min, lip = _extrema(sig)
-        # exact peak when the signal reaches +-P at t = 0
-        x0 = sig.offset + sympy.Add(*(a * sympy.cos(p) for a, _, p in sig.tones))
-        exact_peak = sympy.simplify(sympy.Abs(x0) - P) == 0
+        exact_peak = any(
+            sympy.simplify(sympy.Abs(v) - P) == 0 for v in _exact_values_at_half_periods(sig)
+        )
         C = mpmath.mpf(sympy.N(centre, _DIGITS + 15))
         sup_abs = max(abs(x_max), abs(x_min))
         crosses = x_min <= 0 <= x_max
         if exact_peak:
             g_max = sympy.simplify(P**2 / centre - 1)
-            fits = _decide(P**2 - 2 * centre)
+            fits = fits_by_bound
             kind = "exact" if crosses else "numeric"
         else:
             g_max = mpmath.mpf(mpmath.nstr(sup_abs**2 / C - 1, _DIGITS))
-            upper = min(sup_abs + lip, mpmath.mpf(sympy.N(P, _DIGITS + 15)))
-            if upper**2 <= 2 * C:
+            upper = sup_abs + lip
+            if fits_by_bound or upper**2 <= 2 * C:
                 fits = True
             elif sup_abs**2 > 2 * C:
                 fits = False
@@ -209,6 +216,15 @@ def _periodic_range(model: SignalModel, centre: sympy.Expr):
             g_min = mpmath.mpf(mpmath.nstr(mpmath.mpf(inf_abs) ** 2 / C - 1, _DIGITS))
             kind = "numeric"
     return g_min, g_max, kind, fits, ""
+
+
+def _exact_values_at_half_periods(sig) -> tuple[sympy.Expr, sympy.Expr]:
+    """x at t = 0 and at half the base period, exactly (where zero-phase peaks sit)."""
+    at_zero = sig.offset + sympy.Add(*(a * sympy.cos(p) for a, _, p in sig.tones))
+    at_half = sig.offset + sympy.Add(
+        *(a * sympy.cos(m * sympy.pi + p) for (a, _, p), m in zip(sig.tones, sig.harmonics))
+    )
+    return at_zero, at_half
 
 
 def _extrema(sig) -> tuple[mpmath.mpf, mpmath.mpf, mpmath.mpf]:
@@ -245,7 +261,8 @@ def _extrema(sig) -> tuple[mpmath.mpf, mpmath.mpf, mpmath.mpf]:
         except (ValueError, ZeroDivisionError):
             r = lo
         values.append(x(r))
-    values += [mpmath.mpf(float(v)) for v in (xs.max(), xs.min())]
+    # the grid's extremes, evaluated at full precision (float64 values could overshoot)
+    values += [x(mpmath.mpf(int(i)) * h) for i in (np.argmax(xs), np.argmin(xs))]
     curvature = mpmath.fsum(abs(a) * int(k) ** 2 for a, k in zip(A, m))
     slack = h**2 * curvature / 8
     return max(values), min(values), slack

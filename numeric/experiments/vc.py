@@ -592,12 +592,19 @@ def _figure(cfg: Config, arr: dict[str, np.ndarray], stem: Path) -> list[Path]:
                   "conv layer 2: distance from init")
         for ax, key, title in zip(axes, ("loss", "distance1", "distance2"), titles, strict=True):
             for i, m in enumerate(MODELS):
-                mu, sd = arr[key][:, i].mean(0), arr[key][:, i].std(0)
+                values = arr[key][:, i]
+                mu, sd = values.mean(0), values.std(0)
+                lower = mu - sd
+                if key == "loss":
+                    # a log axis cannot show mean - std <= 0: the band stops at the
+                    # smallest loss any repetition reached at that epoch
+                    lower = np.maximum(lower, values.min(0))
                 ax.plot(epochs, mu, color=PALETTE[i], label=labels[m])
-                ax.fill_between(epochs, mu - sd, mu + sd, color=PALETTE[i], alpha=0.25, linewidth=0)
+                ax.fill_between(epochs, lower, mu + sd, color=PALETTE[i], alpha=0.25, linewidth=0)
             ax.set_title(title)
             ax.set_xlabel("epoch")
         axes[0].set_yscale("log")
+        axes[0].set_title("training loss (mean, band: +-1 std)")
         axes[0].legend()
         fig.tight_layout()
     return save_figure(fig, stem)

@@ -8,7 +8,7 @@ import mpmath
 import numpy as np
 import pytest
 import sympy
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import symrelu as sr
@@ -125,6 +125,9 @@ def test_coefficients_match_fft_of_eq7(sig, order, act):
 
 
 @given(sig=signals(), order=st.integers(0, 8))
+@example(  # the peak P is reached at half the period, not at t = 0: convergence is exact
+    sig=MultiTone(amplitudes=[-1, "1/2", "-1/2", "1/3"], frequencies=[1, 2, 3, 4]), order=0
+)
 def test_certificate_bound_holds_against_sampled_relu(sig, order):
     e = expand(sig, order=order, center="peak")
     cert = e.certificate
@@ -313,6 +316,12 @@ def test_periodic_numeric_range_is_refined():
     assert cert.kind == "numeric"
     assert abs(float(mpmath.sqrt(cert.g_max + 1)) - sampled) < 1e-8  # grid error ~ h^2
     assert cert.converges is False  # max x^2 = 2.7... > 2C = 2
+
+
+def test_peak_reached_at_half_period_is_exact():
+    sig = MultiTone(amplitudes=[-1, "1/2", "-1/2", "1/3"], frequencies=[1, 2, 3, 4])
+    cert = expand(sig, order=3).certificate
+    assert cert.converges is True and cert.g_max == 1 and cert.kind == "exact"
 
 
 def test_offset_without_zero_crossing_has_g_min_above_minus_one():
