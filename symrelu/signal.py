@@ -43,7 +43,7 @@ class Tone(NamedTuple):
     phase: sympy.Expr
 
 
-def _as_list(values: Any, name: str) -> list:
+def _as_list(values: Any) -> list:
     if values is None:
         return []
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
@@ -116,9 +116,9 @@ class MultiTone:
         phases: Sequence[Any] | None = None,
         offset: Any = 0,
     ) -> None:
-        amps = _as_list(amplitudes, "amplitudes")
-        freqs = _as_list(frequencies, "frequencies")
-        phs = _as_list(phases, "phases") if phases is not None else [0] * len(amps)
+        amps = _as_list(amplitudes)
+        freqs = _as_list(frequencies)
+        phs = _as_list(phases) if phases is not None else [0] * len(amps)
         if len(amps) != len(freqs):
             raise ToneSpecError(
                 f"{len(amps)} amplitudes but {len(freqs)} frequencies: give one frequency per "
@@ -387,12 +387,9 @@ def _text(v: sympy.Expr) -> str:
 def _split_terms(text: str) -> list[tuple[int, str, int]]:
     """Split at top-level + and - signs; return (sign, term text, start column)."""
     terms: list[tuple[int, str, int]] = []
-    sign, start, depth = 1, 0, 0
+    sign, depth, buf_start = 1, 0, 0
     prev = ""  # previous non-space character
-    i = 0
-    buf_start = 0
-    while i < len(text):
-        ch = text[i]
+    for i, ch in enumerate(text):
         if ch == "(":
             depth += 1
         elif ch == ")":
@@ -410,8 +407,6 @@ def _split_terms(text: str) -> list[tuple[int, str, int]]:
                 sign, buf_start = sign * (1 if ch == "+" else -1), i + 1
         if not ch.isspace():
             prev = ch
-        i += 1
-    del start
     term = text[buf_start:]
     if not term.strip():
         raise SignalParseError(f"the signal {text!r} ends with an operator: a term is missing")
