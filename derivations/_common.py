@@ -323,7 +323,8 @@ def run_experiment(name: str, config: DeriveConfig, quick: dict, full: dict | No
     """Run ``numeric.experiments.<name>`` with its Config, or explain why not.
 
     Only the override keys that the experiment's Config has are used, so a
-    Config that gains or renames a field does not break the paper build.
+    Config that gains or renames a field does not break the paper build. Full
+    size writes to ``<out>/<name>``, quick size to ``<out>/quick/<name>``.
 
     Returns
     -------
@@ -338,7 +339,10 @@ def run_experiment(name: str, config: DeriveConfig, quick: dict, full: dict | No
                       "installation, so only the derivation is shown.")
     fields = {f.name for f in dataclasses.fields(mod.Config)}
     overrides = dict(quick if config.quick else (full or {}))
-    overrides["out"] = None if config.out is None else str(Path(config.out) / name)
+    # a quick build writes its reduced-size runs beside, never over, the full-size ones
+    # (a full V-C run in <out>/vc is resumed by the full build and kept by a quick one)
+    sub = Path("quick") / name if config.quick else Path(name)
+    overrides["out"] = None if config.out is None else str(Path(config.out) / sub)
     cfg = mod.Config(**{k: v for k, v in overrides.items() if k in fields})
     try:
         result = mod.run(cfg, progress=config.progress)

@@ -108,8 +108,10 @@ def test_sec5a_includes_experiment_figures(tmp_path):
     from derivations import sec5a_taylor_example
 
     d = sec5a_taylor_example.derive(DeriveConfig(quick=True, out=tmp_path, experiments=True))
-    assert [p.as_posix() for p in d.figures] == ["va/fig1.pdf", "va/fig2.pdf",
-                                                  "va/convergence.pdf"]
+    # quick runs go to <out>/quick/<name>, beside (never over) full-size results
+    assert [p.as_posix() for p in d.figures] == ["quick/va/fig1.pdf", "quick/va/fig2.pdf",
+                                                  "quick/va/convergence.pdf"]
     assert all((tmp_path / p).exists() for p in d.figures)
-    assert "\\includegraphics[width=0.95\\linewidth]{va/fig2.pdf}" in d.latex
-    assert (tmp_path / "va" / "results.json").exists()
+    assert "\\includegraphics[width=0.95\\linewidth]{quick/va/fig2.pdf}" in d.latex
+    assert (tmp_path / "quick" / "va" / "results.json").exists()
+    assert not (tmp_path / "va").exists()
