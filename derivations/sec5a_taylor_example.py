@@ -74,14 +74,12 @@ def dc_by_order(sig: sr.MultiTone, order: int, center: str = "peak",
     [(0, 'sqrt(2)/4'), (1, 'sqrt(2)/4'), (2, '15*sqrt(2)/64')]
     """
     e = sr.expand(sig, order=order, center=center)
-    key0 = (0,) * e.model.key_dims
-    lin = e._linear_part().get(key0, 0)
-    zero = e._label(key0)
-    total = sympy.nsimplify(lin)
+    zero = 0 if e.regime == "periodic" else (0,) * sig.K
+    total = e.activation.linear * sig.offset  # the linear part's DC
     out = []
     wanted = set(range(order + 1) if orders is None else orders)
     for n in range(order + 1):
-        total = total + e.term(n).get(zero, 0)
+        total = total + e.term_coefficient(n, zero)
         if n in wanted:
             bound = e.prefactor * sr.tail_bound(n) if e.certificate.converges else None
             out.append((n, sympy.radsimp(sympy.expand(total)), bound))

@@ -206,8 +206,9 @@ class Expansion:
             prefactor=self.prefactor,
         )
 
+    @cached_property
     def _linear_part(self) -> dict:
-        """{key: coefficient} of lambda * x."""
+        """{key: coefficient} of lambda * x (built once; every coefficient query reads it)."""
         lam = self.activation.linear
         out: dict = {}
         if lam == 0:
@@ -227,7 +228,7 @@ class Expansion:
 
     def _raw(self, key: tuple[int, ...]) -> sympy.Expr:
         value = self._abs_part[key] if key in self._abs_part else sympy.Integer(0)
-        lin = self._linear_part().get(key)
+        lin = self._linear_part.get(key)
         if lin is not None:
             value = value + lin
         return value
@@ -302,7 +303,7 @@ class Expansion:
 
     @cached_property
     def _spectrum(self) -> Spectrum:
-        keys = set(self._abs_part) | set(self._linear_part())
+        keys = set(self._abs_part) | set(self._linear_part)
         canonical = sorted(k for k in keys if _canonical(k) == k)
         return Spectrum(self, canonical, eager=self.signal.is_numeric)
 
@@ -330,15 +331,35 @@ class Expansion:
     def indices(self, order: int | None = None) -> frozenset:
         """Keys present (multi-indices, or (n,) harmonic numbers), one of each +- pair."""
         if order is None:
-            keys = set(self._abs_part) | set(self._linear_part())
+            keys = set(self._abs_part) | set(self._linear_part)
         else:
             keys = set(self._power(check_order(order, "order of g")))
         return frozenset(k for k in keys if _canonical(k) == k)
 
     def _power(self, n: int) -> PolySpectrum:
-        """Spectrum of g**n = (x^2/C - 1)**n."""
-        gammas = [sympy.Integer(math.comb(n, j) * (-1) ** (n - j)) for j in range(n + 1)]
-        return even_polynomial_spectrum(self.model, gammas, centre=self.centre)
+        """Spectrum of g**n = (x^2/C - 1)**n (computed once per n)."""
+        cache = self.__dict__.setdefault("_powers", {})
+        if n not in cache:
+            gammas = [sympy.Integer(math.comb(n, j) * (-1) ** (n - j)) for j in range(n + 1)]
+            cache[n] = even_polynomial_spectrum(self.model, gammas, centre=self.centre)
+        return cache[n]
+
+    def term_coefficient(self, n: int, at: Any) -> sympy.Expr:
+        """One coefficient of the order-n contribution alone (see :meth:`term`).
+
+        Examples
+        --------
+        >>> e = expand(MultiTone(amplitudes=[1], frequencies=[1]), order=2, center="mean_square")
+        >>> e.term_coefficient(1, 0), e.term_coefficient(1, 2)
+        (0, sqrt(2)/16)
+        """
+        n = check_order(n, "term order")
+        key, conj = self._key(at)
+        part = self._power(n)
+        if key not in part:
+            return sympy.Integer(0)
+        value = _tidy(self.prefactor * taylor_coefficients(n + 1)[n] * part[key])
+        return sympy.conjugate(value) if conj else value
 
     def term(self, n: int) -> dict:
         """The order-n contribution c * sqrt(C) * a_n * g**n alone, as a spectrum dict.

@@ -430,7 +430,7 @@ def even_polynomial_spectrum(
         if g != 0:
             total += ctx.term(_fmpq(g), (shift,) + (0,) * n_params)
 
-    groups = _group_terms(total, shift, strides, bases, model)
+    groups = _group_terms(total, shift, strides, model)
     return PolySpectrum(model, groups, prefactor, None if centre_is_rational else centre)
 
 
@@ -470,7 +470,7 @@ class CollapsedSpectrum(Mapping):
         return key in self._keys
 
 
-def _group_terms(poly, shift: int, strides: list, bases: list, model: SignalModel) -> dict:
+def _group_terms(poly, shift: int, strides: list, model: SignalModel) -> dict:
     """Split a packed polynomial into ``{key: _Slice}`` without touching each term in Python.
 
     The ring is lex-ordered with the packed phasor variable first, so the terms

@@ -143,7 +143,7 @@ def convergence_table(
     running = lam * sig.offset
     with mpmath.workdps(dps + 10):
         for n in range(N + 1):
-            running = running + e.term(n).get(label, 0)
+            running = running + e.term_coefficient(n, label)
             truncated = sympy.nsimplify(running) if running.is_Rational else sympy.radsimp(running)
             value = mpmath.mpf(sympy.N(truncated, dps + 10))
             bound = None
