@@ -26,12 +26,12 @@ b = 0 also have the elliptic closed form
 
 Which pair verifies a result (see :func:`generic_coefficient`): K = 1, the
 closed form at two precisions; K = 2, phase-out against the elliptic form (DC,
-b = 0) or the Bessel integral (all digits by two independent methods). K >= 3:
-the Bessel integral at two precisions with different split points U and panel
-sizes (all digits), plus a partial independent check: phase-out quadrature to
-8 digits (K = 3) or a numpy grid to about 3 digits (K = 4..6). Nested
-phase-out quadrature at full precision costs (nodes)^(K-1) and is too slow
-beyond two tones.
+b = 0) or the Bessel integral. K >= 3: the Bessel integral (mpmath) against a
+method that shares neither its formula, its quadrature nor its library, run in
+Arb (:mod:`symrelu.exact.walk`): the planar random walk for the DC, nested
+phase-out quadrature for a coefficient. The second method's cost grows with
+its nesting depth; a request it cannot afford is refused with the number of
+digits it can verify (:class:`PrecisionLimitError`).
 """
 
 from __future__ import annotations
@@ -41,7 +41,6 @@ import math
 from collections import Counter
 
 import mpmath
-import numpy as np
 import sympy  # noqa: F401  (used by the doctests)
 
 from symrelu.errors import VerificationError
@@ -53,6 +52,8 @@ from symrelu.exact._common import (
     to_mp,
     verified,
 )
+from symrelu.exact.quadrature import TanhSinh, arb_precision, nodes_per_segment, to_arb, to_mpf
+from symrelu.exact.walk import torus_levels, torus_phase_out, walk_levels, walk_mean
 from symrelu.signal import MultiTone
 
 __all__ = [
@@ -67,7 +68,6 @@ __all__ = [
 #: Most digits the generic engine accepts (two tones; more tones have lower limits).
 MAX_DPS_GENERIC = 120
 _MAX_DPS_BESSEL = 60
-_PHASE_OUT_3_DIGITS = 8
 _MAX_PANELS = 4000
 
 
@@ -366,28 +366,6 @@ def _normalized(signal: MultiTone, key: tuple[int, ...]):
     return num, amps, ks, sign
 
 
-def _grid_check(b, amps, ks, points: int = 24) -> float:
-    """Low-precision phase-out average on a numpy grid (a sanity check, ~1e-5 relative)."""
-    A_in, k_in = float(amps[0]), ks[0]
-    rest = [(float(a), k) for a, k in zip(amps[1:], ks[1:])]
-    theta = (np.arange(points) + 0.5) * np.pi / points  # midpoints on [0, pi]
-    grids = np.meshgrid(*([theta] * len(rest)), indexing="ij") if rest else []
-    s = np.full(grids[0].shape if rest else (), float(b))
-    weight = np.ones_like(s)
-    for g, (a, k) in zip(grids, rest):
-        s = s + a * np.cos(g)
-        weight = weight * np.cos(k * g)
-    with np.errstate(invalid="ignore"):
-        if k_in == 0:
-            inner = np.where(np.abs(s) >= A_in, np.abs(s),
-                             2 / np.pi * (s * np.arcsin(np.clip(s / A_in, -1, 1))
-                                          + np.sqrt(np.clip(A_in**2 - s**2, 0, None))))
-        else:
-            inner = np.array(np.vectorize(
-                lambda v: float(phase_out_mean(mpmath.mpf(v), mpmath.mpf(A_in), k_in)))(s))
-    return float(np.mean(inner * weight))
-
-
 def _abs_coefficient(signal: MultiTone, key: tuple[int, ...], dps: int) -> mpmath.mpf:
     """Verified d_k of |x| with zero phases (real)."""
     K = signal.K
@@ -435,27 +413,67 @@ def _abs_coefficient(signal: MultiTone, key: tuple[int, ...], dps: int) -> mpmat
             f"{dps} digits of a {K}-tone torus average cannot be verified in reasonable time "
             f"(limit {_MAX_DPS_BESSEL} digits for 3 or more tones); ask for fewer digits"
         )
-    value = verified(at(dps + GUARD, "bessel"), at(dps + CHECK_GUARD, "bessel", stretch=1.3),
-                     dps, scale, f"the {K}-tone torus coefficient",
-                     "the Bessel integral at two precisions and split points")
-    # a partial independent check (few digits): phase-out quadrature or a numpy grid
-    if K == 3:
-        rough = at(_PHASE_OUT_3_DIGITS, "phase_out")()
-        tol = mpmath.mpf(10) ** (-(_PHASE_OUT_3_DIGITS - 3)) * scale
-    elif K <= 6:
-        with mpmath.workdps(20):
-            num, amps, ks, sign = _normalized(signal, key)
-            points = max(8, int(3e5 ** (1 / (K - 1))))
-            rough = sign * _grid_check(num.offset, amps, ks, points=points)
-        tol = 1e-3 * float(scale)
+    with mpmath.workdps(dps + GUARD):
+        _, amps, ks, _ = _normalized(signal, key)
+        offset_zero = signal.offset == 0
+    by_walk = not any(ks)
+    _check_independent_cost(K, offset_zero, by_walk, dps)
+
+    def independent(extra: int):
+        def run():
+            with mpmath.workdps(dps + GUARD):
+                num, amps, ks, sign = _normalized(signal, key)
+                b = num.offset
+            digits = dps + extra
+            with arb_precision(digits + 15):
+                rule = TanhSinh(digits)
+                args = (to_arb(b), [to_arb(a) for a in amps])
+                value = walk_mean(*args, rule) if by_walk else torus_phase_out(*args, ks, rule)
+            with mpmath.workdps(digits + 15):
+                return sign * to_mpf(value)
+        return run
+
+    how = ("the Bessel integral (mpmath) and the planar random walk (Arb)" if by_walk
+           else "the Bessel integral (mpmath) and nested phase-out quadrature (Arb)")
+    what = f"the {K}-tone torus coefficient"
+    bessel = at(dps + GUARD, "bessel")()
+    try:
+        return verified(lambda: bessel, independent(_RULE_EXTRA), dps, scale, what, how)
+    except VerificationError:
+        # a finer rule before giving up: the tanh-sinh rule's step is fixed a priori
+        return verified(lambda: bessel, independent(3 * _RULE_EXTRA), dps, scale, what, how)
+
+
+#: Digits the independent quadrature aims above the request (tripled on a retry).
+_RULE_EXTRA = 5
+#: Integrand evaluations the independent method may spend (about a minute).
+_EVALUATION_BUDGET = 3_000_000
+#: Segments per quadrature level assumed by the cost estimate.
+_SEGMENTS_PER_LEVEL = 4
+
+
+def _check_independent_cost(K: int, offset_zero: bool, by_walk: bool, dps: int) -> None:
+    """Refuse, with the largest feasible request, what the second method cannot afford."""
+    if by_walk:
+        levels = walk_levels(K - 1 if offset_zero else K)
+        method = "the planar random walk"
     else:
-        return value
-    if abs(rough - value) > tol:
-        raise VerificationError(
-            f"the Bessel integral gave {mpmath.nstr(value, 12)} but an independent check gave "
-            f"{mpmath.nstr(rough, 8)}: could not verify the {K}-tone torus coefficient"
-        )
-    return value
+        levels = torus_levels(K)
+        method = "nested phase-out quadrature"
+
+    def cost(d: int) -> int:
+        return (_SEGMENTS_PER_LEVEL * nodes_per_segment(d + _RULE_EXTRA)) ** levels
+
+    if cost(dps) <= _EVALUATION_BUDGET:
+        return
+    feasible = [d for d in range(1, dps) if cost(d) <= _EVALUATION_BUDGET]
+    kind = "DC" if by_walk else "coefficient at this multi-index"
+    offer = (f"at most {feasible[-1]} digits can be" if feasible else "no digits can be")
+    raise PrecisionLimitError(
+        f"{dps} digits of the {K}-tone torus {kind} cannot be verified by a second, independent "
+        f"method in reasonable time ({method} would nest {levels} quadratures); {offer} "
+        "verified for this signal"
+    )
 
 
 def generic_coefficient(signal: MultiTone, key: tuple[int, ...], lam, c, dps: int) -> mpmath.mpc:
