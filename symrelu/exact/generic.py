@@ -28,8 +28,9 @@ Which pair verifies a result (see :func:`generic_coefficient`): K = 1, the
 closed form at two precisions; K = 2, phase-out against the elliptic form (DC,
 b = 0) or the Bessel integral. K >= 3: the Bessel integral (mpmath) against a
 method that shares neither its formula, its quadrature nor its library, run in
-Arb (:mod:`symrelu.exact.walk`): the planar random walk for the DC, nested
-phase-out quadrature for a coefficient. The second method's cost grows with
+Arb (:mod:`symrelu.exact.walk`): the planar random walk for the DC, the walk
+of the other tones with a phase-out kernel for a harmonic of one tone, nested
+phase-out quadrature for any other multi-index. The second method's cost grows with
 its nesting depth; a request it cannot afford is refused with the number of
 digits it can verify (:class:`PrecisionLimitError`).
 """
@@ -53,7 +54,14 @@ from symrelu.exact._common import (
     verified,
 )
 from symrelu.exact.quadrature import TanhSinh, arb_precision, nodes_per_segment, to_arb, to_mpf
-from symrelu.exact.walk import torus_levels, torus_phase_out, walk_levels, walk_mean
+from symrelu.exact.walk import (
+    harmonic_levels,
+    torus_levels,
+    torus_phase_out,
+    walk_harmonic,
+    walk_levels,
+    walk_mean,
+)
 from symrelu.signal import MultiTone
 
 __all__ = [
@@ -416,8 +424,9 @@ def _abs_coefficient(signal: MultiTone, key: tuple[int, ...], dps: int) -> mpmat
     with mpmath.workdps(dps + GUARD):
         _, amps, ks, _ = _normalized(signal, key)
         offset_zero = signal.offset == 0
-    by_walk = not any(ks)
-    _check_independent_cost(K, offset_zero, by_walk, dps)
+    nonzero = [j for j, k in enumerate(ks) if k]
+    method = "walk" if not nonzero else ("harmonic" if len(nonzero) == 1 else "torus")
+    _check_independent_cost(K, offset_zero, method, dps)
 
     def independent(extra: int):
         def run():
@@ -428,13 +437,17 @@ def _abs_coefficient(signal: MultiTone, key: tuple[int, ...], dps: int) -> mpmat
             with arb_precision(digits + 15):
                 rule = TanhSinh(digits)
                 args = (to_arb(b), [to_arb(a) for a in amps])
-                value = walk_mean(*args, rule) if by_walk else torus_phase_out(*args, ks, rule)
+                if method == "walk":
+                    value = walk_mean(*args, rule)
+                elif method == "harmonic":
+                    value = walk_harmonic(*args, nonzero[0], ks[nonzero[0]], rule)
+                else:
+                    value = torus_phase_out(*args, ks, rule)
             with mpmath.workdps(digits + 15):
                 return sign * to_mpf(value)
         return run
 
-    how = ("the Bessel integral (mpmath) and the planar random walk (Arb)" if by_walk
-           else "the Bessel integral (mpmath) and nested phase-out quadrature (Arb)")
+    how = f"the Bessel integral (mpmath) and {_METHOD_NAMES[method]} (Arb)"
     what = f"the {K}-tone torus coefficient"
     bessel = at(dps + GUARD, "bessel")()
     try:
@@ -452,14 +465,21 @@ _EVALUATION_BUDGET = 3_000_000
 _SEGMENTS_PER_LEVEL = 4
 
 
-def _check_independent_cost(K: int, offset_zero: bool, by_walk: bool, dps: int) -> None:
+_METHOD_NAMES = {
+    "walk": "the planar random walk",
+    "harmonic": "the planar random walk with a phase-out kernel",
+    "torus": "nested phase-out quadrature",
+}
+
+
+def _check_independent_cost(K: int, offset_zero: bool, method: str, dps: int) -> None:
     """Refuse, with the largest feasible request, what the second method cannot afford."""
-    if by_walk:
+    if method == "walk":
         levels = walk_levels(K - 1 if offset_zero else K)
-        method = "the planar random walk"
+    elif method == "harmonic":
+        levels = harmonic_levels(K)
     else:
         levels = torus_levels(K)
-        method = "nested phase-out quadrature"
 
     def cost(d: int) -> int:
         return (_SEGMENTS_PER_LEVEL * nodes_per_segment(d + _RULE_EXTRA)) ** levels
@@ -467,11 +487,12 @@ def _check_independent_cost(K: int, offset_zero: bool, by_walk: bool, dps: int) 
     if cost(dps) <= _EVALUATION_BUDGET:
         return
     feasible = [d for d in range(1, dps) if cost(d) <= _EVALUATION_BUDGET]
-    kind = "DC" if by_walk else "coefficient at this multi-index"
+    kind = "DC" if method == "walk" else "coefficient at this multi-index"
     offer = (f"at most {feasible[-1]} digits can be" if feasible else "no digits can be")
     raise PrecisionLimitError(
         f"{dps} digits of the {K}-tone torus {kind} cannot be verified by a second, independent "
-        f"method in reasonable time ({method} would nest {levels} quadratures); {offer} "
+        f"method in reasonable time ({_METHOD_NAMES[method]} would nest {levels} quadratures); "
+        f"{offer} "
         "verified for this signal"
     )
 

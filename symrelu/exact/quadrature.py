@@ -51,7 +51,9 @@ def to_arb(x) -> arb:
     """An mpmath (or Python) real as an exact Arb point (binary value kept bit for bit)."""
     if isinstance(x, (int, fmpz)):
         return arb(x)
-    man, exp = mpmath.mpf(x).man_exp
+    if not isinstance(x, mpmath.mpf):
+        x = mpmath.mpf(x)  # a Python float or int: exact at any precision
+    man, exp = x.man_exp  # no re-rounding to mpmath's current precision
     return arb((int(man), int(exp)))
 
 

@@ -32,8 +32,9 @@ functions or mpmath's quadrature, so agreement with
 method. Nested levels: one for up to three steps (four tones with b = 0), two
 for up to five, three beyond.
 
-The same walk gives the coefficients :math:`d_k` only for k = 0; coefficients
-use :func:`torus_phase_out`.
+Coefficients: a harmonic of one tone (k = m e_j) by the walk of the other
+tones with a phase-out kernel (:func:`walk_harmonic`); any other multi-index
+by nested phase-out over the torus (:func:`torus_phase_out`).
 """
 
 from __future__ import annotations
@@ -46,7 +47,10 @@ from flint import arb
 
 from symrelu.exact.quadrature import TanhSinh, elliptic_e, elliptic_k_complement
 
-__all__ = ["walk_mean", "walk_levels", "torus_phase_out", "torus_levels", "phase_mean"]
+__all__ = [
+    "walk_mean", "walk_levels", "walk_harmonic", "harmonic_levels",
+    "torus_phase_out", "torus_levels", "phase_mean",
+]
 
 
 # --------------------------------------------------------------------------- kernels
@@ -238,7 +242,7 @@ def walk_mean(b: arb, amps: Sequence[arb], rule: TanhSinh) -> arb:
     >>> with arb_precision(35):                      # 3 unit tones, no offset
     ...     v = to_mpf(walk_mean(arb(0), [arb(1)] * 3, TanhSinh(25)))
     >>> mpmath.nstr(v, 20)
-    '1.0559730212390669138'
+    '1.0024197349409089458'
     """
     amps = sorted((a.mid() for a in amps), key=_key, reverse=True)
     if not amps:
@@ -253,6 +257,51 @@ def walk_mean(b: arb, amps: Sequence[arb], rule: TanhSinh) -> arb:
 
 
 # --------------------------------------------------------------------------- coefficients
+def walk_harmonic(b: arb, amps: Sequence[arb], j: int, m: int, rule: TanhSinh) -> arb:
+    r"""d_k for k = m e_j: the m-th harmonic of tone j in |b + sum_i A_i cos theta_i|.
+
+    Tone j is averaged out in closed form (:func:`phase_mean`); the other tones
+    form a planar walk Z whose modulus R enters through the kernel
+    :math:`\kappa(R) = \frac{1}{\pi}\int_0^\pi h_m(b + R\cos\psi; A_j)\,d\psi`
+    (rotation invariance again), one quadrature level fewer than nested
+    phase-out for four or more tones.
+
+    Examples
+    --------
+    >>> from symrelu.exact.quadrature import arb_precision, to_mpf
+    >>> import mpmath
+    >>> with arb_precision(30):                       # 2 unit tones, (2, 0)
+    ...     v = walk_harmonic(arb(0), [arb(1), arb(1)], 0, 2, TanhSinh(20))
+    >>> mpmath.nstr(to_mpf(v), 12)
+    '0.0900632743487'
+    """
+    A = amps[j].mid()
+    others = [a.mid() for i, a in enumerate(amps) if i != j]
+    b = b.mid()
+    pi = arb.pi()
+
+    def kernel(R: arb) -> arb:
+        if R == 0:
+            return phase_mean(b, A, m)
+        cuts = [arb(0), pi]
+        for c in (A, -A):
+            q = ((c - b) / R).mid()
+            if -1 < q < 1:
+                cuts.append(q.acos())
+        return rule.integrate(lambda psi: phase_mean((b + R * psi.cos()).mid(), A, m),
+                              _distinct_sorted(cuts, arb(0), pi)) / pi
+
+    if not others:
+        return phase_mean(b, A, m)
+    breaks = [abs(A - b), abs(A + b)]
+    return _radial_mean(kernel, breaks, sorted(others, key=_key, reverse=True), rule)
+
+
+def harmonic_levels(n_tones: int) -> int:
+    """Nesting depth of :func:`walk_harmonic` for ``n_tones`` tones."""
+    return walk_levels(n_tones - 1) + 1
+
+
 def torus_levels(n_tones: int) -> int:
     """Nesting depth of :func:`torus_phase_out` for ``n_tones`` tones."""
     return max(0, n_tones - 1)
