@@ -377,7 +377,6 @@ def _normalized(signal: MultiTone, key: tuple[int, ...]):
 def _abs_coefficient(signal: MultiTone, key: tuple[int, ...], dps: int) -> mpmath.mpf:
     """Verified d_k of |x| with zero phases (real)."""
     K = signal.K
-    scale = None
     with mpmath.workdps(dps + GUARD):
         scale = abs(to_mp(signal.peak)) + 1
 
@@ -421,12 +420,9 @@ def _abs_coefficient(signal: MultiTone, key: tuple[int, ...], dps: int) -> mpmat
             f"{dps} digits of a {K}-tone torus average cannot be verified in reasonable time "
             f"(limit {_MAX_DPS_BESSEL} digits for 3 or more tones); ask for fewer digits"
         )
-    with mpmath.workdps(dps + GUARD):
-        _, amps, ks, _ = _normalized(signal, key)
-        offset_zero = signal.offset == 0
-    nonzero = [j for j, k in enumerate(ks) if k]
+    nonzero = [j for j, k in enumerate(key) if k]
     method = "walk" if not nonzero else ("harmonic" if len(nonzero) == 1 else "torus")
-    _check_independent_cost(K, offset_zero, method, dps)
+    _check_independent_cost(K, signal.offset == 0, method, dps)
 
     def independent(extra: int):
         def run():
@@ -440,7 +436,8 @@ def _abs_coefficient(signal: MultiTone, key: tuple[int, ...], dps: int) -> mpmat
                 if method == "walk":
                     value = walk_mean(*args, rule)
                 elif method == "harmonic":
-                    value = walk_harmonic(*args, nonzero[0], ks[nonzero[0]], rule)
+                    j = nonzero[0]
+                    value = walk_harmonic(*args, j, ks[j], rule)
                 else:
                     value = torus_phase_out(*args, ks, rule)
             with mpmath.workdps(digits + 15):
@@ -492,8 +489,7 @@ def _check_independent_cost(K: int, offset_zero: bool, method: str, dps: int) ->
     raise PrecisionLimitError(
         f"{dps} digits of the {K}-tone torus {kind} cannot be verified by a second, independent "
         f"method in reasonable time ({_METHOD_NAMES[method]} would nest {levels} quadratures); "
-        f"{offer} "
-        "verified for this signal"
+        f"{offer} verified for this signal"
     )
 
 

@@ -79,6 +79,40 @@ def five_tones():
         "numpy grid 40^4 + closed form"
 
 
+def _torus_grid(amps, b, n, weights=None):
+    """Mean over a numpy grid of all phases but the first (done in closed form)."""
+    th = (np.arange(n) + 0.5) * np.pi / n
+    grids = np.meshgrid(*([th] * (len(amps) - 1)), indexing="ij")
+    s_ = b + sum(a * np.cos(g) for a, g in zip(amps[1:], grids))
+    A = amps[0]
+    inner = np.where(np.abs(s_) >= A, np.abs(s_),
+                     2 / np.pi * (s_ * np.arcsin(np.clip(s_ / A, -1, 1))
+                                  + np.sqrt(np.clip(A**2 - s_**2, 0, None))))
+    w = np.ones_like(s_)
+    for k, g in zip(weights or [0] * (len(amps) - 1), grids):
+        w = w * np.cos(k * g)
+    return (inner * w).mean()
+
+
+def three_tones_offset():
+    s = sr.MultiTone(amplitudes=[1, "0.7", "0.4"], frequencies=[1, 2, 3], offset="0.3")
+    value, t = _timed(lambda: sr.exact_dc(s, activation="abs", regime="generic", dps=30))
+    ref, t_ref = _timed(lambda: _torus_grid([1, 0.7, 0.4], 0.3, 3000))
+    return "3 tones + offset generic, DC, 30 digits", "(none)", value, t, ref, t_ref, \
+        "numpy grid 3000^2 + closed form"
+
+
+def four_tone_harmonic():
+    s = sr.MultiTone(amplitudes=[1, "0.8", "0.5", "0.3"], frequencies=[1, 2, 3, 5], offset="0.2")
+    value, t = _timed(lambda: sr.exact_coefficient(s, (2, 0, 0, 0), activation="abs",
+                                                   regime="generic", dps=20).real)
+    # the harmonic's own tone must be the one done in closed form: weight on grid tones is 1,
+    # so integrate tone 1 on the grid instead (cos 2 theta weight) with tone 2 in closed form
+    ref, t_ref = _timed(lambda: _torus_grid([0.8, 1, 0.5, 0.3], 0.2, 160, weights=[2, 0, 0]))
+    return "4 tones generic, (2,0,0,0), 20 digits", "(none)", value, t, ref, t_ref, \
+        "numpy grid 160^3 + closed form"
+
+
 def filtered_window():
     sig = sr.MultiTone(amplitudes=[1], frequencies=[3])
     value, t = _timed(lambda: sr.filtered_dc(sig, [0.3, -0.7], 32, n=256, dps=30), repeat=3)
@@ -92,7 +126,8 @@ def filtered_window():
 
 
 def main() -> None:
-    rows = [paper_dc(), two_tone(), five_tones(), filtered_window()]
+    rows = [paper_dc(), two_tone(), five_tones(), three_tones_offset(), four_tone_harmonic(),
+            filtered_window()]
     head = (f"{'case':<38} {'target':>8} {'time':>9} {'ref time':>9} {'ratio':>8} "
             f"{'agree':>6}  reference")
     print(head)
