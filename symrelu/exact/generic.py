@@ -53,7 +53,14 @@ from symrelu.exact._common import (
     to_mp,
     verified,
 )
-from symrelu.exact.quadrature import TanhSinh, arb_precision, nodes_per_segment, to_arb, to_mpf
+from symrelu.exact.quadrature import (
+    BudgetExceeded,
+    TanhSinh,
+    arb_precision,
+    nodes_per_segment,
+    to_arb,
+    to_mpf,
+)
 from symrelu.exact.walk import (
     harmonic_levels,
     torus_levels,
@@ -431,7 +438,7 @@ def _abs_coefficient(signal: MultiTone, key: tuple[int, ...], dps: int) -> mpmat
                 b = num.offset
             digits = dps + extra
             with arb_precision(digits + 15):
-                rule = TanhSinh(digits)
+                rule = TanhSinh(digits, budget=_EVALUATION_BUDGET)
                 args = (to_arb(b), [to_arb(a) for a in amps])
                 if method == "walk":
                     value = walk_mean(*args, rule)
@@ -448,16 +455,24 @@ def _abs_coefficient(signal: MultiTone, key: tuple[int, ...], dps: int) -> mpmat
     what = f"the {K}-tone torus coefficient"
     bessel = at(dps + GUARD, "bessel")()
     try:
-        return verified(lambda: bessel, independent(_RULE_EXTRA), dps, scale, what, how)
-    except VerificationError:
-        # a finer rule before giving up: the tanh-sinh rule's step is fixed a priori
-        return verified(lambda: bessel, independent(3 * _RULE_EXTRA), dps, scale, what, how)
+        try:
+            return verified(lambda: bessel, independent(_RULE_EXTRA), dps, scale, what, how)
+        except VerificationError:
+            # a finer rule before giving up: the tanh-sinh rule's step is fixed a priori
+            return verified(lambda: bessel, independent(3 * _RULE_EXTRA), dps, scale, what, how)
+    except BudgetExceeded:
+        raise PrecisionLimitError(
+            f"{dps} digits of {what} cannot be verified by a second, independent method in "
+            f"reasonable time: {_METHOD_NAMES[method]} stopped after {_EVALUATION_BUDGET:,} "
+            "integrand evaluations (many distinct amplitudes split its integrals finely); "
+            "ask for fewer digits"
+        ) from None
 
 
 #: Digits the independent quadrature aims above the request (tripled on a retry).
 _RULE_EXTRA = 5
-#: Integrand evaluations the independent method may spend (about a minute).
-_EVALUATION_BUDGET = 3_000_000
+#: Integrand evaluations the independent method may spend (under a minute here).
+_EVALUATION_BUDGET = 2_000_000
 #: Segments per quadrature level assumed by the cost estimate.
 _SEGMENTS_PER_LEVEL = 4
 

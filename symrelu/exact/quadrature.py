@@ -31,7 +31,9 @@ import flint
 import mpmath
 from flint import acb, arb, fmpz
 
-__all__ = ["TanhSinh", "arb_precision", "to_arb", "to_mpf", "nodes_per_segment"]
+__all__ = [
+    "TanhSinh", "BudgetExceeded", "arb_precision", "to_arb", "to_mpf", "nodes_per_segment",
+]
 
 _BITS_PER_DIGIT = math.log2(10)
 
@@ -94,8 +96,16 @@ def _t_max(digits: int) -> float:
     return math.asinh((digits + 5) * math.log(10) / math.pi * 1.2)
 
 
+class BudgetExceeded(RuntimeError):
+    """A :class:`TanhSinh` rule spent its evaluation budget before finishing."""
+
+
 class TanhSinh:
-    """A fixed tanh-sinh rule for ``digits`` digits at Arb precision ``prec_digits``.
+    """A fixed tanh-sinh rule for ``digits`` digits at the current Arb precision.
+
+    ``budget`` caps the integrand evaluations over the rule's life (nested
+    integrals included): past it, :class:`BudgetExceeded` is raised, so a
+    request whose cost was underestimated stops instead of running for hours.
 
     Examples
     --------
@@ -106,8 +116,9 @@ class TanhSinh:
     True
     """
 
-    def __init__(self, digits: int):
+    def __init__(self, digits: int, budget: int | None = None):
         self.digits = int(digits)
+        self.budget = budget
         h = arb(_step(self.digits))
         n = int(_t_max(self.digits) / _step(self.digits))
         pi = arb.pi()
@@ -139,4 +150,6 @@ class TanhSinh:
             acc += w * (f(lo + d) + f(hi - d))
             count += 2
         self.evaluations += count
+        if self.budget is not None and self.evaluations > self.budget:
+            raise BudgetExceeded(f"{self.evaluations} evaluations (budget {self.budget})")
         return length * acc

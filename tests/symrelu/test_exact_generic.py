@@ -133,3 +133,13 @@ def test_two_tone_dc_is_symmetric_and_half_mean_abs(a, b):
     with mpmath.workdps(25):
         A, B = mp(a) / 10, mp(b) / 10
         assert abs(dc - two_tone_elliptic(A, B) / 2) < mp(10) ** -19
+
+
+def test_second_method_stops_at_its_evaluation_budget(monkeypatch):
+    import symrelu.exact.generic as generic
+
+    monkeypatch.setattr(generic, "_EVALUATION_BUDGET", 100_000)  # passes the estimate
+    s = sr.MultiTone(amplitudes=[1, "0.8", "0.5", "0.3", "0.2"], frequencies=[1, 2, 3, 4, 5],
+                     offset="0.3")
+    with pytest.raises(sr.PrecisionLimitError, match="stopped after 100,000"):
+        sr.exact_dc(s, regime="generic", dps=10)
