@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 
 import flint
 from flint import arb
@@ -165,8 +166,6 @@ def _graded(points: list[arb]) -> list[arb]:
 def _key(v: arb):
     # exact ordering of Arb midpoints through their binary value
     man, exp = v.mid().man_exp()
-    from fractions import Fraction
-
     return Fraction(int(man)) * (Fraction(2) ** int(exp))
 
 
