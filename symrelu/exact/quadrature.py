@@ -81,8 +81,12 @@ def elliptic_k_complement(m1: arb) -> arb:
 
 def nodes_per_segment(digits: int) -> int:
     """How many nodes :class:`TanhSinh` uses on one segment for ``digits`` digits."""
-    h = _step(digits)
-    return 2 * int(_t_max(digits) / h) + 1
+    return 2 * _half_count(digits) + 1
+
+
+def _half_count(digits: int) -> int:
+    # nodes on each side of the midpoint
+    return int(_t_max(digits) / _step(digits))
 
 
 def _step(digits: int) -> float:
@@ -120,10 +124,9 @@ class TanhSinh:
         self.digits = int(digits)
         self.budget = budget
         h = arb(_step(self.digits))
-        n = int(_t_max(self.digits) / _step(self.digits))
         pi = arb.pi()
         nodes: list[tuple[arb, arb]] = []
-        for k in range(n + 1):
+        for k in range(_half_count(self.digits) + 1):
             t = k * h
             e = (pi * t.sinh()).exp()
             v = 1 / (1 + e)                       # the smaller of u and 1 - u

@@ -163,6 +163,12 @@ def _graded(points: list[arb]) -> list[arb]:
     return out
 
 
+def _angle_points(cosines) -> list[arb]:
+    """Quadrature points on [0, pi]: the ends and every angle whose cosine is listed."""
+    pi = arb.pi()
+    return _distinct_sorted([q.mid().acos() for q in cosines if -1 < q.mid() < 1], arb(0), pi)
+
+
 def _key(v: arb):
     # exact ordering of Arb midpoints through their binary value
     man, exp = v.mid().man_exp()
@@ -200,20 +206,15 @@ def _radial_mean(kernel: Callable[[arb], arb], breaks: Sequence[arb],
         return kernel(steps[0])
     if n == 2:
         a, c = steps
-        pi = arb.pi()
-        cuts = [arb(0), pi]
-        for beta in list(breaks) + [arb(0)]:
-            q = ((beta * beta - a * a - c * c) / (2 * a * c)).mid()
-            if -1 < q < 1:
-                cuts.append(q.acos())
-        pts = _distinct_sorted(cuts, arb(0), pi)
+        pts = _angle_points((beta * beta - a * a - c * c) / (2 * a * c)
+                            for beta in list(breaks) + [arb(0)])
 
         def f(phi: arb) -> arb:
             rho2 = (a * a + c * c + 2 * a * c * phi.cos()).mid()
             rho = rho2.sqrt() if rho2 > 0 else arb(0)
             return kernel(rho)
 
-        return rule.integrate(f, pts) / pi
+        return rule.integrate(f, pts) / arb.pi()
     a, c, d = steps[:3]
     rest = list(steps[3:])
     top = a + c + d
@@ -277,18 +278,12 @@ def walk_harmonic(b: arb, amps: Sequence[arb], j: int, m: int, rule: TanhSinh) -
     A = amps[j].mid()
     others = [a.mid() for i, a in enumerate(amps) if i != j]
     b = b.mid()
-    pi = arb.pi()
 
     def kernel(R: arb) -> arb:
         if R == 0:
             return phase_mean(b, A, m)
-        cuts = [arb(0), pi]
-        for c in (A, -A):
-            q = ((c - b) / R).mid()
-            if -1 < q < 1:
-                cuts.append(q.acos())
         return rule.integrate(lambda psi: phase_mean((b + R * psi.cos()).mid(), A, m),
-                              _distinct_sorted(cuts, arb(0), pi)) / pi
+                              _angle_points((c - b) / R for c in (A, -A))) / arb.pi()
 
     if not others:
         return phase_mean(b, A, m)
@@ -326,23 +321,19 @@ def torus_phase_out(b: arb, amps: Sequence[arb], ks: Sequence[int], rule: TanhSi
     order = sorted(range(len(amps)), key=lambda j: _key(amps[j]), reverse=True)
     A_in, k_in = amps[order[0]].mid(), ks[order[0]]
     rest = [(amps[j].mid(), ks[j]) for j in order[1:]]
-    pi = arb.pi()
 
     def level(s: arb, depth: int) -> arb:
         if depth == len(rest):
             return phase_mean(s, A_in, k_in)
         A, k = rest[depth]
         inner = [a for a, _ in rest[depth + 1:]]
-        cuts = [arb(0), pi]
-        for c in (sign * A_in + X for sign in (1, -1) for X in _signed_sums(inner)):
-            q = ((c - s) / A).mid()
-            if -1 < q < 1:
-                cuts.append(q.acos())
+        pts = _angle_points((sign * A_in + X - s) / A
+                            for sign in (1, -1) for X in _signed_sums(inner))
 
         def f(t: arb) -> arb:
             value = level((s + A * t.cos()).mid(), depth + 1)
             return value * (k * t).cos() if k else value
 
-        return rule.integrate(f, _distinct_sorted(cuts, arb(0), pi)) / pi
+        return rule.integrate(f, pts) / arb.pi()
 
     return level(b.mid(), 0)
