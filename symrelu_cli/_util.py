@@ -1,4 +1,4 @@
-"""Shared helpers of the command line: errors, number formatting, optional APIs.
+"""Shared helpers of the command line: errors and number formatting.
 
 Nothing heavy is imported here (no numpy, matplotlib or torch), so every
 subcommand can use it without slowing ``symrelu --help``.
@@ -6,7 +6,6 @@ subcommand can use it without slowing ``symrelu --help``.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 __all__ = [
@@ -18,7 +17,6 @@ __all__ = [
     "EXIT_INTERNAL",
     "number",
     "exact_text",
-    "optional_api",
 ]
 
 EXIT_OK = 0
@@ -77,25 +75,3 @@ def exact_text(value: Any) -> str:
     '3*sqrt(2)/8'
     """
     return str(value)
-
-
-def optional_api(module: str, name: str, what: str) -> Any:
-    """Return ``module.name``, or raise :class:`UnavailableError` saying what is missing.
-
-    The exact-values and numeric APIs are optional at run time: a command that
-    needs one that is not installed stops with one clear line instead of a
-    traceback.
-
-    Examples
-    --------
-    >>> optional_api("symrelu", "expand", "expansions").__name__
-    'expand'
-    """
-    try:
-        mod = importlib.import_module(module)
-        return getattr(mod, name)
-    except (ImportError, AttributeError):
-        raise UnavailableError(
-            f"{what} needs {module}.{name}, which this installation does not provide; "
-            "update symrelu (pip install -e '.[all]')"
-        ) from None

@@ -16,7 +16,7 @@ import sys
 import warnings
 from typing import Any
 
-from symrelu_cli._util import CLIError, exact_text, number, optional_api
+from symrelu_cli._util import CLIError, exact_text, number
 
 __all__ = [
     "cmd_coeffs",
@@ -263,12 +263,11 @@ def dc_document(sig, *, activation: str = "relu", generic: bool = False,
     """
     import sympy
 
-    from symrelu import as_activation, expand
+    from symrelu import as_activation, exact_dc, expand
 
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 1000:
         raise CLIError(f"--digits must be an integer in 1..1000 (got {digits!r})")
     act = as_activation(activation)
-    exact_dc = optional_api("symrelu", "exact_dc", "symrelu dc")
     regime = "generic" if generic else "auto"
     value = exact_dc(sig, activation=act, regime=regime, dps=digits)
     import mpmath

@@ -34,7 +34,7 @@ import re
 import warnings
 from typing import Any
 
-from symrelu_cli._util import CLIError, exact_text, number, optional_api
+from symrelu_cli._util import CLIError, exact_text, number
 from symrelu_cli.commands import _activation_name, _dump, _emit, _table, parse_signal
 
 __all__ = [
@@ -115,7 +115,7 @@ def convergence_document(sig: Any, *, orders: int = 10, center: str = "peak",
     """
     import mpmath
 
-    convergence_table = optional_api("symrelu", "convergence_table", "symrelu convergence")
+    from symrelu import convergence_table
     orders = _check_int(orders, "--orders", 0, MAX_ORDERS)
     digits = _check_int(digits, "--digits", 1, MAX_DIGITS)
     regime = "generic" if generic else "auto"
@@ -314,7 +314,7 @@ def coefficient_document(sig: Any, at: Any, *, activation: str = "relu",
     """
     import mpmath
 
-    exact_coefficient = optional_api("symrelu", "exact_coefficient", "symrelu coefficient")
+    from symrelu import exact_coefficient
     digits = _check_int(digits, "--digits", 1, MAX_DIGITS)
     key = parse_at(at, sig, generic) if isinstance(at, str) else at
     regime = _regime(sig, generic)
