@@ -22,11 +22,20 @@ __all__ = [
     "FrequencyNotPresentError",
     "SymreluWarning",
     "DivergenceWarning",
+    "EnvironmentProblemError",
 ]
 
 
 class SymreluError(Exception):
     """Base class of every symrelu error."""
+
+
+class EnvironmentProblemError(SymreluError, OSError):
+    """The environment cannot do what was asked: a path, a device, a scheduler, the disk.
+
+    An ``OSError`` (``EnvironmentError``), so code that catches ``OSError``
+    still catches it; the message names the path, device or address.
+    """
 
 
 class ToneSpecError(SymreluError, ValueError):

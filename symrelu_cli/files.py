@@ -6,12 +6,12 @@ with the SHA-256 of its current content: symrelu wrote it and nobody changed it
 since. Any other existing file is the user's and is only replaced with
 ``--force``. Writes are atomic (temporary file in the same directory, then
 rename), so an interrupted run leaves either the old file or the new one.
+The manifest and the writes live in :mod:`numeric.results`, the project's one
+door for files; this module adds the command line's one-line errors.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from symrelu_cli._util import CLIError
 
 __all__ = ["MANIFEST", "OutputGuard", "atomic_write"]
 
-MANIFEST = ".symrelu-outputs.json"
+MANIFEST = ".symrelu-outputs.json"  # the same name as numeric.results.MANIFEST
 
 
 def atomic_write(path: str | os.PathLike, data: bytes) -> Path:
@@ -39,12 +39,12 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> Path:
     return atomic_write_bytes(path, data)
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 class OutputGuard:
     """Checks and performs writes under the ``--force`` rule.
+
+    A thin layer over :mod:`numeric.results` (:func:`~numeric.results.is_ours`,
+    :func:`~numeric.results.guarded_outputs`), which keeps the manifest under a
+    lock so that concurrent runs in one folder lose no entry.
 
     Parameters
     ----------
@@ -73,24 +73,11 @@ class OutputGuard:
     def __init__(self, force: bool = False) -> None:
         self.force = force
 
-    @staticmethod
-    def _manifest(directory: Path) -> dict[str, str]:
-        try:
-            data = json.loads((directory / MANIFEST).read_text())
-            return {str(k): str(v) for k, v in data.get("files", {}).items()}
-        except (OSError, ValueError, AttributeError):
-            return {}
-
     def is_ours(self, path: str | os.PathLike) -> bool:
         """True when ``path`` is listed in its directory's manifest with its current content."""
-        path = Path(path)
-        recorded = self._manifest(path.parent).get(path.name)
-        if recorded is None:
-            return False
-        try:
-            return _digest(path.read_bytes()) == recorded
-        except OSError:
-            return False
+        from numeric.results import is_ours
+
+        return is_ours(path)
 
     def check(self, path: str | os.PathLike) -> Path:
         """Raise :class:`CLIError` if writing ``path`` would replace a user's file."""
@@ -105,16 +92,14 @@ class OutputGuard:
         return path
 
     def write(self, path: str | os.PathLike, data: bytes | str) -> Path:
-        """Check, write atomically and record ``path`` in the manifest."""
+        """Check, write atomically and record ``path`` in the manifest (under a lock)."""
+        from numeric.results import guarded_outputs
+
         path = self.check(path)
         if isinstance(data, str):
             data = data.encode("utf-8")
-        atomic_write(path, data)
-        manifest = self._manifest(path.parent)
-        manifest[path.name] = _digest(data)
-        body = json.dumps({"files": dict(sorted(manifest.items()))}, indent=1) + "\n"
-        atomic_write(path.parent / MANIFEST, body.encode())
-        return path
+        with guarded_outputs(self.force):
+            return atomic_write(path, data)
 
     def check_directory(self, directory: str | os.PathLike) -> Path:
         """An output directory must not be a file; it may exist."""

@@ -3,22 +3,39 @@
 Subcommands import what they need when they run, so ``symrelu --help`` and
 ``symrelu coeffs`` never load numpy plotting or torch.
 
-Exit codes: 0 success, 2 bad input (arguments, signal text, a file that would
-be overwritten), 3 a needed module or program is missing, 1 an internal error
-(a bug). Errors are one line on stderr, never a traceback.
+Exit codes (also in ``symrelu --help``): see :data:`EXIT_CODES`. Errors are one
+line on stderr, never a traceback; ``--debug`` or ``SYMRELU_DEBUG=1`` adds the
+traceback of an internal error.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import signal
 import sys
+import traceback
 import warnings
 from collections.abc import Sequence
 
 from symrelu_cli._util import EXIT_INTERNAL, EXIT_USAGE, CLIError
 
-__all__ = ["main", "build_parser", "GRAMMAR"]
+__all__ = ["main", "build_parser", "GRAMMAR", "EXIT_CODES"]
+
+EXIT_CODES = """\
+exit codes:
+  0    success
+  1    an internal error (a bug in symrelu): "internal error ..., please report
+       it"; run with --debug (or SYMRELU_DEBUG=1) to see the traceback
+  2    bad input or an unusable environment, in one line naming it: arguments,
+       signal text, a file that would be overwritten (--force), an output path
+       that cannot be written (permissions, a name too long, a file in the way,
+       a full disk), a device that is not there (--device cuda without CUDA),
+       a Dask scheduler that does not answer
+  3    a needed module or program is missing from this installation
+  130  interrupted (Ctrl-C); finished steps and files are kept
+"""
 
 GRAMMAR = """\
 signal grammar:
@@ -76,10 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
         prog="symrelu",
         description="What a ReLU does to the spectrum of a multi-tone signal, exactly "
                     "(the paper 'DC is all you need', arXiv 2407.16556, as a tool).",
-        epilog=GRAMMAR + "\nrun 'symrelu COMMAND --help' for each command's options",
+        epilog=GRAMMAR + "\n" + EXIT_CODES
+               + "\nrun 'symrelu COMMAND --help' for each command's options",
         formatter_class=fmt,
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("--debug", action="store_true",
+                        help="print the traceback of an internal error (as SYMRELU_DEBUG=1); "
+                             "give it before COMMAND")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("coeffs", help="Table I: exact Taylor coefficients a_n of sqrt(1+g)",
@@ -284,35 +305,53 @@ def main(argv: Sequence[str] | None = None) -> int:
     2  -1/8  -0.125       3/8
     0
     """
+    console = argv is None  # run as the program, not called from Python
+    try:
+        return _main(argv, console)
+    except KeyboardInterrupt:  # Ctrl-C inside an error message
+        return _interrupted(console)
+
+
+def _main(argv: Sequence[str] | None, console: bool) -> int:
     argv = _protect_signals(list(sys.argv[1:] if argv is None else argv))
+    debug = "--debug" in argv[:1] or os.environ.get("SYMRELU_DEBUG", "") not in ("", "0")
     parser = build_parser()
     try:
         with warnings.catch_warnings():
             # a library warning is part of the output (commands record them), not a crash
             warnings.simplefilter("ignore")
             args = parser.parse_args(argv)
+        debug = debug or args.debug
         return _dispatch(args, parser)
+    except KeyboardInterrupt:
+        return _interrupted(console)
     except SystemExit as exc:  # --help, or exit() from argparse
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else EXIT_USAGE)
     except CLIError as exc:
         _one_line(str(exc) if str(exc).startswith("symrelu") else f"symrelu: {exc}")
         return exc.exit_code
-    except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
-        # SymreluError subclasses ValueError or TypeError: bad input
-        _one_line(f"symrelu: error: {exc}")
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        _one_line("symrelu: interrupted (finished steps are kept)")
-        return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the contract is: never a traceback
         if _is_symrelu_error(exc):
+            # bad input or an unusable environment: symrelu's own errors, and only those
             _one_line(f"symrelu: error: {exc}")
-            return EXIT_USAGE  # noqa: BLE001 - the contract is: never a traceback
-        _one_line(f"symrelu: internal error ({type(exc).__name__}: {exc}); please report it")
+            return EXIT_USAGE
+        if debug:
+            traceback.print_exception(exc)
+        _one_line(f"symrelu: internal error ({type(exc).__name__}: {exc}); please report it"
+                  + ("" if debug else " (--debug shows the traceback)"))
         return EXIT_INTERNAL
+
+
+def _interrupted(console: bool) -> int:
+    if console:
+        # the program is ending: a second Ctrl-C (while the message is written, or at
+        # interpreter shutdown) must not print a traceback either
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _one_line("symrelu: interrupted (finished steps are kept)")
+    return 130
 
 
 def _is_symrelu_error(exc: BaseException) -> bool:

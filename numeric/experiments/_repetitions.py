@@ -8,7 +8,10 @@ file ``<out>/repetitions/rep-00007.json`` holding the repetition's data and a
 same directory loads the finished files, checks their fingerprints and only
 computes what is missing, so nothing finished is ever recomputed or lost; a
 file with a different fingerprint is an error (results from two different
-configurations are never mixed).
+configurations are never mixed: :class:`RepetitionMismatchError`). A file that
+cannot be read (truncated JSON, missing keys) is set aside as
+``rep-00007.json.corrupt-1`` with a :class:`CorruptRepetitionWarning` naming
+it, and that repetition is computed again.
 
 After each finished repetition the caller's ``on_update(done)`` callback runs
 (the experiments rewrite their aggregate results file there, atomically), so an
@@ -23,7 +26,9 @@ Executors
     Submits the pending repetitions to a ``dask.distributed`` scheduler
     (``scheduler="tcp://host:8786"``, or an existing ``distributed.Client``
     passed as ``client``); results are written by this process as they arrive,
-    with the same files and resume semantics as the local executor.
+    with the same files and resume semantics as the local executor. A scheduler
+    that does not answer within :data:`SCHEDULER_TIMEOUT_S` seconds is a
+    :class:`SchedulerUnreachableError`.
 """
 
 from __future__ import annotations
@@ -31,15 +36,45 @@ from __future__ import annotations
 import json
 import os
 import time
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from numeric.results import atomic_write_json
+from numeric.errors import NumericInputError
+from numeric.results import OutputPathError, atomic_write_json
+from symrelu.errors import EnvironmentProblemError, SymreluWarning
 
-__all__ = ["repetition_path", "load_finished", "run_repetitions", "EXECUTORS"]
+__all__ = [
+    "repetition_path",
+    "load_finished",
+    "run_repetitions",
+    "EXECUTORS",
+    "SCHEDULER_TIMEOUT_S",
+    "RepetitionMismatchError",
+    "SchedulerUnreachableError",
+    "CorruptRepetitionWarning",
+]
 
 EXECUTORS = ("local", "dask")
+
+#: seconds to wait for a Dask scheduler to answer before giving up
+SCHEDULER_TIMEOUT_S = 10.0
+
+#: the keys every repetition file holds
+_KEYS = ("fingerprint", "data")
+
+
+class RepetitionMismatchError(NumericInputError):
+    """A finished repetition file in the output folder was computed with other parameters."""
+
+
+class SchedulerUnreachableError(EnvironmentProblemError):
+    """The Dask scheduler at the given address cannot be reached."""
+
+
+class CorruptRepetitionWarning(SymreluWarning):
+    """A repetition file could not be read; it was set aside and is computed again."""
 
 
 def repetition_path(out_dir: str | os.PathLike, index: int) -> Path:
@@ -58,8 +93,12 @@ def load_finished(
 ) -> dict[int, dict]:
     """Load the finished repetitions among ``indices`` from ``out_dir``.
 
-    Returns ``{index: data}``. Raises ``ValueError`` when a finished file was
-    produced with a different fingerprint (other parameters).
+    Returns ``{index: data}``. Raises :class:`RepetitionMismatchError` when a
+    finished file was produced with a different fingerprint (other
+    parameters). A file that cannot be read (not JSON, truncated, missing its
+    keys) is renamed to ``<name>.corrupt-<n>`` with a
+    :class:`CorruptRepetitionWarning` naming it, and left out, so that
+    repetition is computed again.
 
     Examples
     --------
@@ -73,14 +112,55 @@ def load_finished(
         path = repetition_path(out_dir, i)
         if not path.exists():
             continue
-        record = json.loads(path.read_text())
-        if _normalise(record.get("fingerprint")) != fingerprint:
-            raise ValueError(
-                f"{path} was computed with parameters {record.get('fingerprint')!r}, "
+        record = _read_record(path)
+        if record is None:
+            continue
+        if _normalise(record["fingerprint"]) != fingerprint:
+            raise RepetitionMismatchError(
+                f"{path} was computed with parameters {record['fingerprint']!r}, "
                 f"not {fingerprint!r}; use another output directory or delete it"
             )
         done[i] = record["data"]
     return done
+
+
+def _read_record(path: Path) -> dict | None:
+    """The record in ``path``, or None after setting a corrupt file aside."""
+    try:
+        record = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        problem = f"not valid JSON ({exc})"
+    except OSError as exc:
+        raise OutputPathError(f"cannot read {path}: {exc.strerror or exc}") from None
+    else:
+        if not isinstance(record, dict):
+            problem = f"not a JSON object (a {type(record).__name__})"
+        elif missing := [k for k in _KEYS if k not in record]:
+            problem = f"missing its key(s) {', '.join(map(repr, missing))}"
+        elif not isinstance(record["data"], dict):
+            problem = f"its 'data' is not a JSON object (a {type(record['data']).__name__})"
+        else:
+            return record
+    aside = _set_aside(path)
+    warnings.warn(
+        f"repetition file {path} is {problem}; moved it to {aside.name} and computing "
+        "that repetition again",
+        CorruptRepetitionWarning,
+        stacklevel=3,
+    )
+    return None
+
+
+def _set_aside(path: Path) -> Path:
+    """Rename ``path`` to the first free ``<name>.corrupt-<n>``; return the new path."""
+    n = 1
+    while (target := path.with_name(f"{path.name}.corrupt-{n}")).exists():
+        n += 1
+    try:
+        os.rename(path, target)
+    except OSError as exc:
+        raise OutputPathError(f"cannot set aside {path}: {exc.strerror or exc}") from None
+    return target
 
 
 def _normalise(obj: Any) -> Any:
@@ -148,7 +228,7 @@ def run_repetitions(
     [0, 1, 4]
     """
     if executor not in EXECUTORS:
-        raise ValueError(f"executor must be one of {EXECUTORS} (got {executor!r})")
+        raise NumericInputError(f"executor must be one of {EXECUTORS} (got {executor!r})")
     fingerprint = _normalise(fingerprint)
     done = load_finished(out_dir, fingerprint, range(n)) if out_dir is not None else {}
     pending = [i for i in range(n) if i not in done]
@@ -196,8 +276,20 @@ def _run_dask(task, pending, scheduler, client, finish, bar) -> None:
     own = client is None
     if own:
         if scheduler is None:
-            raise ValueError("executor='dask' needs a scheduler address (e.g. tcp://host:8786)")
-        client = Client(scheduler)
+            raise NumericInputError(
+                "executor='dask' needs a scheduler address (e.g. tcp://host:8786)")
+        try:
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_S)
+        except (OSError, TimeoutError) as exc:
+            raise SchedulerUnreachableError(
+                f"cannot reach the Dask scheduler at {scheduler!r} within "
+                f"{SCHEDULER_TIMEOUT_S:g} s ({type(exc).__name__}: {exc}); start one "
+                "(dask scheduler) or check the address"
+            ) from None
+        except ValueError as exc:  # distributed's parse of the address
+            raise NumericInputError(
+                f"scheduler {scheduler!r} is not a Dask address such as tcp://host:8786 ({exc})"
+            ) from None
     futures = []
     try:
         futures = [client.submit(_timed, task, i, pure=False) for i in pending]
