@@ -14,9 +14,8 @@ coherent sampled window:
     DESIGN section 2). It does not tend to 0.
 ``dc`` and ``dc_error``
     The exact DC of the truncated series (:attr:`symrelu.Expansion.dc`) and
-    its distance to the exact DC of act(x) (``symrelu.exact_dc`` when
-    available, else a 30-digit reference integral over the positive
-    intervals of x, see :func:`reference_dc`).
+    its distance to the exact DC of act(x) (:func:`symrelu.exact_dc`, 30
+    digits).
 ``max_error`` and ``bound``
     The largest sampled deviation :math:`\max_t|\tilde y_n - \mathrm{act}(x)|`
     against the certificate's bound :math:`c\sqrt C \binom{2n}{n}4^{-n}`
@@ -45,97 +44,18 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-import mpmath
 import numpy as np
 import sympy
 
 from numeric.errors import NumericInputError
-from numeric.lambdify import lambdify_signal, to_numeric
+from numeric.lambdify import to_numeric
 from numeric.results import atomic_write_json, atomic_write_text
 
-__all__ = ["convergence_study", "ConvergenceStudy", "reference_dc", "exact_dc_value", "COLUMNS"]
+__all__ = ["convergence_study", "ConvergenceStudy", "COLUMNS"]
 
 COLUMNS = (
     "order", "rrmse", "rrmse_paper", "dc", "dc_error", "max_error", "bound", "bound_ok",
 )
-
-
-def reference_dc(signal: Any, activation: Any = "relu", *, dps: int = 30) -> mpmath.mpf:
-    r"""DC of act(x) for a periodic signal by integrating x over its positive intervals.
-
-    A stand-in for ``symrelu.exact_dc`` (used only when that is missing): the
-    zeros of x on one base period are bracketed on a dense grid and refined
-    with :func:`mpmath.findroot` at ``dps`` digits, then
-    :math:`\overline{|x|} = \frac{1}{T_0}\sum_j |\int_{t_j}^{t_{j+1}} x\,dt|`
-    with the closed-form antiderivative of each cosine. A zero that the grid
-    misses (a double root touching 0) is missed here too; ``exact_dc`` is the
-    checked method.
-
-    Examples
-    --------
-    >>> import symrelu as sr, mpmath
-    >>> sig = sr.MultiTone(amplitudes=[1, 1, 1, 1], frequencies=[5, 10, 20, 40])
-    >>> mpmath.nstr(reference_dc(sig), 14)
-    '0.57444169533948'
-    """
-    from symrelu import as_activation
-
-    act = as_activation(activation)
-    if signal.base_frequency is None:
-        raise NumericInputError("reference_dc needs rational frequencies (a periodic signal)")
-    with mpmath.workdps(dps + 10):
-        f0 = to_numeric(signal.base_frequency, "mpmath")
-        T0 = 1 / f0
-        b = to_numeric(signal.offset, "mpmath")
-        tones = [
-            (to_numeric(a, "mpmath"), to_numeric(f, "mpmath"), to_numeric(p, "mpmath"))
-            for a, f, p in signal.tones
-        ]
-        two_pi = 2 * mpmath.pi
-
-        def x(t):
-            return b + mpmath.fsum(a * mpmath.cos(two_pi * f * t + p) for a, f, p in tones)
-
-        def X(t):  # antiderivative
-            return b * t + mpmath.fsum(
-                a * mpmath.sin(two_pi * f * t + p) / (two_pi * f) for a, f, p in tones
-            )
-
-        harmonics = signal.harmonics or (1,)
-        m = 64 * max(harmonics)
-        grid = np.arange(m + 1) * (1.0 / m)
-        xs = lambdify_signal(signal)(grid * float(T0))
-        roots = []
-        for i in range(m):
-            if xs[i] == 0:
-                roots.append(mpmath.mpf(grid[i]) * T0)
-            elif xs[i] * xs[i + 1] < 0:
-                lo, hi = mpmath.mpf(grid[i]) * T0, mpmath.mpf(grid[i + 1]) * T0
-                roots.append(mpmath.findroot(x, (lo, hi), solver="anderson"))
-        edges = [mpmath.mpf(0)] + sorted(r for r in roots if 0 < r < T0) + [T0]
-        mean_abs = mpmath.fsum(abs(X(hi) - X(lo)) for lo, hi in zip(edges[:-1], edges[1:])) / T0
-        lam, c = to_numeric(act.linear, "mpmath"), to_numeric(act.abs_weight, "mpmath")
-        out = lam * b + c * mean_abs
-    with mpmath.workdps(dps):
-        return +out
-
-
-def exact_dc_value(signal: Any, activation: Any = "relu", *, dps: int = 30) -> tuple[Any, str]:
-    """The exact DC of act(x) and how it was obtained ("symrelu.exact_dc" or "reference").
-
-    Examples
-    --------
-    >>> import symrelu as sr
-    >>> value, how = exact_dc_value(sr.MultiTone(amplitudes=[1], frequencies=[1]))
-    >>> round(float(value), 12), how in ("symrelu.exact_dc", "reference")
-    (0.318309886184, True)
-    """
-    import symrelu
-
-    fn = getattr(symrelu, "exact_dc", None)
-    if fn is not None:
-        return fn(signal, activation=activation, dps=dps), "symrelu.exact_dc"
-    return reference_dc(signal, activation, dps=dps), "reference"
 
 
 @dataclass
@@ -212,7 +132,7 @@ def convergence_study(
     center, activation
         As in :func:`symrelu.expand`.
     exact_dc : value, optional
-        The exact DC of act(x); default :func:`exact_dc_value`.
+        The exact DC of act(x); default :func:`symrelu.exact_dc` at 30 digits.
     symbolic_dc : bool
         Take each order's DC from the exact :attr:`symrelu.Expansion.dc`
         (one exact expansion per order); False uses the sampled mean of the
@@ -264,7 +184,7 @@ def convergence_study(
     y = lam * x + c * np.abs(x)
     a = [to_numeric(v) for v in sr.taylor_coefficients(int(max_order) + 1)]
     if exact_dc is None:
-        exact, method = exact_dc_value(signal, act)
+        exact, method = sr.exact_dc(signal, activation=act, dps=30), "symrelu.exact_dc"
     else:
         exact, method = exact_dc, "given"
     exact_f = to_numeric(exact)

@@ -60,7 +60,7 @@ import numpy as np
 import sympy
 
 import symrelu as sr
-from numeric.convergence import ConvergenceStudy, convergence_study, exact_dc_value
+from numeric.convergence import ConvergenceStudy, convergence_study
 from numeric.lambdify import lambdify_expansion, lambdify_signal, spectrum_arrays, to_numeric
 from numeric.results import atomic_write_json, atomic_write_text, provenance
 from numeric.sampling import sample, sampling_error_bound
@@ -228,7 +228,7 @@ def run(config: Config = Config(), *, progress: bool = False) -> Result:
     numbers["max_error_within_bound"] = bool(numbers["max_error_sampled"] <= bound)
 
     say("exact DC")
-    exact, method = exact_dc_value(sig)
+    exact, method = sr.exact_dc(sig, dps=30), "symrelu.exact_dc"
     exact_f = to_numeric(exact)
     rig = sampling_error_bound(sig, fs)
     est = sampling_error_bound(sig, fs, method="estimate")

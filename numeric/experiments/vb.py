@@ -63,6 +63,7 @@ from typing import Any
 import numpy as np
 
 from numeric import ppg as ppg_mod
+from numeric.errors import NumericInputError
 from numeric.results import atomic_write_json, atomic_write_text, provenance
 
 __all__ = [
@@ -72,7 +73,6 @@ __all__ = [
     "FIG3_KEYS",
     "power_shares",
     "harmonic_mask",
-    "dc_backend",
     "predict_first_layer_dc",
     "run",
 ]
@@ -337,19 +337,6 @@ def _amplitude_spectrum(x: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------- prediction
 
 
-def dc_backend() -> str:
-    """``"symrelu"`` when ``symrelu.filtered_dc`` exists, else ``"reference"``.
-
-    Examples
-    --------
-    >>> dc_backend() in ("symrelu", "reference")
-    True
-    """
-    import symrelu
-
-    return "symrelu" if hasattr(symrelu, "filtered_dc") else "reference"
-
-
 def _mp(value: float) -> Any:
     """A float as the decimal it prints as (symrelu's convention), at the current precision."""
     import mpmath
@@ -392,7 +379,7 @@ def predict_first_layer_dc(
     *,
     n: int = ppg_mod.N_SAMPLES,
     dps: int = 30,
-    method: str = "auto",
+    method: str = "symrelu",
 ) -> list:
     r"""Exact post-ReLU DC of each first-layer channel for a two-tone window.
 
@@ -409,9 +396,9 @@ def predict_first_layer_dc(
         padding, exactly what the network computes.
     dps : int
         Decimal digits.
-    method : {"auto", "symrelu", "reference"}
-        ``"symrelu"``: ``symrelu.filtered_dc``; ``"reference"``: the private
-        mpmath finite sum; ``"auto"``: the first if available.
+    method : {"symrelu", "reference"}
+        ``"symrelu"``: ``symrelu.filtered_dc``; ``"reference"``: this module's
+        mpmath finite sum (a second method for tests).
 
     Returns
     -------
@@ -424,12 +411,10 @@ def predict_first_layer_dc(
     ...                                           n=4, method="reference")]
     [0.25]
     """
-    if method == "auto":
-        method = dc_backend()
     if method == "reference":
         return _reference_dc(fit, np.asarray(taps), np.asarray(bias), n, dps)
     if method != "symrelu":
-        raise ValueError(f"method must be 'auto', 'symrelu' or 'reference' (got {method!r})")
+        raise NumericInputError(f"method must be 'symrelu' or 'reference' (got {method!r})")
     import symrelu
 
     signal = fit.multitone()
@@ -643,7 +628,6 @@ def run(config: Config | None = None, *, progress: bool = True) -> Result:
 
     # --- exact prediction of the first layer's DC from the two-tone model
     fits = [ppg_mod.fit_two_tone(w, h, fs) for w, h in zip(windows, hr_bpm)]
-    backend = dc_backend()
     measured = acts64[_FIRST].mean(axis=2)  # (windows, channels)
     predicted_mp = []
     iterator = range(len(fits))
@@ -653,7 +637,7 @@ def run(config: Config | None = None, *, progress: bool = True) -> Result:
         iterator = tqdm(iterator, desc="exact DC per window", unit="window")
     for w in iterator:
         predicted_mp.append(predict_first_layer_dc(fits[w], taps, bias, dps=cfg.dps,
-                                                   method=backend))
+                                                   method="symrelu"))
     predicted = np.array([[float(v) for v in row] for row in predicted_mp])
     # self-check: the port on the two-tone signals themselves
     model_windows = np.stack([f.samples(windows.shape[1]) for f in fits])
@@ -730,8 +714,7 @@ def run(config: Config | None = None, *, progress: bool = True) -> Result:
         },
         "prediction": {
             "model": "b + A1 cos(w t + p1) + A2 cos(2 w t + p2), least squares at the known rate",
-            "backend": "symrelu.filtered_dc" if backend == "symrelu"
-            else "private mpmath finite sum (numeric.experiments.vb._reference_dc)",
+            "backend": "symrelu.filtered_dc",
             "dps": cfg.dps,
             "window_length": int(windows.shape[1]),
             "fits": [{"offset": f.offset, "amplitudes": f.amplitudes, "phases": f.phases,

@@ -50,6 +50,7 @@ from typing import Any
 
 import numpy as np
 
+from numeric.errors import NumericInputError
 from numeric.experiments import vc
 from numeric.results import atomic_write_json, atomic_write_text, provenance
 
@@ -84,15 +85,14 @@ class Config:
         Also run kernel size 3 and check its monotonicity condition.
     dps : int
         Decimal digits of the exact prediction.
-    predictor : {"auto", "symrelu", "reference"}
+    predictor : {"symrelu", "reference"}
         ``symrelu``: ``symrelu.filtered_dc``; ``reference``: this module's
-        mpmath finite sum; ``auto``: the first when available. The default is
-        ``reference`` because it is faster (``filtered_dc`` took 0.25 s per
-        sample here, 13 min for 3072 samples); see ``crosscheck``.
+        mpmath finite sum. The default is ``reference`` because it is faster
+        (``filtered_dc`` took 0.25 s per sample here, 13 min for 3072 samples);
+        see ``crosscheck``.
     crosscheck : int
-        With the reference predictor, also evaluate ``symrelu.filtered_dc``
-        (when available) on this many samples per class and record the largest
-        relative difference.
+        With the reference predictor, also evaluate ``symrelu.filtered_dc`` on
+        this many samples per class and record the largest relative difference.
     threads : int or None
         ``torch.set_num_threads`` (None: leave torch's default).
     figures : bool
@@ -115,9 +115,9 @@ class Config:
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive integer (got {value!r})")
-        if self.predictor not in ("auto", "symrelu", "reference"):
-            raise ValueError(
-                f"predictor must be 'auto', 'symrelu' or 'reference' (got {self.predictor!r})"
+        if self.predictor not in ("symrelu", "reference"):
+            raise NumericInputError(
+                f"predictor must be 'symrelu' or 'reference' (got {self.predictor!r})"
             )
 
 
@@ -229,16 +229,8 @@ def _reference_filtered_dc(frequency, taps, fs, n, dps=30):
         return total / n
 
 
-def _symrelu_predictor():
-    try:
-        import symrelu
-    except ImportError:  # pragma: no cover - symrelu is this project
-        return None
-    return getattr(symrelu, "filtered_dc", None)
-
-
 def predict_dc(frequency: float, taps, *, fs: float = vc.FS, n: int = vc.N_SAMPLES,
-               dps: int = 30, predictor: str = "auto"):
+               dps: int = 30, predictor: str = "symrelu"):
     """Exact DC of ReLU(causal FIR(tone)) over the finite window ``m = 0..n-1``.
 
     ``taps[j]`` multiplies ``x[m - j]`` (torch weight ``w`` of length 2 gives
@@ -250,16 +242,17 @@ def predict_dc(frequency: float, taps, *, fs: float = vc.FS, n: int = vc.N_SAMPL
     >>> float(v)  # cos(0), cos(pi/2), cos(pi), cos(3pi/2) -> ReLU mean = 1/4
     0.25
     """
-    fn = _symrelu_predictor() if predictor in ("auto", "symrelu") else None
-    if predictor == "symrelu" and fn is None:
-        raise RuntimeError("this symrelu has no filtered_dc; use predictor='reference'")
-    if fn is not None:
-        import symrelu
+    if predictor == "reference":
+        return _reference_filtered_dc(frequency, taps, fs, n, dps), "reference mpmath finite sum"
+    if predictor != "symrelu":
+        raise NumericInputError(
+            f"predictor must be 'symrelu' or 'reference' (got {predictor!r})")
+    import symrelu
 
-        tone = symrelu.MultiTone(amplitudes=[1], frequencies=[float(frequency)], phases=[0],
-                                 offset=0)
-        return fn(tone, [float(t) for t in taps], fs, n=n, dps=dps), "symrelu.filtered_dc"
-    return _reference_filtered_dc(frequency, taps, fs, n, dps), "reference mpmath finite sum"
+    tone = symrelu.MultiTone(amplitudes=[1], frequencies=[float(frequency)], phases=[0],
+                             offset=0)
+    return (symrelu.filtered_dc(tone, [float(t) for t in taps], fs, n=n, dps=dps),
+            "symrelu.filtered_dc")
 
 
 def _response(taps: np.ndarray, f: np.ndarray, fs: float = vc.FS) -> np.ndarray:
@@ -463,7 +456,7 @@ def run(config: Config, *, progress: bool = True) -> Result:
         acc[3] = np.array([threshold_accuracy(d, y) for d in dc3])
     checks = _checks(taps2, dc2, taps3, dc3, y, f)
     cross = None
-    if name.startswith("reference") and config.crosscheck and _symrelu_predictor() is not None:
+    if name.startswith("reference") and config.crosscheck:
         idx = [i for c in range(3) for i in np.flatnonzero(y == c)[: config.crosscheck]]
         with mp.workdps(config.dps):
             cross = float(max(

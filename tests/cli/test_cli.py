@@ -100,13 +100,8 @@ def test_bad_input_one_line_exit_2(capsys, argv, tmp_path, monkeypatch):
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_dc_exact_or_unavailable(capsys):
-    import symrelu
-
+def test_dc_exact(capsys):
     code, out, err = run(capsys, "dc", "1@3", "--digits", "20", "--format", "json")
-    if not hasattr(symrelu, "exact_dc"):
-        assert code == 3 and "exact_dc" in err and err.count("\n") == 1
-        return
     doc = json.loads(out)
     assert code == 0 and doc["schema"] == "symrelu.dc/1"
     assert doc["dc"].startswith("0.3183098861837906715")  # 1/pi

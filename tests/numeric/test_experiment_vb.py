@@ -63,20 +63,39 @@ def test_harmonic_mask_folds_like_decimation():
 # ------------------------------------------------------------------ prediction
 
 
-def _mp_dc_by_hand(fit, h, beta, n, dps=40):
-    """The post-ReLU mean of one channel, summed directly at high precision."""
+def _dc_by_frequency_response(fit, h, beta, n, dps=40):
+    r"""The post-ReLU mean of one channel, with the filter applied in the frequency domain.
+
+    An oracle independent of ``vb._reference_dc`` (which convolves the samples): for
+    ``m >= J = len(h) - 1`` the causal filter's output on
+    ``b + A1 cos(w m + p1) + A2 cos(2 w m + p2)`` is the steady state
+    ``beta + b H(0) + Re(A1 H(w) e^{i(w m + p1)}) + Re(A2 H(2w) e^{i(2 w m + p2)})`` with
+    ``H(v) = sum_j h_j e^{-i v j}``; for the first J samples the taps that reach before
+    ``m = 0`` (zero padding) are subtracted from it. Inputs are read as the decimals their
+    floats print as, like ``symrelu.MultiTone``.
+    """
     with mpmath.workdps(dps):
-        w = 2 * mpmath.pi * mpmath.mpf(repr(fit.frequency)) / mpmath.mpf(repr(fit.fs))
-        a1, a2 = (mpmath.mpf(repr(a)) for a in fit.amplitudes)
-        p1, p2 = (mpmath.mpf(repr(p)) for p in fit.phases)
-        b = mpmath.mpf(repr(fit.offset))
-        x = [b + a1 * mpmath.cos(w * m + p1) + a2 * mpmath.cos(2 * w * m + p2) for m in range(n)]
-        total = 0
+        def mp(v):
+            return mpmath.mpf(repr(float(v)))
+
+        w = 2 * mpmath.pi * mp(fit.frequency) / mp(fit.fs)
+        a1, a2 = (mp(a) for a in fit.amplitudes)
+        p1, p2 = (mp(p) for p in fit.phases)
+        b, beta = mp(fit.offset), mp(beta)
+        hs = [mp(v) for v in h]
+
+        def H(v):
+            return mpmath.fsum(hj * mpmath.expj(-v * j) for j, hj in enumerate(hs))
+
+        def x(m):
+            return b + a1 * mpmath.cos(w * m + p1) + a2 * mpmath.cos(2 * w * m + p2)
+
+        h0, h1, h2 = H(0).real, H(w), H(2 * w)
+        total = mpmath.mpf(0)
         for m in range(n):
-            y = mpmath.mpf(repr(float(beta)))
-            for j in range(len(h)):
-                if m - j >= 0:
-                    y += mpmath.mpf(repr(float(h[j]))) * x[m - j]
+            y = beta + b * h0 + (a1 * h1 * mpmath.expj(w * m + p1)).real \
+                + (a2 * h2 * mpmath.expj(2 * w * m + p2)).real
+            y -= mpmath.fsum(hs[j] * x(m - j) for j in range(m + 1, len(hs)))  # padding
             total += max(y, 0)
         return total / n
 
@@ -89,17 +108,32 @@ def _two_tone(seed=0, hr=72.0):
     )
 
 
-def test_reference_is_the_finite_sum():
+def test_reference_agrees_with_the_frequency_response_oracle():
     fit = _two_tone(1)
     taps = np.array([[0.3, 0.0, -0.2, 0.0, 0.5, 0.0, 0.1, 0.0, -0.4]])
     for beta in (-0.3, 0.0, 0.2):
         got = vb.predict_first_layer_dc(fit, taps, np.array([beta]), n=64, dps=30,
                                         method="reference")[0]
-        want = _mp_dc_by_hand(fit, taps[0], beta, 64)
-        assert abs(got - want) < mpmath.mpf(10) ** -28
+        want = _dc_by_frequency_response(fit, taps[0], beta, 64)
+        assert abs(got - want) < mpmath.mpf(10) ** -28  # 30 digits asked, 40 in the oracle
 
 
-@pytest.mark.skipif(vb.dc_backend() != "symrelu", reason="symrelu.filtered_dc not available yet")
+def test_pure_tone_through_a_delay_has_the_closed_form_dc():
+    # A cos(w m) through h = [0, 1] (a one-sample delay) over n = 32 samples at 8 samples per
+    # period: y[0] = 0 (padding), y[m] = A cos(w (m - 1)) after; the window then holds 31 of
+    # the 32 samples of 4 whole periods of ReLU(A cos), missing m - 1 = 31 where
+    # cos(2 pi 31 / 8) = cos(-pi/4) > 0. Per period sum_k ReLU(cos(2 pi k/8)) = 1 + sqrt 2,
+    # so the mean is (4 (1 + sqrt 2) A - A cos(pi/4)) / 32 = A (4 + 7 sqrt(2) / 2) / 32.
+    A = 1.5
+    fit = ppg.TwoToneFit(0.0, (A, 0.0), (0.0, 0.0), 4.0, 32.0, 0.0)
+    with mpmath.workdps(30):
+        want = mpmath.mpf("1.5") * (4 + 7 * mpmath.sqrt(2) / 2) / 32
+        for method in ("reference", "symrelu"):
+            got = vb.predict_first_layer_dc(fit, np.array([[0.0, 1.0]]), np.zeros(1), n=32,
+                                            dps=30, method=method)[0]
+            assert abs(got - want) < mpmath.mpf(10) ** -28, method
+
+
 def test_symrelu_filtered_dc_agrees_with_the_reference():
     net = _frontend("random")
     taps, bias = kidppg.first_layer_taps(net)
