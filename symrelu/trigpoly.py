@@ -299,8 +299,10 @@ class PolySpectrum(Mapping):
         n = len(model.params)
         groups: dict = {}
         for pexp, uexp, q in terms:
+            # exponents are fmpz; sympy < 1.13 sympifies an fmpz to a Float (A**2.0)
+            pexp = tuple(map(int, pexp))
             c_power = pexp[n] if len(pexp) > n else 0
-            groups.setdefault((c_power, uexp), {})[tuple(pexp[:n])] = _rational(q)
+            groups.setdefault((c_power, uexp), {})[pexp[:n]] = _rational(q)
         parts = []
         for (c_power, uexp), poly in groups.items():
             if n:
