@@ -23,16 +23,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from symrelu.errors import SymreluError
+
 __all__ = [
     "DeriveConfig",
     "Derivation",
     "DerivationCheckError",
+    "ExperimentConfigError",
     "Check",
     "check",
     "close",
     "Fragment",
     "tex_escape",
-    "optional",
     "sample_fft",
     "main_for",
     "run_experiment",
@@ -43,6 +45,10 @@ __all__ = [
 
 class DerivationCheckError(AssertionError):
     """A numeric check of a derivation failed: the derivation is wrong or the code is."""
+
+
+class ExperimentConfigError(SymreluError, ValueError):
+    """A derivation asked an experiment for a Config key the experiment does not have."""
 
 
 @dataclass(frozen=True)
@@ -267,23 +273,6 @@ class Fragment:
         return "\n\n".join(self.parts) + "\n"
 
 
-def optional(module: str, name: str | None = None) -> Any:
-    """Import ``module`` (and get ``name``), or return None when it is not installed.
-
-    Examples
-    --------
-    >>> optional("symrelu", "expand").__name__
-    'expand'
-    >>> optional("symrelu", "no_such_function") is None
-    True
-    """
-    try:
-        mod = importlib.import_module(module)
-    except ImportError:
-        return None
-    return getattr(mod, name, None) if name else mod
-
-
 def sample_fft(fn: Any, fs: float, n: int) -> tuple[Any, Any]:
     """Sample ``fn(t)`` at ``t = k/fs`` (k < n) and return (freqs, complex coefficients c_F).
 
@@ -320,39 +309,49 @@ def main_for(module_name: str) -> None:
 
 def run_experiment(name: str, config: DeriveConfig, quick: dict, full: dict | None = None
                    ) -> tuple[Any, str]:
-    """Run ``numeric.experiments.<name>`` with its Config, or explain why not.
+    """Run ``numeric.experiments.<name>`` with its Config; return (result, note).
 
-    Only the override keys that the experiment's Config has are used, so a
-    Config that gains or renames a field does not break the paper build. Full
-    size writes to ``<out>/<name>``, quick size to ``<out>/quick/<name>``.
+    Every override key must be a field of the experiment's Config: an unknown
+    one raises :class:`ExperimentConfigError` naming it and the valid ones.
+    An experiment that fails raises its error: the section, and with it the
+    paper build, fails (``symrelu paper --keep-going`` goes on past it and
+    marks the section). Full size writes to ``<out>/<name>``, quick size to
+    ``<out>/quick/<name>``.
 
     Returns
     -------
     (result or None, note)
-        ``note`` is one sentence for the document: what ran, or why nothing did.
+        ``note`` is one sentence for the document: what ran (None and a
+        sentence saying so when ``config.experiments`` is False).
+
+    Examples
+    --------
+    >>> run_experiment("vd", DeriveConfig(experiments=False), {"inits": 2})
+    (None, 'The experiment (vd) was not run (derivation only).')
+    >>> run_experiment("vd", DeriveConfig(), {"init": 2})
+    Traceback (most recent call last):
+    ...
+    derivations._common.ExperimentConfigError: experiment vd: unknown Config key 'init'; \
+valid keys: crosscheck, dps, figures, inits, kernel3, out, predictor, samples_per_class, seed, \
+threads
     """
-    if not config.experiments:
-        return None, f"The experiment ({name}) was not run (derivation only)."
-    mod = optional(f"numeric.experiments.{name}")
-    if mod is None or not hasattr(mod, "run") or not hasattr(mod, "Config"):
-        return None, (f"The experiment module numeric.experiments.{name} is not part of this "
-                      "installation, so only the derivation is shown.")
+    mod = importlib.import_module(f"numeric.experiments.{name}")
     fields = {f.name for f in dataclasses.fields(mod.Config)}
     overrides = dict(quick if config.quick else (full or {}))
+    unknown = sorted(set(overrides) - fields)
+    if unknown:
+        raise ExperimentConfigError(
+            f"experiment {name}: unknown Config key{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(repr(k) for k in unknown)}; valid keys: {', '.join(sorted(fields))}")
+    if not config.experiments:
+        return None, f"The experiment ({name}) was not run (derivation only)."
     # a quick build writes its reduced-size runs beside, never over, the full-size ones
     # (a full V-C run in <out>/vc is resumed by the full build and kept by a quick one)
     sub = Path("quick") / name if config.quick else Path(name)
+    shown = ", ".join(f"{k}={v}" for k, v in overrides.items() if k != "out")
     overrides["out"] = None if config.out is None else str(Path(config.out) / sub)
-    cfg = mod.Config(**{k: v for k, v in overrides.items() if k in fields})
-    try:
-        result = mod.run(cfg, progress=config.progress)
-    except (KeyboardInterrupt, DerivationCheckError):
-        raise
-    except Exception as exc:  # noqa: BLE001 - the paper goes on; the section says why
-        return None, (f"The experiment {name} could not run here "
-                      f"({type(exc).__name__}: {exc}); only the derivation is shown.")
+    result = mod.run(mod.Config(**overrides), progress=config.progress)
     size = "quick" if config.quick else "full"
-    shown = ", ".join(f"{k}={v}" for k, v in overrides.items() if k in fields and k != "out")
     return result, f"Experiment {name} ran at {size} size ({shown or 'Config defaults'})."
 
 

@@ -9,6 +9,13 @@ Layout under ``out`` (default ``reports/``)::
 
 A step is reused when ``steps/KEY.json`` exists with the same size setting
 (quick or full) and its fragment is present; ``redo=True`` recomputes.
+
+A section that fails (a failed check, an experiment's error, anything its
+``derive`` raises) fails the build with its error. With ``keep_going=True`` the
+build goes on: the failed section's fragment is a framed notice with the error,
+the document opens with a notice listing every failed section, the log names
+each one (when it fails and again at the end), and a failed step is never
+reused.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from derivations import STEPS
 from derivations._common import DeriveConfig, tex_escape
 from derivations.build import document
 
-__all__ = ["assemble", "paper_body"]
+__all__ = ["assemble", "paper_body", "failed_fragment"]
 
 
 def _load_step(out: Path, key: str, quick: bool) -> dict | None:
@@ -33,9 +40,31 @@ def _load_step(out: Path, key: str, quick: bool) -> dict | None:
         rec = json.loads((out / "steps" / f"{key}.json").read_text())
     except (OSError, ValueError):
         return None
-    if rec.get("quick") != quick or not (out / "sections" / f"{key}.tex").exists():
+    if rec.get("quick") != quick or rec.get("failed") or \
+            not (out / "sections" / f"{key}.tex").exists():
         return None
     return rec
+
+
+def _notice(text: str) -> str:
+    return ("\\begin{center}\\fbox{\\begin{minipage}{0.94\\linewidth}\\small "
+            f"{text}\\end{{minipage}}}}\\end{{center}}")
+
+
+def failed_fragment(key: str, section: str | None, title: str | None, reason: str) -> str:
+    r"""The LaTeX of a section whose derivation failed (``--keep-going``): a framed notice.
+
+    Examples
+    --------
+    >>> tex = failed_fragment("sec5b", "V-B", "KID-PPG", "OSError: no file")
+    >>> tex.startswith("\\section{Section V-B: KID-PPG}") and "FAILED" in tex
+    True
+    """
+    heading = f"Section {section}: {title}" if section and title else f"Step {key}"
+    return (f"\\section{{{tex_escape(heading)}}}\n\n"
+            + _notice("\\textbf{This section FAILED to build} (the paper was built with "
+                      f"\\texttt{{--keep-going}}): {tex_escape(reason)}. Its derivation, "
+                      "checks and experiment are missing from this document.") + "\n")
 
 
 def paper_body(records: list[dict]) -> str:
@@ -53,7 +82,18 @@ def paper_body(records: list[dict]) -> str:
         "runs the experiment. Where the paper's statement needs a correction, a framed box "
         "says so and gives the corrected statement.\n"
     )
-    parts = [intro] + [f"\\input{{sections/{r['key']}}}" for r in records]
+    failed = [r for r in records if r.get("failed")]
+    parts = [intro]
+    if failed:
+        items = "\n".join(f"\\item {tex_escape(r['key'])}: {tex_escape(r['failed'])}"
+                           for r in failed)
+        parts.append(_notice(
+            f"\\textbf{{Incomplete build: {len(failed)} section"
+            f"{'s' if len(failed) > 1 else ''} FAILED}} and "
+            f"{'are' if len(failed) > 1 else 'is'} marked below (built with "
+            "\\texttt{--keep-going}); the checks of a failed section did not run."
+            f"\n\\begin{{itemize}}\n{items}\n\\end{{itemize}}"))
+    parts += [f"\\input{{sections/{r['key']}}}" for r in records]
     corrections = [c for r in records for c in r.get("corrections", [])]
     if corrections:
         items = "\n".join(f"\\item {tex_escape(c)}" for c in corrections)
@@ -64,6 +104,7 @@ def paper_body(records: list[dict]) -> str:
 
 def assemble(out: str | Path = "reports", *, quick: bool = False, only: list[str] | None = None,
              redo: bool = False, pdf: bool = True, experiments: bool = True,
+             keep_going: bool = False,
              write: Callable[[Path, bytes | str], Any] | None = None,
              log: Callable[[str], None] | None = None) -> dict:
     """Run the steps and write the paper; return a summary dict.
@@ -82,6 +123,9 @@ def assemble(out: str | Path = "reports", *, quick: bool = False, only: list[str
         Build paper.pdf when a TeX engine is present.
     experiments : bool
         Run the Section V experiments (False: derivations only, e.g. in tests).
+    keep_going : bool
+        Go on past a failing section (marked in the document and the log)
+        instead of raising its error.
     write : callable, optional
         ``write(path, data)`` used for every file (the CLI passes its guard);
         default: atomic writes.
@@ -92,7 +136,8 @@ def assemble(out: str | Path = "reports", *, quick: bool = False, only: list[str
     -------
     dict
         ``{"tex": path, "pdf": path or None, "steps": {key: "ran" | "reused" |
-        "skipped"}, "checks": n, "seconds": {key: s}}``.
+        "skipped" | "failed"}, "failed": {key: "ErrorType: message"}, "checks": n,
+        "seconds": {key: s}}``.
     """
     from derivations.build import tex_engine
     from numeric.results import atomic_write_bytes, provenance
@@ -104,7 +149,7 @@ def assemble(out: str | Path = "reports", *, quick: bool = False, only: list[str
     if log is None:
         def log(msg):
             print(msg, file=sys.stderr, flush=True)
-    records, status, seconds = [], {}, {}
+    records, status, seconds, failed = [], {}, {}, {}
     total = len(STEPS)
     for i, (key, module) in enumerate(STEPS, start=1):
         rerun = redo and (only is None or key in only)
@@ -120,9 +165,29 @@ def assemble(out: str | Path = "reports", *, quick: bool = False, only: list[str
             continue
         log(f"[{i}/{total}] {key}: running ...")
         t0 = time.perf_counter()
-        mod = importlib.import_module(module)
-        d = mod.derive(DeriveConfig(quick=quick, out=out, experiments=experiments,
-                                       progress=True))
+        try:
+            mod = importlib.import_module(module)
+            d = mod.derive(DeriveConfig(quick=quick, out=out, experiments=experiments,
+                                        progress=True))
+        except Exception as exc:
+            seconds[key] = time.perf_counter() - t0
+            reason = " ".join(f"{type(exc).__name__}: {exc}".split())
+            log(f"[{i}/{total}] {key}: FAILED ({reason})")
+            if not keep_going:
+                raise
+            failed[key] = reason
+            status[key] = "failed"
+            loaded = sys.modules.get(module)
+            write(out / "sections" / f"{key}.tex",
+                  failed_fragment(key, getattr(loaded, "SECTION", None),
+                                  getattr(loaded, "TITLE", None), reason))
+            rec = {"key": key, "failed": reason, "quick": quick, "seconds": seconds[key],
+                   "checks": [], "corrections": []}
+            # replaces a finished record, so the failed section is never reused
+            write(out / "steps" / f"{key}.json",
+                  json.dumps(rec, indent=2, sort_keys=True) + "\n")
+            records.append(rec)
+            continue
         seconds[key] = time.perf_counter() - t0
         write(out / "sections" / f"{key}.tex", d.latex)
         rec = {**d.to_dict(), "quick": quick, "seconds": seconds[key]}
@@ -139,7 +204,7 @@ def assemble(out: str | Path = "reports", *, quick: bool = False, only: list[str
                "steps": {r["key"]: r for r in records}}
     write(out / "results.json", json.dumps(results, indent=2, sort_keys=True, default=str)
           + "\n")
-    summary = {"tex": out / "paper.tex", "pdf": None, "steps": status,
+    summary = {"tex": out / "paper.tex", "pdf": None, "steps": status, "failed": failed,
                "checks": sum(len(r.get("checks", [])) for r in records), "seconds": seconds}
     if pdf and tex_engine() is not None:
         from derivations.build import build_pdf
@@ -147,6 +212,8 @@ def assemble(out: str | Path = "reports", *, quick: bool = False, only: list[str
         log("building paper.pdf ...")
         write(out / "paper.pdf", build_pdf(out / "paper.tex"))
         summary["pdf"] = out / "paper.pdf"
+    for key, reason in failed.items():
+        log(f"FAILED section {key}: {reason}")
     return summary
 
 

@@ -24,7 +24,7 @@ from typing import Any
 import sympy
 
 import symrelu as sr
-from derivations._common import Fragment, optional, tex_escape
+from derivations._common import Fragment, tex_escape
 from derivations.build import document
 
 __all__ = ["Report", "build_report", "SHORT"]
@@ -73,37 +73,22 @@ def _number(v: Any) -> float | None:
 
 
 def _exact_dc(sig: sr.MultiTone, act, regime: str) -> tuple[float | None, str]:
-    fn = optional("symrelu", "exact_dc")
-    if fn is not None:
-        try:
-            return float(fn(sig, activation=act, regime=regime, dps=30)), "symrelu.exact_dc"
-        except Exception as exc:  # noqa: BLE001 - a report still has everything else
-            return None, f"symrelu.exact_dc failed: {exc}"
-    if sig.is_numeric and sig.has_rational_frequencies and regime != "generic":
-        import numpy as np
-
-        from numeric.lambdify import lambdify_signal
-
-        n = 1 << 18
-        t = np.arange(n) * float(1 / sig.base_frequency) / n
-        x = lambdify_signal(sig)(t)
-        y = float(act.linear) * x + float(act.abs_weight) * np.abs(x)
-        return float(np.mean(y)), "sampled mean over one period (2^18 points; exact_dc missing)"
-    return None, "not available (needs symrelu.exact_dc)"
+    """symrelu.exact_dc, or (None, reason) when it refuses the signal (a SymreluError)."""
+    try:
+        return float(sr.exact_dc(sig, activation=act, regime=regime, dps=30)), "symrelu.exact_dc"
+    except sr.SymreluError as exc:  # a refusal: the report still has everything else
+        return None, f"symrelu.exact_dc refused: {exc}"
 
 
 def _convergence(signal: sr.MultiTone, order: int, center: Any, act, regime: str):
-    """symrelu.convergence_table, or (None, reason) when it is missing or refuses."""
-    fn = optional("symrelu", "convergence_table")
-    if fn is None:
-        return None, "symrelu.convergence_table is not part of this installation"
+    """symrelu.convergence_table, or (None, reason) when it refuses the signal."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return fn(signal, orders=order, center=center, activation=act, regime=regime,
-                      dps=30), ""
-    except Exception as exc:  # noqa: BLE001 - a report still has everything else
-        return None, f"symrelu.convergence_table failed: {exc}"
+            return sr.convergence_table(signal, orders=order, center=center, activation=act,
+                                        regime=regime, dps=30), ""
+    except sr.SymreluError as exc:  # a refusal: the report still has everything else
+        return None, f"symrelu.convergence_table refused: {exc}"
 
 
 def _dc_section(f: Fragment, signal: sr.MultiTone, e: sr.Expansion, center: Any, act,

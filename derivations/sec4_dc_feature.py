@@ -31,7 +31,6 @@ from derivations._common import (
     DeriveConfig,
     Fragment,
     close,
-    optional,
     tex_escape,
 )
 from numeric.lambdify import lambdify_signal
@@ -93,13 +92,8 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
 
     # multi-tone: eq. 8 against the exact DC of the paper's example
     paper = sr.MultiTone.parse("1@5 + 1@10 + 1@20 + 1@40")
-    exact_dc = optional("symrelu", "exact_dc")
-    if exact_dc is not None:
-        paper_exact = float(exact_dc(paper, dps=30))
-        source = "symrelu.exact_dc"
-    else:
-        paper_exact = _sampled_dc(paper)
-        source = "sampled mean, 2^18 points per period"
+    paper_exact = float(sr.exact_dc(paper, dps=30))
+    source = "symrelu.exact_dc"
     close(checks, "4-tone exact DC", paper_exact, 0.57444169533948, atol=1e-9,
           why=f"{source} against the design value 0.57444169533948")
     with warnings.catch_warnings():
@@ -118,7 +112,6 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
     close(checks, "conv -> ReLU -> GAP = A|H(f)|/pi", float(np.mean(np.maximum(y, 0))),
           amp * H / np.pi, rtol=5e-3, why="discrete time: 10.7 samples per period "
           "resolve the positive lobe's mean to a few 1e-3")
-    filtered_dc = optional("symrelu", "filtered_dc")
 
     f = Fragment()
     f.section(f"Section {SECTION}: {TITLE}", "sec:iv")
@@ -142,9 +135,8 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
     f.para(r"After a linear filter $h$ the tone becomes $A|H(f)|\cos(2\pi f t + \angle H)$, so "
            r"conv $\to$ ReLU $\to$ global average pooling outputs $A|H(f)|/\pi$ "
            f"(checked with $h = ({taps[0]}, {taps[1]})$ at $f = {f0}$ Hz, $f_s = {fs}$ Hz). "
-           + ("\\texttt{symrelu.filtered\\_dc} gives the exact value on a finite causal "
-              "window." if filtered_dc is not None else
-              "The exact value on a finite causal window is the subject of Section V-D."))
+           "\\texttt{symrelu.filtered\\_dc} gives the exact value on a finite causal "
+           "window.")
     f.checks(checks)
     return Derivation(
         KEY, SECTION, TITLE, f.text(), checks,

@@ -32,7 +32,6 @@ from derivations._common import (
     check,
     close,
     experiment_figures,
-    optional,
     run_experiment,
     sample_fft,
     tex_escape,
@@ -254,10 +253,7 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
     err_series = float(np.max(np.abs(meas_series[idx[ok2]] - c[ok2])))
     close(checks, "FFT of sampled series = exact coefficients", err_series, 0.0, atol=1e-9,
           why="trigonometric polynomial sampled over whole periods")
-    exact_dc_fn = optional("symrelu", "exact_dc")
-    exact_dc = (float(exact_dc_fn(sig, dps=30)) if exact_dc_fn is not None
-                else float(np.mean(np.maximum(lambdify_signal(sig)(
-                    np.arange(1 << 18) / (1 << 18) / 5.0), 0))))
+    exact_dc = float(sr.exact_dc(sig, dps=30))
     rows_dc = dc_by_order(sig, order, orders=[0, 1, 2, 5, 10, order])
     for N, dc, b in rows_dc:
         check(checks, f"DC order {N} within bound", abs(float(dc) - exact_dc) <= float(b),

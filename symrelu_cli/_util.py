@@ -15,6 +15,7 @@ __all__ = [
     "EXIT_USAGE",
     "EXIT_UNAVAILABLE",
     "EXIT_INTERNAL",
+    "EXIT_PARTIAL",
     "number",
     "exact_text",
 ]
@@ -23,6 +24,7 @@ EXIT_OK = 0
 EXIT_INTERNAL = 1  # a bug: please report it
 EXIT_USAGE = 2  # bad input: arguments, signal text, existing files
 EXIT_UNAVAILABLE = 3  # a feature needs a module or program this installation lacks
+EXIT_PARTIAL = 4  # symrelu paper --keep-going: the paper was written, some sections failed
 
 
 class CLIError(Exception):
