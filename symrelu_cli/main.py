@@ -226,6 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help="replace existing files not written by symrelu")
     p.add_argument("--no-pdf", action="store_true", help="write paper.tex only")
+    p.add_argument("--keep-going", action="store_true",
+                   help="go on past a section that fails (default: the build stops with its "
+                        "error); each failed section is named on stderr, marked in the PDF "
+                        "and at its top, and the exit code is 4")
 
     p = sub.add_parser("experiment", help="run one of the paper's experiments (va, vb, vc, vd)",
                        description="Run experiment V-A, V-B, V-C or V-D with its own options: "
