@@ -148,9 +148,13 @@ def is_ours(path: str | os.PathLike) -> bool:
 
 
 def _refuse_if_users(path: Path, force: bool) -> None:
-    if path.is_dir():
+    try:
+        is_dir, exists = path.is_dir(), path.exists()
+    except OSError as exc:  # e.g. a name too long
+        raise _environment_error(path, exc) from None
+    if is_dir:
         raise OutputPathError(f"{path} is a directory; cannot write a file there")
-    if not force and path.exists() and not is_ours(path):
+    if not force and exists and not is_ours(path):
         raise OutputExistsError(
             f"{path} exists and was not written by symrelu (or was edited since); "
             "pass --force to replace it"
@@ -217,8 +221,8 @@ def _environment_error(path: Path, exc: OSError) -> OutputPathError:
     what = exc.strerror or str(exc)
     if exc.errno == errno.ENOSPC:
         what += " (free some space or choose another folder)"
-    err = OutputPathError(f"cannot write {path}: {what}")
-    err.errno, err.strerror, err.filename = exc.errno, exc.strerror, str(path)
+    err = OutputPathError(f"cannot write a file ({what}): {path}")
+    err.errno = exc.errno  # (strerror and filename stay unset: they would replace the message)
     return err
 
 

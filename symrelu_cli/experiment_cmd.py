@@ -5,6 +5,12 @@ the command runs (field ``samples_per_class`` becomes ``--samples-per-class``,
 booleans get ``--figures/--no-figures``, an optional value accepts ``none``),
 so a new Config field is on the command line without touching this file. The
 field docs in the Config's docstring become the help text.
+
+Files: ``--out DIR`` never replaces a file in DIR that symrelu did not write
+(the folder's manifest, see :mod:`numeric.results`) unless ``--force``; the
+names the experiment writes are checked before it starts, and every write is
+checked again as it happens. Warnings of the run (a corrupt repetition file
+set aside) are printed on stderr, one line each.
 """
 
 from __future__ import annotations
@@ -13,13 +19,18 @@ import argparse
 import dataclasses
 import importlib
 import re
+import sys
 import types
 import typing
+import warnings
+from pathlib import Path
 from typing import Any
 
+from symrelu.errors import EnvironmentProblemError
 from symrelu_cli._util import CLIError, UnavailableError
 
-__all__ = ["EXPERIMENTS", "config_parser", "parse_config", "cmd_experiment", "summary_lines"]
+__all__ = ["EXPERIMENTS", "OUTPUTS", "config_parser", "parse_config", "cmd_experiment",
+           "summary_lines", "check_outputs", "check_device", "DeviceUnavailableError"]
 
 EXPERIMENTS = {
     "va": ("numeric.experiments.va", "Section V-A: the four-tone Taylor example (Fig. 1)"),
@@ -27,6 +38,23 @@ EXPERIMENTS = {
     "vc": ("numeric.experiments.vc", "Section V-C: three CNNs trained on tones (Fig. 4)"),
     "vd": ("numeric.experiments.vd", "Section V-D: the zero-training CNN (Fig. 5)"),
 }
+
+
+#: the files each experiment writes directly under its ``out`` folder (checked before it
+#: starts; tests/cli/test_files.py checks the list against what a small run writes)
+OUTPUTS = {
+    "va": ("results.json", "table1.csv", "convergence.csv", "convergence.json",
+           "fig1.png", "fig1.pdf", "fig2.png", "fig2.pdf", "convergence.png", "convergence.pdf"),
+    "vb": ("results.json", "summary.txt", "fig3.png", "fig3.pdf", "shares.png", "shares.pdf",
+           "prediction.png", "prediction.pdf", "hr.png", "hr.pdf"),
+    "vc": ("results.json", "summary.txt", "timing.json", "fig4.png", "fig4.pdf"),
+    "vd": ("results.json", "summary.txt", "fig5.png", "fig5.pdf", "fig5_inits.png",
+           "fig5_inits.pdf"),
+}
+
+
+class DeviceUnavailableError(EnvironmentProblemError):
+    """The torch device asked for (``--device cuda``) is not available on this machine."""
 
 
 def load(name: str) -> types.ModuleType:
@@ -152,25 +180,117 @@ def config_parser(name: str, module: types.ModuleType) -> argparse.ArgumentParse
             parser.add_argument(flag, dest=field.name, type=_converter(tp), default=default,
                                 metavar=field.name.upper(), help=help_text)
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument("--force", action="store_true",
+                        help="replace files in --out that symrelu did not write (or that were "
+                             "edited since)")
     return parser
 
 
 def parse_config(name: str, options: list[str]) -> tuple[Any, bool, types.ModuleType]:
     """(Config, progress, module) for ``symrelu experiment NAME OPTIONS``."""
+    cfg, progress, _, module = _parse(name, options)
+    return cfg, progress, module
+
+
+def _parse(name: str, options: list[str]) -> tuple[Any, bool, bool, types.ModuleType]:
     module = load(name)
     parser = config_parser(name, module)
     ns = vars(parser.parse_args(options))
     quiet = ns.pop("quiet")
+    force = ns.pop("force")
     try:
         cfg = module.Config(**ns)
     except (TypeError, ValueError) as exc:
         raise CLIError(f"experiment {name}: {exc}") from None
-    return cfg, not quiet, module
+    return cfg, not quiet, force, module
+
+
+def check_outputs(name: str, out: str | Path | None, *, force: bool = False) -> None:
+    """Refuse, before the run, to replace a file in ``out`` that symrelu did not write.
+
+    Checks the names in :data:`OUTPUTS` (the run checks every write again).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "summary.txt").write_text("my notes")
+    >>> try:
+    ...     check_outputs("vd", d)
+    ... except Exception as exc:
+    ...     print(type(exc).__name__, "--force" in str(exc))
+    OutputExistsError True
+    >>> check_outputs("vd", d, force=True)
+    """
+    from numeric.results import OutputPathError, check_output
+
+    if out is None:
+        return
+    out = Path(out)
+    try:
+        is_file = out.exists() and not out.is_dir()
+    except OSError as exc:  # e.g. a name too long
+        raise OutputPathError(f"--out: {exc.strerror or exc}: {out}") from None
+    if is_file:
+        raise OutputPathError(f"--out {out}: exists and is not a directory")
+    for file in OUTPUTS[name]:
+        check_output(out / file, force=force)
+
+
+def check_device(device: str) -> None:
+    """Raise :class:`DeviceUnavailableError` when torch cannot use ``device`` here.
+
+    Examples
+    --------
+    >>> check_device("cpu")
+    >>> import torch
+    >>> try:
+    ...     check_device("cuda:999")
+    ... except DeviceUnavailableError as exc:
+    ...     print("refused")
+    refused
+    """
+    import torch
+
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError, ValueError) as exc:
+        raise CLIError(f"--device {device!r} is not a torch device ({exc})") from None
+    if dev.type == "cuda":
+        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        if count == 0:
+            raise DeviceUnavailableError(
+                f"--device {device}: CUDA is not available here (torch "
+                f"{torch.__version__}, CUDA build: {torch.version.cuda or 'none'}); "
+                "use --device cpu")
+        if dev.index is not None and dev.index >= count:
+            raise DeviceUnavailableError(
+                f"--device {device}: this machine has {count} CUDA device(s) "
+                f"(cuda:0..cuda:{count - 1})")
+    elif dev.type == "mps" and not torch.backends.mps.is_available():
+        raise DeviceUnavailableError(f"--device {device}: MPS is not available here; "
+                                     "use --device cpu")
 
 
 def cmd_experiment(args: argparse.Namespace) -> int:
-    """Run the experiment and print its summary."""
-    cfg, progress, module = parse_config(args.name, list(args.options))
-    result = module.run(cfg, progress=progress)
+    """Run the experiment and print its summary (and its warnings, on stderr)."""
+    from numeric.results import guarded_outputs
+    from symrelu.errors import SymreluWarning
+
+    cfg, progress, force, module = _parse(args.name, list(args.options))
+    out = getattr(cfg, "out", None)
+    check_outputs(args.name, out, force=force)
+    device = getattr(cfg, "device", None)
+    if isinstance(device, str):
+        check_device(device)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("always", SymreluWarning)
+        try:
+            with guarded_outputs(force):
+                result = module.run(cfg, progress=progress)
+        finally:
+            for w in caught:
+                sys.stderr.write(f"symrelu: warning: {' '.join(str(w.message).split())}\n")
     print("\n".join(summary_lines(args.name, result)))
     return 0

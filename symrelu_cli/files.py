@@ -66,8 +66,8 @@ class OutputGuard:
     >>> try:
     ...     guard.write(d / "mine.tex", b"x")
     ... except Exception as exc:
-    ...     print(type(exc).__name__)
-    CLIError
+    ...     print(type(exc).__name__, "--force" in str(exc))
+    OutputExistsError True
     """
 
     def __init__(self, force: bool = False) -> None:
@@ -80,16 +80,15 @@ class OutputGuard:
         return is_ours(path)
 
     def check(self, path: str | os.PathLike) -> Path:
-        """Raise :class:`CLIError` if writing ``path`` would replace a user's file."""
-        path = Path(path)
-        if path.is_dir():
-            raise CLIError(f"{path} is a directory; give a file name")
-        if path.exists() and not self.force and not self.is_ours(path):
-            raise CLIError(
-                f"{path} exists and was not written by symrelu (or was edited since); "
-                "pass --force to replace it"
-            )
-        return path
+        """Raise if writing ``path`` would replace a user's file, or cannot be done.
+
+        :class:`~numeric.results.OutputExistsError` names the file and
+        ``--force``; :class:`~numeric.results.OutputPathError` a path that is a
+        directory or cannot be looked at (a name too long). Both exit with 2.
+        """
+        from numeric.results import check_output
+
+        return check_output(path, force=self.force)
 
     def write(self, path: str | os.PathLike, data: bytes | str) -> Path:
         """Check, write atomically and record ``path`` in the manifest (under a lock)."""
@@ -103,7 +102,13 @@ class OutputGuard:
 
     def check_directory(self, directory: str | os.PathLike) -> Path:
         """An output directory must not be a file; it may exist."""
+        from numeric.results import OutputPathError
+
         directory = Path(directory)
-        if directory.exists() and not directory.is_dir():
+        try:
+            is_file = directory.exists() and not directory.is_dir()
+        except OSError as exc:
+            raise OutputPathError(f"cannot use {directory}: {exc.strerror or exc}") from None
+        if is_file:
             raise CLIError(f"{directory} exists and is not a directory")
         return directory

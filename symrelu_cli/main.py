@@ -365,8 +365,8 @@ def _is_symrelu_error(exc: BaseException) -> bool:
 
 def _one_line(message: str) -> None:
     text = " ".join(message.split())
-    if len(text) > 400:
-        text = text[:397] + "..."
+    if len(text) > 400:  # keep the start (what failed) and the end (what to do)
+        text = text[:250] + " ... " + text[-145:]
     sys.stderr.write(text + "\n")
     sys.stderr.flush()
 
