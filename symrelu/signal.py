@@ -9,15 +9,18 @@ exact sympy values, so it is safe as a dictionary or cache key.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
+import mpmath
 import sympy
 
+from symrelu._phasor import is_zero, merge
 from symrelu._values import is_rational, to_exact, value_text
 from symrelu.errors import SignalParseError, ToneSpecError
 
@@ -51,16 +54,53 @@ def _as_list(values: Any) -> list:
     return list(values)
 
 
-def _merge(amplitudes: list, phases: list) -> tuple[sympy.Expr, sympy.Expr]:
-    """Phasor sum of tones at one frequency, exactly."""
-    if all(p == phases[0] for p in phases):
-        return sympy.Add(*amplitudes), phases[0]
-    re_part = sympy.Add(*(a * sympy.cos(p) for a, p in zip(amplitudes, phases)))
-    im_part = sympy.Add(*(a * sympy.sin(p) for a, p in zip(amplitudes, phases)))
-    amplitude = sympy.sqrt(sympy.expand(re_part**2 + im_part**2))
-    if amplitude == 0:
-        return sympy.Integer(0), sympy.Integer(0)
-    return amplitude, sympy.atan2(im_part, re_part)
+def _natural_key(text: str) -> tuple:
+    """Text split into digit runs compared as numbers: ``w_2 < w_10``."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))
+
+
+def _compare_frequencies(f: sympy.Expr, g: sympy.Expr) -> int:
+    """The total order of tones (see :class:`MultiTone`): -1, 0 or 1."""
+    if f == g:
+        return 0
+    if f.is_number != g.is_number:
+        return -1 if f.is_number else 1
+    if f.is_number:
+        if isinstance(f, sympy.Rational) and isinstance(g, sympy.Rational):
+            return -1 if f < g else 1
+        d = f - g
+        if d.is_positive:
+            return 1
+        if d.is_negative:
+            return -1
+        with mpmath.workdps(60):
+            dv = mpmath.mpf(sympy.N(d, 60))
+        if dv:
+            return 1 if dv > 0 else -1
+    a = (_natural_key(str(f)), sympy.srepr(f))
+    b = (_natural_key(str(g)), sympy.srepr(g))
+    return (a > b) - (a < b)
+
+
+_FREQUENCY_ORDER = functools.cmp_to_key(_compare_frequencies)
+
+
+def _same_frequency(f: sympy.Expr, g: sympy.Expr) -> bool:
+    """Exact equality of two frequencies, whatever form they are written in."""
+    if f == g:
+        return True
+    if isinstance(f, sympy.Rational) and isinstance(g, sympy.Rational):
+        return False
+    if f.is_number != g.is_number:
+        return False
+    if not f.is_number:
+        return sympy.expand(f - g) == 0
+    with mpmath.workdps(30):
+        if abs(mpmath.mpf(sympy.N(f - g, 30))) > mpmath.mpf(10) ** -20 * abs(
+            mpmath.mpf(sympy.N(f, 30))
+        ):
+            return False
+    return is_zero(f - g, "difference of two frequencies")
 
 
 @dataclass(frozen=True, init=False)
@@ -84,6 +124,28 @@ class MultiTone:
     offset : value, optional
         The constant b (default 0).
 
+    Notes
+    -----
+    The value is canonical, so signals that are equal as functions of t compare and hash
+    equal however they were written:
+
+    - Tones are sorted by frequency: numeric frequencies first, by exact value (``3 < pi <
+      22/7``); then symbolic ones by their text in natural order (digit runs compared as
+      numbers, so ``w_2 < w_10``), ties broken by sympy's ``srepr``.
+    - Tones at one frequency (however written: ``sqrt(8)`` and ``2*sqrt(2)`` are one
+      frequency) merge into their exact phasor sum (see :mod:`symrelu._phasor`); tones that
+      cancel, even through an identity such as the sum of seventh roots of unity, are
+      dropped. A merged phase is a rational multiple of pi where it is one, else an
+      ``atan``/``atan2`` of exact values.
+    - A numeric phase lies in (-pi, pi]; a negative numeric amplitude with a numeric phase
+      becomes the positive amplitude with the phase moved by pi (``-1@5`` is ``1@5:pi``).
+    - An offset that is exactly zero is 0.
+
+    For rational amplitudes and phases that are rational multiples of pi (everything
+    :meth:`parse` reads) the canonical form depends on the signal alone. Other exact values
+    are kept as sympy writes them, so two spellings of one irrational amplitude can still
+    differ.
+
     Raises
     ------
     ToneSpecError
@@ -106,6 +168,7 @@ class MultiTone:
     frequencies: tuple[sympy.Expr, ...]
     phases: tuple[sympy.Expr, ...]
     offset: sympy.Expr
+    _parts: tuple = field(default=(), compare=False, repr=False)
 
     __array_ufunc__ = None  # numpy must not broadcast over a signal
 
@@ -129,7 +192,9 @@ class MultiTone:
                 f"{len(phs)} phases for {len(amps)} tones: give one phase per tone or none"
             )
         b = to_exact(offset, "offset", assumptions=_OFFSET)
-        merged: dict[sympy.Expr, tuple[list, list]] = {}
+        if b.is_number and not b.is_Rational and is_zero(b, "offset"):
+            b = sympy.Integer(0)
+        groups: list[tuple[list, list, list]] = []  # (forms of one frequency, amps, phases)
         for i, (a, f, p) in enumerate(zip(amps, freqs, phs), start=1):
             a = to_exact(a, f"amplitude of tone {i}", assumptions=_AMPLITUDE)
             f = to_exact(f, f"frequency of tone {i}", assumptions=_FREQUENCY)
@@ -146,21 +211,32 @@ class MultiTone:
                 )
             if a.is_real is False or p.is_real is False:
                 raise ToneSpecError(f"tone {i} must have a real amplitude and phase")
-            merged.setdefault(f, ([], []))
-            merged[f][0].append(a)
-            merged[f][1].append(p)
-        tones = []
-        for f, (a_list, p_list) in merged.items():
-            a, p = _merge(a_list, p_list)
-            if a.is_zero:
+            for forms, a_list, p_list in groups:
+                if _same_frequency(forms[0], f):
+                    forms.append(f)
+                    a_list.append(a)
+                    p_list.append(p)
+                    break
+            else:
+                groups.append(([f], [a], [p]))
+        tones, parts = [], []
+        for forms, a_list, p_list in groups:
+            f = min(forms, key=_FREQUENCY_ORDER)  # one spelling of a frequency given twice
+            merged = merge(a_list, p_list)
+            if merged is None:
                 continue
+            a, p, pieces = merged
             tones.append(Tone(a, f, p))
+            parts.append((f, pieces))
         if not tones and b.is_zero:
             raise ToneSpecError("the signal has no tone and no offset: give at least one of them")
+        order = sorted(range(len(tones)), key=lambda i: _FREQUENCY_ORDER(tones[i].frequency))
+        tones = [tones[i] for i in order]
         object.__setattr__(self, "amplitudes", tuple(t.amplitude for t in tones))
         object.__setattr__(self, "frequencies", tuple(t.frequency for t in tones))
         object.__setattr__(self, "phases", tuple(t.phase for t in tones))
         object.__setattr__(self, "offset", b)
+        object.__setattr__(self, "_parts", tuple(parts[i][1] for i in order))
 
     # ----------------------------------------------------------------- creation
     @classmethod
@@ -205,8 +281,8 @@ class MultiTone:
         --------
         >>> MultiTone.parse("1@5 + 1@10 + 1@20 + 1@40").frequencies
         (5, 10, 20, 40)
-        >>> MultiTone.parse("0.2 - 0.5@7:pi/2").amplitudes
-        (-1/2,)
+        >>> MultiTone.parse("0.2 - 0.5@7:pi/2").tones   # -0.5 cos(.. + pi/2) = 0.5 cos(.. - pi/2)
+        (Tone(amplitude=1/2, frequency=7, phase=-pi/2),)
         """
         if not isinstance(text, str):
             raise SignalParseError(
@@ -327,12 +403,29 @@ class MultiTone:
         )
 
     # ---------------------------------------------------------------- operators
+    def _components(self) -> tuple[list, list, list]:
+        """Amplitudes, frequencies and phases of tones whose sum is this signal's tones.
+
+        A merged tone that keeps the rational parts it was merged from contributes those
+        parts (so sums and rational multiples stay in the cyclotomic form that prints
+        exactly); every other tone contributes itself.
+        """
+        amps, freqs, phs = [], [], []
+        for (a, f, p), pieces in zip(self.tones, self._parts):
+            for pa, pp in pieces or ((a, p),):
+                amps.append(pa)
+                freqs.append(f)
+                phs.append(pp)
+        return amps, freqs, phs
+
     def __add__(self, other: object) -> MultiTone:
         if isinstance(other, MultiTone):
+            a1, f1, p1 = self._components()
+            a2, f2, p2 = other._components()
             return MultiTone(
-                amplitudes=self.amplitudes + other.amplitudes,
-                frequencies=self.frequencies + other.frequencies,
-                phases=self.phases + other.phases,
+                amplitudes=a1 + a2,
+                frequencies=f1 + f2,
+                phases=p1 + p2,
                 offset=self.offset + other.offset,
             )
         return NotImplemented
@@ -341,14 +434,18 @@ class MultiTone:
         if isinstance(scalar, MultiTone):
             return NotImplemented
         s = to_exact(scalar, "scale factor")
+        amps, freqs, phs = self._components() if s.is_Rational else self._own_tones()
         return MultiTone(
-            amplitudes=[s * a for a in self.amplitudes],
-            frequencies=self.frequencies,
-            phases=self.phases,
+            amplitudes=[s * a for a in amps],
+            frequencies=freqs,
+            phases=phs,
             offset=s * self.offset,
         )
 
     __rmul__ = __mul__
+
+    def _own_tones(self) -> tuple[list, list, list]:
+        return list(self.amplitudes), list(self.frequencies), list(self.phases)
 
     def __neg__(self) -> MultiTone:
         return self * -1
@@ -357,16 +454,36 @@ class MultiTone:
         return f"MultiTone.parse({self.to_string()!r})"
 
     def to_string(self) -> str:
-        """The signal in the grammar of :meth:`parse` (round-trips exactly)."""
+        """The signal in the grammar of :meth:`parse`.
+
+        Every value is printed in a form the grammar reads back to the same value (checked
+        when printing), so ``MultiTone.parse(sig.to_string()) == sig``. Phases are printed in
+        (-pi, pi], or as the equal angle in [0, 2 pi) where the grammar does not read a
+        negative multiple of pi. A merged tone whose amplitude or phase has no form in the
+        grammar (e.g. ``1@5 + 1@5:pi/7``, amplitude ``2 cos(pi/14)``) is printed as rational
+        tones at its frequency whose exact sum it is; those parse back to the same merged
+        tone. Only values no string can hold (a symbol with assumptions other than the
+        grammar's, a value such as ``cos(1)`` given as a sympy object) print as sympy writes
+        them, and do not read back.
+
+        Examples
+        --------
+        >>> MultiTone(amplitudes=[1, "1/2"], frequencies=[10, 5], phases=["pi/3", 0]).to_string()
+        '1/2@5 + 1@10:pi/3'
+        >>> MultiTone.parse("1@5 + 1@5:pi/7").to_string()
+        '1@5 + 1@5:pi/7'
+        """
         parts = []
         if not self.offset.is_zero or not self.amplitudes:
-            parts.append(_text(self.offset))
-        for a, f, p in self.tones:
-            term = f"{_text(a)}@{_text(f)}"
-            if not p.is_zero:
-                term += f":{_text(p)}"
-            parts.append(term)
-        return " + ".join(parts)
+            parts.append(_text(self.offset, "offset", _OFFSET))
+        for (a, f, p), pieces in zip(self.tones, self._parts):
+            freq = _text(f, "frequency", _FREQUENCY)
+            if pieces and not (_readable(a, "amplitude", _AMPLITUDE) and _readable_phase(p)):
+                parts.extend(_tone_text(pa, freq, pp) for pa, pp in pieces)
+            else:
+                parts.append(_tone_text(a, freq, p))
+        text = " + ".join(parts)
+        return text.replace("+ -", "- ")
 
     def _latex(self, printer: Any) -> str:
         return printer._print(self.expr())
@@ -377,11 +494,59 @@ class MultiTone:
         return f"$\\displaystyle x(t) = {latex(self)}$"
 
 
-def _text(v: sympy.Expr) -> str:
+def _plain(v: sympy.Expr) -> str:
     text = str(v).replace(" ", "")
     if isinstance(v, (sympy.Rational, sympy.Symbol)):
         return text
     return f"({text})" if re.search(r"[+\-@:]", text.lstrip("-")) else text
+
+
+def _readable(v: sympy.Expr, what: str, assumptions: dict, text: str | None = None) -> bool:
+    """True when the grammar reads ``text`` (default: the plain text of v) back as v."""
+    text = _plain(v) if text is None else text
+    try:
+        return to_exact(text.strip("()"), what, assumptions=assumptions) == v
+    except (ToneSpecError, TypeError):
+        return False
+
+
+def _text(v: sympy.Expr, what: str, assumptions: dict) -> str:
+    text = _plain(v)
+    if text.startswith("(") and _readable(v, what, assumptions, text):
+        return text.strip("()")
+    return text
+
+
+def _phase_forms(p: sympy.Expr) -> list[sympy.Expr]:
+    """p and the equal angles the grammar may read better: p + 2 pi, and p without its
+    multiple of 2 pi (a phase of 7 rad is held as 7 - 2 pi)."""
+    forms = [p]
+    if p.is_number:
+        if p.is_negative:
+            forms.append(p + 2 * sympy.pi)
+        s = sympy.expand(p).coeff(sympy.pi)
+        if s.is_integer and s.is_even and s != 0:
+            forms.append(sympy.expand(p - s * sympy.pi))
+    return forms
+
+
+def _phase_text(p: sympy.Expr) -> str:
+    for form in _phase_forms(p):
+        text = _plain(form)
+        if _readable(form, "phase", _PHASE, text):
+            return text.strip("()")
+    return _plain(p)
+
+
+def _readable_phase(p: sympy.Expr) -> bool:
+    return any(_readable(form, "phase", _PHASE) for form in _phase_forms(p))
+
+
+def _tone_text(a: sympy.Expr, freq: str, p: sympy.Expr) -> str:
+    term = f"{_text(a, 'amplitude', _AMPLITUDE)}@{freq}"
+    if not p.is_zero:
+        term += f":{_phase_text(p)}"
+    return term
 
 
 def _split_terms(text: str) -> list[tuple[int, str, int]]:
