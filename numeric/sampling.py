@@ -75,6 +75,7 @@ __all__ = [
     "highest_frequency",
     "sampling_error_bound",
     "SamplingErrorBound",
+    "exact_samples",
 ]
 
 
@@ -411,3 +412,142 @@ def sampling_error_bound(
     dc = c * V / (12 * fs**2)
     coef = c * V / (6 * fs**2)
     return SamplingErrorBound(fs, V, dc, coef, 2 * coef, method)
+
+
+def _exact_time(value: Any, what: str) -> Fraction | None:
+    """A time or rate as an exact Fraction (floats as the decimal they print as); None if not."""
+    if isinstance(value, (bool, np.bool_)):
+        raise NumericTypeError(f"{what} must be a number (got {value!r})")
+    if isinstance(value, (int, np.integer)):
+        return Fraction(int(value))
+    if isinstance(value, (float, np.floating)):
+        if not math.isfinite(float(value)):
+            raise NumericInputError(f"{what} must be finite (got {value})")
+        return Fraction(repr(float(value)))
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, str):
+        from symrelu.expr_parse import parse_expression
+
+        value = parse_expression(value)
+    if isinstance(value, sympy.Rational):
+        return Fraction(int(value.p), int(value.q))
+    return None
+
+
+def exact_samples(
+    signal: Any,
+    fs: Any,
+    n: int,
+    *,
+    activation: Any = "relu",
+    t0: Any = 0,
+    dps: int = 30,
+    backend: str = "numpy",
+) -> Any:
+    r"""The samples ``act(x(t0 + k/fs))``, k = 0..n-1, computed at ``dps`` digits.
+
+    The reference a sampled layer output should equal: each sample is
+    evaluated from the exact signal in mpmath at ``dps`` significant digits
+    (with rational frequencies, ``fs`` and ``t0`` the phase ``f t mod 1`` is
+    reduced exactly, so long windows lose nothing), then rounded to float64
+    (``backend="numpy"``: the rounding, 1.1e-16 relative, is the only error) or
+    returned as mpmath numbers (``backend="mpmath"``).
+
+    Because the DFT is linear and exact samples are used, the DFT of these
+    samples *is* what the DFT of a correct layer's output must be, for any
+    window: for a coherent one it equals the exact spectrum of act(x) folded
+    onto the DFT grid (aliases included), and their mean is the exact mean of
+    the samples (not the continuous DC; they differ by the aliasing,
+    2.4e-6 for ReLU of the paper's signal at fs = 1024).
+
+    Parameters
+    ----------
+    signal : symrelu.MultiTone
+        A numeric signal (any frequencies; symbols are refused).
+    fs : number
+        Sampling rate; a float is read as the decimal it prints as.
+    n : int
+        Number of samples.
+    activation : str or symrelu.Activation
+        ``"relu"`` (default), ``"abs"``, a LeakyReLU: anything
+        :func:`symrelu.as_activation` accepts.
+    t0 : number
+        Time of the first sample.
+    dps : int
+        Significant digits of the evaluation.
+    backend : {"numpy", "mpmath"}
+
+    Returns
+    -------
+    ndarray of float64, or list of mpmath.mpf
+
+    Examples
+    --------
+    >>> import numpy as np, symrelu as sr
+    >>> y = exact_samples(sr.MultiTone(amplitudes=[1], frequencies=[1]), fs=8, n=8)
+    >>> [round(float(v), 6) for v in y]
+    [1.0, 0.707107, 0.0, 0.0, 0.0, 0.0, 0.0, 0.707107]
+    >>> # the mean of these samples, (1 + sqrt(2))/8, against the exact DC 1/pi of ReLU(cos)
+    >>> float(np.mean(y)), float((1 + np.sqrt(2)) / 8)
+    (0.30177669529663687, 0.30177669529663687)
+    """
+    import mpmath
+
+    from symrelu import MultiTone, as_activation
+
+    if not isinstance(signal, MultiTone):
+        raise NumericTypeError(f"expected a symrelu.MultiTone (got {type(signal).__name__})")
+    if not signal.is_numeric:
+        names = ", ".join(sorted(str(s) for s in signal.free_symbols))
+        raise NumericTypeError(
+            f"the signal has symbolic values ({names}); exact samples need numbers"
+        )
+    if backend not in ("numpy", "mpmath"):
+        raise NumericInputError(f"backend must be 'numpy' or 'mpmath' (got {backend!r})")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise NumericInputError(f"n must be a positive integer (got {n!r})")
+    if isinstance(dps, bool) or not isinstance(dps, (int, np.integer)) or not 15 <= dps <= 1000:
+        raise NumericInputError(f"dps must be an integer from 15 to 1000 (got {dps!r})")
+    n, dps = int(n), int(dps)
+    act = as_activation(activation)
+    fs_q, t0_q = _exact_time(fs, "fs"), _exact_time(t0, "t0")
+    fs_f = float(to_numeric(fs_q if fs_q is not None else fs))
+    if not math.isfinite(fs_f) or fs_f <= 0:
+        raise NumericInputError(f"fs must be a positive finite number (got {fs})")
+    freqs = [f if isinstance(f, sympy.Rational) else None for f in signal.frequencies]
+    exact_phase = fs_q is not None and t0_q is not None and all(f is not None for f in freqs)
+    t_end = abs(float(to_numeric(t0_q if t0_q is not None else t0))) + n / fs_f
+    f_top = max((abs(to_numeric(f)) for f in signal.frequencies), default=0.0)
+    guard = 10 + (0 if exact_phase else max(0, math.ceil(math.log10(1 + f_top * t_end))))
+    out = []
+    with mpmath.workdps(dps + guard):
+        two_pi = 2 * mpmath.pi
+        b = to_numeric(signal.offset, "mpmath")
+        lin, aw = to_numeric(act.linear, "mpmath"), to_numeric(act.abs_weight, "mpmath")
+        tones = [(to_numeric(a, "mpmath"), to_numeric(p, "mpmath"), f)
+                 for a, f, p in signal.tones]
+        if exact_phase:
+            cyc = [Fraction(int(f.p), int(f.q)) for _, f, _ in signal.tones]
+            for k in range(n):
+                t = t0_q + Fraction(k) / fs_q
+                x = b
+                for (a, p, _), c in zip(tones, cyc):
+                    r = (c * t) % 1
+                    x += a * mpmath.cos(two_pi * r.numerator / r.denominator + p)
+                out.append(lin * x + aw * abs(x))
+        else:
+            fs_m = to_numeric(fs_q if fs_q is not None else fs, "mpmath")
+            t0_m = to_numeric(t0_q if t0_q is not None else t0, "mpmath")
+            f_m = [to_numeric(f, "mpmath") for _, _, f in tones]
+            for k in range(n):
+                t = t0_m + k / fs_m
+                x = b
+                for (a, p, _), fm in zip(tones, f_m):
+                    x += a * mpmath.cos(two_pi * fm * t + p)
+                out.append(lin * x + aw * abs(x))
+    with mpmath.workdps(dps):
+        out = [+v for v in out]
+    if backend == "mpmath":
+        return out
+    return np.array([float(v) for v in out], dtype=float)

@@ -23,8 +23,11 @@ def paper_expansion():
     return sr.expand(PAPER, order=20, center="peak")
 
 
-def test_spectrum_passes_against_expansion_within_certificate(paper_relu, paper_expansion):
-    check = testing.assert_spectrum_close(paper_relu, 1024, paper_expansion)
+def test_spectrum_passes_against_truncated_expansion_within_certificate(paper_relu,
+                                                                      paper_expansion):
+    with pytest.warns(testing.TruncatedReferenceWarning):
+        check = testing.assert_spectrum_close(paper_relu, 1024, paper_expansion,
+                                              reference="truncated")
     assert check.passed and check.truncation > 0
     assert check.freqs.size == 513          # every bin 0..fs/2 compared
     assert check.max_difference < 2 * check.truncation
@@ -33,14 +36,17 @@ def test_spectrum_passes_against_expansion_within_certificate(paper_relu, paper_
 def test_spectrum_fails_without_truncation_allowance_and_lists_worst(paper_relu, paper_expansion):
     with pytest.raises(AssertionError) as info:
         testing.assert_spectrum_close(paper_relu, 1024, paper_expansion, truncation=False,
+                                      reference="truncated", atol=1e-9, rtol=0,
                                       err_msg="layer 1")
     msg = str(info.value)
     assert msg.startswith("Spectra not close: layer 1")
+    assert "reference: truncated series (order 20), folded" in msg
     assert re.search(r"frequency\s+expected\s+measured\s+difference\s+allowed", msg)
-    rows = msg.splitlines()[4:]
+    rows = msg.splitlines()[5:]
     assert len(rows) == 5
     first = rows[0].split()
-    assert float(first[0]) == 0.0           # the DC is where the order-20 series is worst
+    assert first[0] == "DC"                 # the DC is where the order-20 series is worst
+    assert msg.splitlines()[2].startswith("worst bin: DC (F = 0)")
     assert float(first[1]) == pytest.approx(float(paper_expansion.dc), rel=1e-7)
     assert float(first[2]) == pytest.approx(paper_relu.mean(), rel=1e-7)
 
@@ -82,18 +88,21 @@ def test_dc_passes_with_sampling_bound_and_fails_without(paper_relu):
     assert "hint: sampled ReLU differs from its exact DC by aliasing" in msg
 
 
-def test_dc_against_expansion_uses_certificate(paper_relu, paper_expansion):
-    check = testing.assert_dc_close(paper_relu, paper_expansion, rtol=0)
+def test_dc_against_truncated_expansion_uses_certificate(paper_relu, paper_expansion):
+    with pytest.warns(testing.TruncatedReferenceWarning, match="at DC"):
+        check = testing.assert_dc_close(paper_relu, paper_expansion, rtol=0,
+                                        reference="truncated")
     assert check.truncation == pytest.approx(float(paper_expansion.certificate.sup_error_bound))
     with pytest.raises(AssertionError, match="truncation 0.000e"):
-        testing.assert_dc_close(paper_relu, paper_expansion, rtol=1e-6, truncation=False)
+        testing.assert_dc_close(paper_relu, paper_expansion, rtol=1e-6, truncation=False,
+                                reference="truncated")
     assert check.to_dict()["n_samples"] == 1024
 
 
-def test_divergent_expansion_is_refused(paper_relu):
+def test_divergent_expansion_is_refused_as_truncated_reference(paper_relu):
     e = sr.expand(PAPER, order=3, center="mean_square")
     with pytest.raises(ValueError, match="convergence certificate"):
-        testing.check_dc(paper_relu, e)
+        testing.check_dc(paper_relu, e, reference="truncated")
 
 
 def test_bad_arguments():
