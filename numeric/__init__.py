@@ -8,6 +8,7 @@ spectrum(y, fs)                             -> (freqs, amps, phases), one-sided,
                                                cosine reads 1.0
 coefficients(y, fs), fold(expected, fs, n)  measured and exact spectra on the DFT grid
 sampling_error_bound(signal, fs)            the aliasing error of sampling ReLU (~fs^-2)
+exact_samples(signal, fs, n, activation=)   act(x(t_k)) at 30 digits: what a layer should output
 
 Evaluation
 ----------
@@ -41,6 +42,7 @@ from numeric.sampling import (
     CoherenceWarning,
     SamplingErrorBound,
     SamplingWarning,
+    exact_samples,
     highest_frequency,
     is_coherent,
     sample,
@@ -63,6 +65,7 @@ __all__ = [
     "lambdify_expr",
     "spectrum_arrays",
     "sampling_error_bound",
+    "exact_samples",
     "SamplingErrorBound",
     "highest_frequency",
     "is_coherent",
