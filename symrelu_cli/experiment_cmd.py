@@ -57,16 +57,21 @@ class DeviceUnavailableError(EnvironmentProblemError):
     """The torch device asked for (``--device cuda``) is not available on this machine."""
 
 
+_FIRST_PARTY = ("symrelu", "numeric", "derivations", "symrelu_cli")
+
+
 def load(name: str) -> types.ModuleType:
-    """Import experiment ``name``; a missing module is an :class:`UnavailableError`."""
+    """Import experiment ``name``; a missing third-party module is an :class:`UnavailableError`.
+
+    A missing first-party module (symrelu, numeric, ...) is a broken installation:
+    its ModuleNotFoundError goes through as an internal error.
+    """
     module, _ = EXPERIMENTS[name]
     try:
         return importlib.import_module(module)
     except ModuleNotFoundError as exc:
-        if exc.name and (exc.name == module or module.startswith(exc.name + ".")):
-            raise UnavailableError(
-                f"experiment {name} ({module}) is not part of this installation yet"
-            ) from None
+        if exc.name is None or exc.name.split(".")[0] in _FIRST_PARTY:
+            raise
         raise UnavailableError(f"experiment {name} needs {exc.name}: {exc}") from None
 
 
