@@ -479,7 +479,10 @@ def _tidy(value: sympy.Expr) -> sympy.Expr:
 
 
 def _short(v: Any) -> str:
+    """Exact text of a value for a message; a long irrational number as "about" 6 digits."""
+    if not isinstance(v, sympy.Expr) or not v.is_number or len(str(v)) <= 30:
+        return str(v)  # symbolic values stay exact: N() would turn their integers into Floats
     try:
-        return str(sympy.N(v, 6)) if isinstance(v, sympy.Expr) else str(v)[:10]
+        return "about " + str(sympy.N(v, 6))
     except (TypeError, ValueError):
         return str(v)
