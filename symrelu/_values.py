@@ -1,32 +1,71 @@
 """Turning user values into exact sympy objects (the single entry point for inputs).
 
-A value may be an int, a ``fractions.Fraction``, a ``decimal.Decimal``, a
-decimal or fraction string (``"0.7"``, ``"3/4"``, ``"1e-3"``), a float (taken as
-the decimal it prints as: ``0.1`` becomes ``1/10``), a sympy number or
-expression, or a name (a string that is an identifier becomes a sympy Symbol).
-Strings may also name multiples of pi: ``"pi/2"``, ``"0.5pi"``, ``"2*pi/3"``.
-Strings are never evaluated as Python or sympy code.
+Accepted values, and the exact number each one becomes:
+
+- ``int``, numpy integer scalars, ``fractions.Fraction`` (any ``numbers.Rational``)
+  and ``decimal.Decimal``: exactly that number.
+- ``float``: the decimal it prints as (its shortest round-trip ``repr``): ``0.1``
+  becomes ``1/10``.
+- numpy float scalars of every width (float16, float32, float64, longdouble) and
+  0-d numpy arrays: the shortest decimal that rounds back to the same value *in
+  their own type* (``numpy.float32(0.1)`` becomes ``1/10``, not the float32's binary
+  value 13421773/134217728).
+- sympy ``Float`` (also inside an expression): the shortest decimal that rounds
+  back to it at the Float's own precision, so ``Float(1, 40)/3`` keeps 40 digits.
+- mpmath ``mpf``: the shortest decimal that rounds back to it at the precision
+  of its mantissa (its bit count, at least 53 bits; mpmath drops trailing zero
+  bits). mpmath keeps no record of the working precision a number was made at,
+  but its mantissa carries every bit it holds: ``mpf(1)/3`` made under
+  ``workdps(40)`` becomes the 42-digit decimal 0.33...335, which agrees with 1/3
+  to 41 digits, and ``mpf("0.1")`` becomes ``1/10`` at any precision, the same
+  rule as for floats. (The exact binary value would be the other lossless
+  choice; it reads ``mpf("0.1")`` as 3602879701896397/2**55.)
+- 0-d torch tensors (torch is never imported here; a tensor is recognised by its
+  type's module): integer dtypes exactly; float16/32/64 as the numpy scalar of the
+  same dtype; other float dtypes (bfloat16, float8) as the shortest decimal that
+  rounds back to the same value in that dtype (its significand bits and smallest
+  normal from ``torch.finfo``).
+- strings, never evaluated: integers, decimals (``"0.7"``, ``"1e-3"``), fractions
+  (``"3/4"``), multiples of pi (``"pi/2"``, ``"0.5pi"``, ``"2*pi/3"``), square roots
+  and rational multiples of them (``"sqrt(2)"``, ``"3sqrt(5)/2"``, ``"0.5*sqrt(3)"``),
+  each with an optional sign (``"-pi/3"``), or a name (an identifier becomes a sympy
+  Symbol; names such as ``sqrt2`` or ``pi2`` are refused as probable typos).
+- sympy numbers and expressions, with any Float in them read as above.
+
+Nothing on the way passes through a Python float (except a Python float itself).
+Booleans, complex numbers, arrays with more than one element and other types are
+refused with an error naming the type.
 """
 
 from __future__ import annotations
 
 import decimal
-import math
 import numbers
 import re
+import sys
 from fractions import Fraction
 
+import mpmath
+import numpy as np
 import sympy
 
 from symrelu.errors import InexactInputError, ToneSpecError
 
 __all__ = ["to_exact", "is_rational", "value_text"]
 
-_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-_RATIONAL_RE = re.compile(rf"^\s*({_NUMBER})\s*(?:/\s*({_NUMBER}))?\s*$")
-_PI_RE = re.compile(rf"^\s*({_NUMBER})?\s*\*?\s*pi\s*(?:/\s*({_NUMBER}))?\s*$")
-_NAME_RE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*$")
+_NUM = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_RATIONAL_RE = re.compile(rf"^({_NUM})\s*(?:/\s*({_NUM}))?$")
+# [coefficient] atom [/ denominator]; the coefficient is "N", "N*" or "N/M*" (a fraction
+# before an atom needs the "*": "3/4pi" is ambiguous).
+_ATOM_RE = re.compile(
+    rf"^(?:({_NUM})\s*(?:/\s*({_NUM})\s*\*|\*?)\s*)?"
+    rf"(pi|sqrt\s*\(\s*([+-]?\s*{_NUM})\s*(?:/\s*({_NUM})\s*)?\))"
+    rf"\s*(?:/\s*({_NUM}))?$"
+)
+_NAME_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)$")
 _RESERVED = {"pi", "I", "E", "oo", "nan", "inf", "infinity", "zoo"}
+_FUNCTIONS = ("sqrt", "exp", "log", "ln", "sin", "cos", "tan", "abs")
+_GLUED_RE = re.compile(r"(?<![A-Za-z_])(sqrt|pi|exp|log|ln|sin|cos|tan|abs)(\d[\d.]*)")
 
 
 def value_text(value: object) -> str:
@@ -35,34 +74,230 @@ def value_text(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _from_string(text: str, what: str, assumptions: dict) -> sympy.Expr:
-    low = text.strip().lower()
-    if low in {"nan", "+nan", "-nan"}:
-        raise ToneSpecError(f"{what} must be a finite number (got nan)")
-    if low in {"inf", "+inf", "-inf", "infinity", "-infinity", "oo", "-oo"}:
-        raise ToneSpecError(f"{what} must be a finite number (got {text.strip()})")
-    m = _RATIONAL_RE.match(text)
-    if m:
-        num = sympy.Rational(m.group(1))
-        if m.group(2) is not None:
-            den = sympy.Rational(m.group(2))
-            if den == 0:
-                raise ToneSpecError(f"{what} divides by zero (got {text!r})")
-            num = num / den
+def _number(text: str, what: str, full: str) -> sympy.Rational:
+    """An unsigned decimal of the grammar, exactly (``full`` is the whole value, for errors)."""
+    try:
+        return sympy.Rational(text)
+    except (ValueError, TypeError):  # pragma: no cover - the regex only lets decimals through
+        raise ToneSpecError(f"{what}: {text!r} in {full!r} is not a decimal number") from None
+
+
+def _divide(num: sympy.Expr, den_text: str | None, what: str, full: str) -> sympy.Expr:
+    if den_text is None:
         return num
-    m = _PI_RE.match(text)
+    den = _number(den_text, what, full)
+    if den == 0:
+        raise ToneSpecError(f"{what} divides by zero (got {full!r})")
+    return num / den
+
+
+def _refuse_glued_name(text: str, what: str, full: str) -> None:
+    """Refuse text that reads like a function name glued to a number (``sqrt2``, ``3pi2``)."""
+    m = _GLUED_RE.search(text)
+    if m and m.group(1) == "sqrt":
+        hint = f"write sqrt({m.group(2)}) for the square root"
+    elif m and m.group(1) == "pi":
+        hint = f"write {m.group(2)}*pi (or pi/{m.group(2)}) for a multiple of pi"
+    elif m:
+        hint = f"only sqrt(...) and pi are part of the grammar; give {m.group(1)}(...) as a decimal"
+    elif _NAME_RE.match(text) and (text.startswith("sqrt") or text in _FUNCTIONS):
+        raise ToneSpecError(
+            f"{what} {full!r} is not a name for a value ({text} reads as a function): write "
+            "sqrt(N) with a number N for a square root, or choose another name"
+        )
+    else:
+        return
+    raise ToneSpecError(
+        f"{what} {full!r} looks like a function name glued to a number, not a name: {hint}"
+    )
+
+
+def _from_string(text: str, what: str, assumptions: dict) -> sympy.Expr:
+    """Parse one value of the grammar (see the module docstring); never evaluates."""
+    full = text.strip()
+    body = full
+    if body.startswith("(") and body.endswith(")") and _balanced(body[1:-1]):
+        return _from_string(body[1:-1], what, assumptions)
+    sign = 1
+    if body[:1] in ("+", "-"):
+        sign = -1 if body[0] == "-" else 1
+        body = body[1:]  # no space: "++ 2" or "+ -3" stays an error
+    low = body.lower()
+    if low == "nan":
+        raise ToneSpecError(f"{what} must be a finite number (got nan)")
+    if low in {"inf", "infinity", "oo"}:
+        raise ToneSpecError(f"{what} must be a finite number (got {full})")
+    m = _RATIONAL_RE.match(body)
     if m:
-        factor = sympy.Rational(m.group(1)) if m.group(1) else sympy.Integer(1)
-        if m.group(2) is not None:
-            den = sympy.Rational(m.group(2))
-            if den == 0:
-                raise ToneSpecError(f"{what} divides by zero (got {text!r})")
-            factor = factor / den
-        return factor * sympy.pi
-    m = _NAME_RE.match(text)
+        return sign * _divide(_number(m.group(1), what, full), m.group(2), what, full)
+    m = _ATOM_RE.match(body)
+    if m:
+        coef_text, coef_den, atom, rad_num, rad_den, den = m.groups()
+        factor = _number(coef_text, what, full) if coef_text else sympy.Integer(1)
+        factor = _divide(factor, coef_den, what, full)
+        if atom == "pi":
+            value = sympy.pi
+        else:
+            if rad_num.startswith("-"):
+                raise ToneSpecError(
+                    f"{what} must be real: {full!r} is the root of a negative number"
+                )
+            radicand = _number(rad_num.lstrip("+ "), what, full)
+            value = sympy.sqrt(_divide(radicand, rad_den, what, full))
+        return sign * _divide(factor * value, den, what, full)
+    _refuse_glued_name(body, what, full)
+    m = _NAME_RE.match(body)
     if m and m.group(1) not in _RESERVED:
-        return sympy.Symbol(m.group(1), **assumptions)
-    raise ToneSpecError(f"{what} is not a number, fraction, multiple of pi or name (got {text!r})")
+        return sign * sympy.Symbol(m.group(1), **assumptions)
+    raise ToneSpecError(
+        f"{what} is not a number, fraction, multiple of pi or of a square root, or a name "
+        f"(got {text!r}); e.g. '3/4', '-pi/3', '3sqrt(5)/2', 'A'"
+    )
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+# ------------------------------------------------------------------ binary floats
+def _round_binary(q: Fraction, bits: int, min_ulp_exp: int | None) -> Fraction:
+    """``q`` rounded to nearest (ties to even) with ``bits`` significant bits.
+
+    ``min_ulp_exp`` is the exponent of the smallest unit in the last place
+    (subnormal numbers); None for an unbounded exponent range (mpmath).
+    """
+    if q == 0:
+        return q
+    a = abs(q)
+    e = a.numerator.bit_length() - a.denominator.bit_length()  # 2**(e-1) < a < 2**(e+1)
+    if Fraction(2) ** e > a:
+        e -= 1  # now 2**e <= a < 2**(e+1)
+    ulp_exp = e - bits + 1
+    if min_ulp_exp is not None:
+        ulp_exp = max(ulp_exp, min_ulp_exp)
+    ulp = Fraction(2) ** ulp_exp
+    n = round(a / ulp)  # Fraction.__round__ rounds half to even
+    return (n * ulp) if q > 0 else -(n * ulp)
+
+
+def _shortest_decimal(x: Fraction, bits: int, min_ulp_exp: int | None = None) -> sympy.Rational:
+    """The shortest decimal that rounds back to the binary float ``x`` at ``bits`` bits.
+
+    Rounding ``x`` to n significant digits gets no farther from ``x`` as n grows,
+    and the values that round to ``x`` form an interval, so a bisection on n finds
+    the least n whose rounding comes back to ``x``.
+    """
+    if x == 0:
+        return sympy.Integer(0)
+    a = abs(x)
+    d = len(str(a.numerator)) - len(str(a.denominator))  # 10**(d-1) < a < 10**(d+1)
+    if Fraction(10) ** d > a:
+        d -= 1  # now 10**d <= a < 10**(d+1)
+
+    def rounded(n: int) -> Fraction:
+        scale = Fraction(10) ** (n - 1 - d)
+        return Fraction(round(a * scale)) / scale
+
+    lo, hi = 1, bits * 30103 // 100000 + 3  # hi digits always round-trip
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _round_binary(rounded(mid), bits, min_ulp_exp) == a:
+            hi = mid
+        else:
+            lo = mid + 1
+    r = rounded(lo)
+    return sympy.Rational(r.numerator if x > 0 else -r.numerator, r.denominator)
+
+
+def _from_mpf(value: object, what: str) -> sympy.Expr:
+    if not mpmath.isfinite(value):
+        raise ToneSpecError(f"{what} must be a finite number (got mpf {value})")
+    sign, man, exp, bc = value._mpf_
+    if not man:
+        return sympy.Integer(0)
+    x = Fraction(man) * Fraction(2) ** exp
+    return _shortest_decimal(-x if sign else x, max(53, bc))
+
+
+def _from_sympy_float(f: sympy.Float) -> sympy.Expr:
+    sign, man, exp, bc = f._mpf_
+    if not man:
+        return sympy.Integer(0)
+    x = Fraction(int(man)) * Fraction(2) ** int(exp)
+    return _shortest_decimal(-x if sign else x, max(int(f._prec), 1))
+
+
+def _from_numpy(value: np.generic, what: str) -> sympy.Expr:
+    kind = type(value).__name__
+    if isinstance(value, np.bool_):
+        raise InexactInputError(f"{what} must be a number, not a bool (got numpy.bool {value})")
+    if isinstance(value, np.integer):
+        return sympy.Integer(int(value))
+    if isinstance(value, np.complexfloating):
+        raise ToneSpecError(f"{what} must be real (got numpy.{kind} {value})")
+    if isinstance(value, np.floating):
+        if not np.isfinite(value):
+            raise ToneSpecError(f"{what} must be a finite number (got numpy.{kind} {value})")
+        text = np.format_float_scientific(value, unique=True, trim="-")
+        r = Fraction(decimal.Decimal(text))
+        return sympy.Rational(r.numerator, r.denominator)
+    raise InexactInputError(f"{what} must be a real number (got numpy.{kind} {value_text(value)})")
+
+
+def _from_array(value: np.ndarray, what: str, assumptions: dict) -> sympy.Expr:
+    if value.ndim != 0:
+        raise InexactInputError(
+            f"{what} must be one number (got a numpy.ndarray of shape {value.shape})"
+        )
+    return to_exact(value[()], what, assumptions=assumptions)
+
+
+def _from_torch(value, what: str, assumptions: dict) -> sympy.Expr:
+    dtype = value.dtype
+    name = str(dtype).removeprefix("torch.")
+    if value.ndim != 0:
+        raise InexactInputError(
+            f"{what} must be one number (got a torch tensor of shape {tuple(value.shape)})"
+        )
+    if dtype.is_complex:
+        raise ToneSpecError(f"{what} must be real (got a complex torch tensor, dtype {name})")
+    if name == "bool":
+        raise InexactInputError(f"{what} must be a number, not a bool (got a torch bool tensor)")
+    if not dtype.is_floating_point:
+        return sympy.Integer(int(value.item()))  # integer dtypes: exact
+    if name in ("float16", "float32", "float64"):
+        return to_exact(value.detach().cpu().numpy()[()], what, assumptions=assumptions)
+    # bfloat16, float8...: no numpy dtype. Every such value is exact in float32.
+    finfo = sys.modules[type(value).__module__.split(".")[0]].finfo(dtype)
+    bits = 1 - _log2(finfo.eps)  # eps = 2**(1 - bits)
+    wide = value.detach().float().cpu().numpy()[()]
+    if not np.isfinite(wide):
+        raise ToneSpecError(f"{what} must be a finite number (got a torch {name} tensor {wide})")
+    min_ulp_exp = _log2(finfo.smallest_normal) - bits + 1  # the subnormals' spacing
+    return _shortest_decimal(Fraction(*wide.as_integer_ratio()), bits, min_ulp_exp)
+
+
+def _log2(power_of_two: float) -> int:
+    """The exponent of a power of two (read from its exact ratio, no float arithmetic)."""
+    q = Fraction(power_of_two)
+    return q.numerator.bit_length() - q.denominator.bit_length()
+
+
+def _is_torch_tensor(value: object) -> bool:
+    module = type(value).__module__ or ""
+    return module.split(".")[0] == "torch" and hasattr(value, "ndim") and hasattr(value, "dtype")
+
+
+def _without_floats(expr: sympy.Expr) -> sympy.Expr:
+    floats = expr.atoms(sympy.Float)
+    if not floats:
+        return expr
+    return expr.xreplace({f: _from_sympy_float(f) for f in floats})
 
 
 def to_exact(value: object, what: str, *, assumptions: dict | None = None) -> sympy.Expr:
@@ -71,18 +306,33 @@ def to_exact(value: object, what: str, *, assumptions: dict | None = None) -> sy
     Parameters
     ----------
     value
-        The user's value (see the module docstring for what is accepted).
+        The user's value (see the module docstring for what is accepted and what
+        each kind of number becomes).
     what
         How to name the value in an error message, e.g. ``"amplitude of tone 2"``.
     assumptions
         sympy assumptions for a Symbol created from a name (e.g. ``{"positive": True}``).
 
+    Raises
+    ------
+    ToneSpecError
+        The value is not finite or not real, or a string does not follow the grammar.
+    InexactInputError
+        The type cannot be turned into an exact number (the message names it).
+
     Examples
     --------
     >>> to_exact(0.1, "amplitude")
     1/10
-    >>> to_exact("3/4", "amplitude"), to_exact("pi/2", "phase")
-    (3/4, pi/2)
+    >>> to_exact("3/4", "amplitude"), to_exact("-pi/3", "phase"), to_exact("3sqrt(5)/2", "f")
+    (3/4, -pi/3, 3*sqrt(5)/2)
+    >>> import numpy, mpmath
+    >>> to_exact(numpy.float32(0.1), "amplitude")
+    1/10
+    >>> with mpmath.workdps(30):
+    ...     third = mpmath.mpf(1) / 3
+    >>> to_exact(third, "amplitude") - sympy.Rational(1, 3)  # 0.333... to 31 digits
+    -1/30000000000000000000000000000000
     >>> to_exact("A", "amplitude", assumptions={"positive": True}).is_positive
     True
     """
@@ -91,39 +341,50 @@ def to_exact(value: object, what: str, *, assumptions: dict | None = None) -> sy
         raise InexactInputError(f"{what} must be a number, not a bool (got {value})")
     if isinstance(value, sympy.Basic):
         expr = value
+    elif isinstance(value, np.str_):
+        expr = _from_string(str(value), what, assumptions)
+    elif isinstance(value, np.generic):  # before float: numpy.float64 subclasses float
+        expr = _from_numpy(value, what)
+    elif isinstance(value, np.ndarray):
+        return _from_array(value, what, assumptions)
+    elif _is_torch_tensor(value):
+        return _from_torch(value, what, assumptions)
     elif isinstance(value, numbers.Integral):
         expr = sympy.Integer(int(value))
-    elif isinstance(value, Fraction):
-        expr = sympy.Rational(value.numerator, value.denominator)
+    elif isinstance(value, numbers.Rational):  # Fraction and friends
+        expr = sympy.Rational(int(value.numerator), int(value.denominator))
     elif isinstance(value, decimal.Decimal):
         if not value.is_finite():
+            raise ToneSpecError(f"{what} must be a finite number (got Decimal {value})")
+        num, den = value.as_integer_ratio()
+        expr = sympy.Rational(num, den)
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
             raise ToneSpecError(f"{what} must be a finite number (got {value})")
-        expr = sympy.Rational(str(value))
-    elif isinstance(value, numbers.Real):
-        f = float(value)
-        if math.isnan(f) or math.isinf(f):
-            raise ToneSpecError(f"{what} must be a finite number (got {f})")
-        expr = sympy.Rational(repr(f))
-    elif isinstance(value, numbers.Complex):
-        raise ToneSpecError(f"{what} must be real (got complex value {value})")
+        expr = sympy.Rational(repr(float(value)))  # the decimal it prints as
+    elif hasattr(value, "_mpf_"):
+        expr = _from_mpf(value, what)
     elif isinstance(value, str):
         expr = _from_string(value, what, assumptions)
+    elif (
+        hasattr(value, "_mpc_")
+        or isinstance(value, numbers.Complex)
+        and not isinstance(value, numbers.Real)
+    ):
+        raise ToneSpecError(f"{what} must be real (got {type(value).__name__} {value_text(value)})")
     else:
         raise InexactInputError(
             f"{what} must be a number, a numeric string or a name (got {type(value).__name__} "
-            f"{value_text(value)})"
+            f"{value_text(value)}); exact types are int, Fraction, Decimal, str, float, numpy "
+            "and mpmath numbers, and sympy expressions"
         )
     if not isinstance(expr, sympy.Expr):
         raise InexactInputError(f"{what} must be a sympy expression (got {value_text(expr)})")
     if expr.has(sympy.nan, sympy.zoo) or expr.has(sympy.oo, -sympy.oo):
         raise ToneSpecError(f"{what} must be a finite number (got {value_text(expr)})")
-    if expr.is_number:
-        if isinstance(expr, sympy.Float):
-            expr = sympy.Rational(str(expr))
-        if expr.has(sympy.I) or expr.is_real is False:
-            raise ToneSpecError(f"{what} must be real (got complex value {value_text(expr)})")
-        if expr.atoms(sympy.Float):
-            expr = expr.xreplace({f: sympy.Rational(str(f)) for f in expr.atoms(sympy.Float)})
+    expr = _without_floats(expr)
+    if expr.is_number and (expr.has(sympy.I) or expr.is_real is False):
+        raise ToneSpecError(f"{what} must be real (got complex value {value_text(expr)})")
     return expr
 
 
