@@ -27,6 +27,7 @@ from symrelu.exact._common import (
     GUARD,
     SymbolicValueError,
     activation_weights,
+    agree,
     check_dps,
     check_signal,
     to_mp,
@@ -191,16 +192,28 @@ def filtered_dc(
     fs_e = _number(fs, "sampling rate fs", positive=True)
     bias_e = _number(bias, "bias")
     _, lam, c = activation_weights(activation)
-    a = _window_mean(sig, h, fs_e, bias_e, n, lam, c, dps, dps + GUARD)
-    b = _window_mean(sig, h, fs_e, bias_e, n, lam, c, dps, dps + CHECK_GUARD)
+    # act(y) is homogeneous of degree 1 in (signal, bias): divide both by a power of two
+    # near the bound |bias| + sum |h_j| * peak of |y| (exact), so that no threshold below
+    # depends on the signal's scale, and multiply back at the end (exact)
+    with mpmath.workdps(20):
+        bound = abs(to_mp(bias_e)) + mpmath.fsum(abs(to_mp(v)) for v in h) * to_mp(sig.peak)
+    if bound == 0:
+        return mpmath.mpf(0)  # every tap and the bias are 0: y is identically 0
+    _, e = mpmath.frexp(bound)
+    unit = sympy.Integer(2) ** -int(e)
+    sig_n, bias_n = sig * unit, bias_e * unit
+    a = _window_mean(sig_n, h, fs_e, bias_n, n, lam, c, dps, dps + GUARD)
+    b = _window_mean(sig_n, h, fs_e, bias_n, n, lam, c, dps, dps + CHECK_GUARD)
     with mpmath.workdps(dps + CHECK_GUARD):
-        size = max(abs(a), abs(b))
-        if abs(a - b) > size * mpmath.mpf(10) ** (-dps) / 10:
+        # every y[m]'s sign is decided (exactly where it is near 0), so a mean that is 0 in
+        # both runs is a sum of exact zeros
+        if not (a == b == 0 or agree(a, b, dps)):
             raise VerificationError(
-                f"could not verify {dps} digits of the finite-window DC ({a} vs {b})"
+                f"could not verify {dps} digits of the finite-window DC "
+                f"({mpmath.ldexp(a, int(e))} vs {mpmath.ldexp(b, int(e))})"
             )
     with mpmath.workdps(dps):
-        return +b
+        return mpmath.ldexp(+b, int(e))
 
 
 def _window_mean(sig, h, fs, bias, n, lam, c, dps, wp):

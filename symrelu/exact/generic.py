@@ -42,14 +42,20 @@ import math
 from collections import Counter
 
 import mpmath
-import sympy  # noqa: F401  (used by the doctests)
+import sympy
 
 from symrelu.errors import VerificationError
 from symrelu.exact._common import (
     CHECK_GUARD,
     GUARD,
+    MAX_EXTRA_DIGITS,
     PrecisionLimitError,
+    crosses_zero,
+    exact_parts,
+    normalized,
     numeric_signal,
+    phase_parts,
+    phase_zeros,
     to_mp,
     verified,
 )
@@ -73,6 +79,7 @@ from symrelu.signal import MultiTone
 
 __all__ = [
     "generic_coefficient",
+    "exact_generic_value",
     "bessel_integral",
     "phase_out",
     "phase_out_mean",
@@ -381,37 +388,100 @@ def _normalized(signal: MultiTone, key: tuple[int, ...]):
     return num, amps, ks, sign
 
 
-def _abs_coefficient(signal: MultiTone, key: tuple[int, ...], dps: int) -> mpmath.mpf:
-    """Verified d_k of |x| with zero phases (real)."""
+def _linear_real(signal: MultiTone, key: tuple[int, ...]) -> sympy.Expr:
+    """x's own coefficient at ``key`` without its phase factor exp(i k.phi): b, A_j/2 or 0."""
+    if not any(key):
+        return signal.offset
+    nonzero = [j for j, k in enumerate(key) if k]
+    if len(nonzero) == 1 and abs(key[nonzero[0]]) == 1:
+        return signal.amplitudes[nonzero[0]] / 2
+    return sympy.Integer(0)
+
+
+def _phase_angle(signal: MultiTone, key: tuple[int, ...]) -> sympy.Expr:
+    return sympy.Add(*(k * p for k, p in zip(key, signal.phases)))
+
+
+def exact_generic_value(signal: MultiTone, key: tuple[int, ...], lam, c) -> tuple | None:
+    r"""(re, im) of the torus coefficient as exact sympy numbers where no integral is needed.
+
+    Decided exactly: no |x| part (c = 0); x of one sign
+    (:math:`|b| \ge \sum|A_j|`, so :math:`|x| = \operatorname{sign}(b)\,x`); and b = 0
+    with :math:`\sum_j k_j` odd (shifting every phase by pi flips x, so those
+    coefficients of |x| vanish). Otherwise None.
+
+    Examples
+    --------
+    >>> half = sympy.Rational(1, 2)
+    >>> g = MultiTone(amplitudes=[1, 1, 1], frequencies=[1, 2, 3])
+    >>> exact_generic_value(g, (2, 1, 0), half, half), exact_generic_value(g, (1, 1, 0), 0, 1)
+    ((0, 0), None)
+    """
+    if c == 0:
+        weight = lam
+    elif crosses_zero(signal) is False:
+        weight = lam + c * sympy.sign(signal.offset)
+    elif signal.offset == 0 and sum(key) % 2:
+        weight = lam
+    else:
+        return None
+    value = weight * _linear_real(signal, key)
+    angle = _phase_angle(signal, key)
+    return sympy.expand(value * sympy.cos(angle)), sympy.expand(value * sympy.sin(angle))
+
+
+def _generic_value(signal: MultiTone, key: tuple[int, ...], lam, c, dps: int) -> mpmath.mpc:
+    """Verified coefficient of lam*x + c*|x| at ``key`` for a signal with peak in [1/2, 1).
+
+    Each computation returns (c d_k + lam x_k) exp(i k.phi), the linear part
+    inside, so that the comparison is made on the value itself (a ReLU with
+    b near -sum A_j cancels the two).
+    """
     K = signal.K
+    lin = _linear_real(signal, key)
+    angle = _phase_angle(signal, key)
     with mpmath.workdps(dps + GUARD):
-        scale = abs(to_mp(signal.peak)) + 1
+        scale = abs(to_mp(lam)) + abs(to_mp(c))
+
+    def combine(d, wp):
+        with mpmath.workdps(wp):
+            real = to_mp(c) * d + to_mp(lam) * to_mp(lin)
+            cos, sin = phase_parts(angle, wp)
+            return mpmath.mpc(real * cos, real * sin)
 
     def at(wp, method, **kw):
-        def run():
-            with mpmath.workdps(wp):
+        def run(extra):
+            w = wp + extra
+            with mpmath.workdps(w):
                 num, amps, ks, sign = _normalized(signal, key)
                 b = num.offset
                 if method == "closed":
-                    return sign * phase_out_mean(b, amps[0], ks[0])
-                if method == "elliptic":
-                    return two_tone_elliptic(amps[0], amps[1])
-                if method == "phase_out":
+                    d = sign * phase_out_mean(b, amps[0], ks[0])
+                elif method == "elliptic":
+                    d = two_tone_elliptic(amps[0], amps[1])
+                elif method == "phase_out":
                     order = sorted(range(K), key=lambda j: -amps[j])
-                    return sign * phase_out(b, [amps[j] for j in order], [ks[j] for j in order])
-                return sign * bessel_integral(b, amps, ks, wp, **kw)
+                    d = sign * phase_out(b, [amps[j] for j in order], [ks[j] for j in order])
+                else:
+                    d = sign * bessel_integral(b, amps, ks, w, **kw)
+                return combine(d, w)
         return run
 
-    if K == 0:
-        with mpmath.workdps(dps):
-            return +abs(to_mp(signal.offset))
+    zeros = phase_zeros(angle)
+
+    def check(first, second, what, how, limit):
+        return verified(first, second, dps, what, how, scale=scale, max_extra=limit - dps,
+                        zero_parts=zeros)
+
     if K == 1:
-        return verified(at(dps + GUARD, "closed"), at(dps + CHECK_GUARD, "closed"), dps, scale,
-                        "the torus coefficient", "the closed form at two precisions")
+        return check(at(dps + GUARD, "closed"), at(dps + CHECK_GUARD, "closed"),
+                     "the torus coefficient", "the closed form at two precisions",
+                     dps + MAX_EXTRA_DIGITS)
     if K == 2:
         if signal.offset == 0 and not any(key):
             second = at(dps + GUARD, "elliptic")
             how = "phase-out quadrature and the elliptic closed form"
+            limit = MAX_DPS_GENERIC
         else:
             if dps > _MAX_DPS_BESSEL:
                 raise PrecisionLimitError(
@@ -420,8 +490,9 @@ def _abs_coefficient(signal: MultiTone, key: tuple[int, ...], dps: int) -> mpmat
                 )
             second = at(dps + GUARD, "bessel")
             how = "phase-out quadrature and the Bessel integral"
-        return verified(at(dps + GUARD, "phase_out"), second, dps, scale,
-                        "the two-tone torus coefficient", how)
+            limit = _MAX_DPS_BESSEL
+        return check(at(dps + GUARD, "phase_out"), second, "the two-tone torus coefficient",
+                     how, limit)
     if dps > _MAX_DPS_BESSEL:
         raise PrecisionLimitError(
             f"{dps} digits of a {K}-tone torus average cannot be verified in reasonable time "
@@ -429,14 +500,14 @@ def _abs_coefficient(signal: MultiTone, key: tuple[int, ...], dps: int) -> mpmat
         )
     nonzero = [j for j, k in enumerate(key) if k]
     method = "walk" if not nonzero else ("harmonic" if len(nonzero) == 1 else "torus")
-    _check_independent_cost(K, signal.offset == 0, method, dps)
+    limit = _check_independent_cost(K, signal.offset == 0, method, dps)
 
-    def independent(extra: int):
-        def run():
-            with mpmath.workdps(dps + GUARD):
+    def independent(rule_extra: int):
+        def run(extra):
+            with mpmath.workdps(dps + GUARD + extra):
                 num, amps, ks, sign = _normalized(signal, key)
                 b = num.offset
-            digits = dps + extra
+            digits = dps + extra + rule_extra
             with arb_precision(digits + 15):
                 rule = TanhSinh(digits, budget=_EVALUATION_BUDGET)
                 args = (to_arb(b), [to_arb(a) for a in amps])
@@ -448,18 +519,25 @@ def _abs_coefficient(signal: MultiTone, key: tuple[int, ...], dps: int) -> mpmat
                 else:
                     value = torus_phase_out(*args, ks, rule)
             with mpmath.workdps(digits + 15):
-                return sign * to_mpf(value)
+                return combine(sign * to_mpf(value), digits + 15)
         return run
 
     how = f"the Bessel integral (mpmath) and {_METHOD_NAMES[method]} (Arb)"
     what = f"the {K}-tone torus coefficient"
-    bessel = at(dps + GUARD, "bessel")()
+    bessel_runs: dict[int, mpmath.mpc] = {}
+    bessel_at = at(dps + GUARD, "bessel")
+
+    def bessel(extra):
+        if extra not in bessel_runs:
+            bessel_runs[extra] = bessel_at(extra)
+        return bessel_runs[extra]
+
     try:
         try:
-            return verified(lambda: bessel, independent(_RULE_EXTRA), dps, scale, what, how)
+            return check(bessel, independent(_RULE_EXTRA), what, how, limit)
         except VerificationError:
             # a finer rule before giving up: the tanh-sinh rule's step is fixed a priori
-            return verified(lambda: bessel, independent(3 * _RULE_EXTRA), dps, scale, what, how)
+            return check(bessel, independent(3 * _RULE_EXTRA), what, how, limit)
     except BudgetExceeded:
         raise PrecisionLimitError(
             f"{dps} digits of {what} cannot be verified by a second, independent method in "
@@ -484,8 +562,13 @@ _METHOD_NAMES = {
 }
 
 
-def _check_independent_cost(K: int, offset_zero: bool, method: str, dps: int) -> None:
-    """Refuse, with the largest feasible request, what the second method cannot afford."""
+def _check_independent_cost(K: int, offset_zero: bool, method: str, dps: int) -> int:
+    """Refuse, with the largest feasible request, what the second method cannot afford.
+
+    Returns the most digits (at most the Bessel integral's limit) that the
+    second method affords for this signal: the ceiling of the working
+    precision when a small value needs more than ``dps``.
+    """
     if method == "walk":
         levels = walk_levels(K - 1 if offset_zero else K)
     elif method == "harmonic":
@@ -497,7 +580,10 @@ def _check_independent_cost(K: int, offset_zero: bool, method: str, dps: int) ->
         return (_SEGMENTS_PER_LEVEL * nodes_per_segment(d + _RULE_EXTRA)) ** levels
 
     if cost(dps) <= _EVALUATION_BUDGET:
-        return
+        top = dps
+        while top < _MAX_DPS_BESSEL and cost(top + 1) <= _EVALUATION_BUDGET:
+            top += 1
+        return top
     feasible = [d for d in range(1, dps) if cost(d) <= _EVALUATION_BUDGET]
     kind = "DC" if method == "walk" else "coefficient at this multi-index"
     offer = (f"at most {feasible[-1]} digits can be" if feasible else "no digits can be")
@@ -511,6 +597,13 @@ def _check_independent_cost(K: int, offset_zero: bool, method: str, dps: int) ->
 def generic_coefficient(signal: MultiTone, key: tuple[int, ...], lam, c, dps: int) -> mpmath.mpc:
     """Verified coefficient of exp(i k.(2 pi f t)) in lam*x + c*|x| (tones' phases included).
 
+    Cases that need no integral are exact (:func:`exact_generic_value`).
+    Otherwise the signal is divided by a power of two near its peak (the value
+    is homogeneous of degree 1) and the two methods are compared to ``dps``
+    significant digits of the value itself, each part relative to itself,
+    with more working precision for a value small next to the peak. A part
+    whose phase factor vanishes exactly is an exact 0.
+
     Examples
     --------
     >>> import mpmath
@@ -519,28 +612,10 @@ def generic_coefficient(signal: MultiTone, key: tuple[int, ...], lam, c, dps: in
     >>> mpmath.nstr(generic_coefficient(g, (0, 0), half, half, 20).real, 20)
     '0.35868070492824129324'
     """
-    d = _abs_coefficient(signal, key, dps) if c != 0 else mpmath.mpf(0)
-    with mpmath.workdps(dps + GUARD):
-        value = to_mp(c) * d
-        if any(key):
-            arg = sum(k * to_mp(p) for k, p in zip(key, signal.phases))
-            value = value * mpmath.expj(arg)
-        lin = _linear(signal, key)
-        if lin is not None:
-            value = value + to_mp(lam) * lin
-    with mpmath.workdps(dps):
-        return mpmath.mpc(+value.real, +value.imag) if isinstance(value, mpmath.mpc) \
-            else mpmath.mpc(+value)
-
-
-def _linear(signal: MultiTone, key: tuple[int, ...]):
-    """Coefficient of x itself at ``key`` (None if x has no term there)."""
-    if not any(key):
-        return to_mp(signal.offset)
-    nonzero = [j for j, k in enumerate(key) if k]
-    if len(nonzero) != 1 or abs(key[nonzero[0]]) != 1:
-        return None
-    j = nonzero[0]
-    phase = to_mp(signal.phases[j]) * key[j]
-    return to_mp(signal.amplitudes[j]) / 2 * mpmath.expj(phase)
-
+    exact = exact_generic_value(signal, key, lam, c)
+    if exact is not None:
+        return exact_parts(*exact, dps)
+    sig, e = normalized(signal)
+    value = _generic_value(sig, key, lam, c, dps)
+    with mpmath.workdps(dps):  # the shift by 2^e is exact; the parts are already rounded
+        return mpmath.mpc(mpmath.ldexp(value.real, e), mpmath.ldexp(value.imag, e))

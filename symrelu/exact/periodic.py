@@ -24,16 +24,31 @@ precision; the result is then checked at a second, higher precision.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import flint
 import mpmath
 import sympy
 
 from symrelu.errors import ResourceLimitError
-from symrelu.exact._common import CHECK_GUARD, GUARD, numeric_signal, to_mp, verified
+from symrelu.exact._common import (
+    CHECK_GUARD,
+    GUARD,
+    crosses_zero,
+    exact_parts,
+    normalized,
+    numeric_signal,
+    phase_parts,
+    phase_zeros,
+    to_mp,
+    verified,
+)
 from symrelu.signal import MultiTone
 
-__all__ = ["periodic_coefficient", "zero_crossings", "MAX_HARMONIC"]
+__all__ = [
+    "periodic_coefficient", "exact_periodic_value", "symmetry_shift", "zero_crossings",
+    "MAX_HARMONIC",
+]
 
 #: Largest harmonic number D of the base frequency handled (P has degree 2D).
 MAX_HARMONIC = 1500
@@ -154,11 +169,100 @@ def _coefficient_at_precision(signal: MultiTone, n: int, lam, c, wp: int) -> mpm
         return lam * a.get(n, 0) + c * abs_part
 
 
+def _linear_part(signal: MultiTone, n: int) -> tuple[sympy.Expr, sympy.Expr]:
+    """(re, im) of the coefficient of x itself at harmonic n >= 0, exactly."""
+    if n == 0:
+        return signal.offset, sympy.Integer(0)
+    re, im = sympy.Integer(0), sympy.Integer(0)
+    for A, m, p in zip(signal.amplitudes, signal.harmonics, signal.phases):
+        if m == n:
+            re, im = re + A / 2 * sympy.cos(p), im + A / 2 * sympy.sin(p)
+    return re, im
+
+
+def exact_periodic_value(signal: MultiTone, n: int, lam, c) -> tuple | None:
+    r"""(re, im) of c_n as exact sympy numbers, where no integration is needed; else None.
+
+    Three cases are decided exactly: no |x| part (c = 0); x of one sign
+    (:math:`|b| \ge \sum |A_i|`, so :math:`|x| = \operatorname{sign}(b)\,x`); and b = 0
+    with every harmonic odd, where :math:`x(\tau + \pi) = -x(\tau)` makes every odd
+    harmonic of |x| vanish. In each, c_n is the weight times x's own coefficient.
+
+    Examples
+    --------
+    >>> half = sympy.Rational(1, 2)
+    >>> exact_periodic_value(MultiTone(amplitudes=[1, 1], frequencies=[1, 3]), 5, half, half)
+    (0, 0)
+    >>> exact_periodic_value(MultiTone(amplitudes=[1], frequencies=[1], offset=-2), 0, half, half)
+    (0, 0)
+    >>> exact_periodic_value(MultiTone(amplitudes=[1, 1], frequencies=[1, 2]), 0, half, half)
+    """
+    if c == 0:
+        weight = lam
+    else:
+        crosses = crosses_zero(signal)
+        if crosses is False:
+            weight = lam + c * sympy.sign(signal.offset)
+        elif signal.offset == 0 and n % 2 and all(m % 2 for m in signal.harmonics):
+            weight = lam
+        else:
+            return None
+    re, im = _linear_part(signal, n)
+    return sympy.expand(weight * re), sympy.expand(weight * im)
+
+
+def symmetry_shift(signal: MultiTone) -> sympy.Expr | None:
+    r"""A :math:`\tau_0` with :math:`x(\tau_0 + \tau) = x(\tau_0 - \tau)`, or None if none is found.
+
+    Such a point exists when every :math:`m_i\tau_0 + \varphi_i` is a multiple of pi;
+    then :math:`c_n e^{in\tau_0}` is real. Phases whose differences
+    :math:`m_1\varphi_i - m_i\varphi_1` are not rational multiples of pi give None.
+
+    Examples
+    --------
+    >>> symmetry_shift(MultiTone(amplitudes=[1, 1], frequencies=[1, 2], phases=["pi/2", "pi"]))
+    -pi/2
+    >>> symmetry_shift(MultiTone(amplitudes=[1, 1], frequencies=[1, 2], phases=[0, "pi/2"]))
+    """
+    found = _symmetry(signal)
+    return None if found is None else found[0]
+
+
+def _symmetry(signal: MultiTone) -> tuple[sympy.Expr, list[int]] | None:
+    """(tau0, [j_i]) with m_i tau0 + phi_i = j_i pi for every tone, or None."""
+    tones = list(zip(signal.harmonics, signal.phases))
+    if not tones:
+        return sympy.Integer(0), []
+    m1, p1 = min(tones, key=lambda t: t[0])
+    qs = []
+    for m, p in tones:
+        q = (m1 * p - m * p1) / sympy.pi      # exact: m1 (m tau0 + p) = pi (m k + q)
+        if not q.is_Rational:
+            return None
+        qs.append((m, Fraction(int(q.p), int(q.q))))
+    for k in range(m1):
+        js = [(m * k + q) / m1 for m, q in qs]
+        if all(j.denominator == 1 for j in js):
+            return (k * sympy.pi - p1) / m1, [int(j) for j in js]
+    return None
+
+
+def _shifted(signal: MultiTone, js: list[int]) -> MultiTone:
+    """x(tau0 + tau): the phase j pi of each tone written as the sign (-1)^j of its amplitude."""
+    return MultiTone(amplitudes=[-A if j % 2 else A for A, j in zip(signal.amplitudes, js)],
+                     frequencies=signal.frequencies, offset=signal.offset)
+
+
 def periodic_coefficient(signal: MultiTone, n: int, lam, c, dps: int) -> mpmath.mpc:
     """The coefficient c_n (harmonic n of the base frequency) of lam*x + c*|x|, verified.
 
-    Computed at ``dps + 15`` and again at ``dps + 30`` digits (roots included)
-    and compared to ``dps`` significant digits.
+    Cases that need no integration are exact (:func:`exact_periodic_value`).
+    Otherwise the signal is divided by a power of two near its peak (the value
+    is homogeneous of degree 1), computed at ``dps + 15`` and again at
+    ``dps + 30`` digits (roots included) and compared to ``dps`` significant
+    digits, each part relative to itself; a value small next to the peak gets
+    more working precision until its own digits agree. A real or imaginary part
+    that vanishes by symmetry (:func:`symmetry_shift`) is an exact 0.
 
     Examples
     --------
@@ -167,14 +271,47 @@ def periodic_coefficient(signal: MultiTone, n: int, lam, c, dps: int) -> mpmath.
     >>> half = sympy.Rational(1, 2)
     >>> mpmath.nstr(periodic_coefficient(sig, 0, half, half, 20).real, 20)
     '0.57444169533948081649'
+    >>> tiny = MultiTone(amplitudes=["1e-300"], frequencies=[5])      # 1e-300 / pi
+    >>> mpmath.nstr(periodic_coefficient(tiny, 0, half, half, 20).real, 20)
+    '3.1830988618379067154e-301'
     """
+    exact = exact_periodic_value(signal, n, lam, c)
+    if exact is not None:
+        return exact_parts(*exact, dps)
+    sig, e = normalized(signal)
+    found = _symmetry(sig)
+    if found is not None:
+        tau0, js = found
+        sym = _shifted(sig, js)
+        zeros = phase_zeros(-n * tau0)
+
+        def at(wp):
+            def run(extra):
+                with mpmath.workdps(wp + extra):
+                    real = _coefficient_at_precision(sym, n, lam, c, wp + extra).real
+                    cos, sin = phase_parts(-n * tau0, wp + extra)
+                    return mpmath.mpc(real * cos, real * sin)
+            return run
+    else:
+        zeros = (False, n == 0)   # the DC is real
+
+        def at(wp):
+            def run(extra):
+                value = _coefficient_at_precision(sig, n, lam, c, wp + extra)
+                return mpmath.mpc(value.real) if n == 0 else value
+            return run
+
     with mpmath.workdps(dps + GUARD):
-        scale = (abs(to_mp(signal.peak)) + 1) * (abs(to_mp(lam)) + abs(to_mp(c)))
-    return verified(
-        lambda: _coefficient_at_precision(signal, n, lam, c, dps + GUARD),
-        lambda: _coefficient_at_precision(signal, n, lam, c, dps + CHECK_GUARD),
+        scale = abs(to_mp(lam)) + abs(to_mp(c))
+    value = verified(
+        at(dps + GUARD),
+        at(dps + CHECK_GUARD),
         dps,
-        scale,
         f"the coefficient at harmonic {n}",
-        f"integration between the zeros at {dps + GUARD} and {dps + CHECK_GUARD} digits",
+        "integration between the zeros at two precisions",
+        scale=scale,
+        unit=mpmath.ldexp(1, e),
+        zero_parts=zeros,
     )
+    with mpmath.workdps(dps):  # the shift by 2^e is exact; the parts are already rounded
+        return mpmath.mpc(mpmath.ldexp(value.real, e), mpmath.ldexp(value.imag, e))
