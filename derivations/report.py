@@ -46,7 +46,7 @@ class Report:
 
 def _label_text(e: sr.Expansion, key: Any) -> str:
     if e.regime == "periodic":
-        return sympy.latex(e._label(key))
+        return sympy.latex(e.label(key))
     F = e.model.frequency(key)
     return f"{sympy.latex(F)}\\ ({','.join(map(str, key))})"
 
@@ -131,11 +131,11 @@ def _dc_section(f: Fragment, signal: sr.MultiTone, e: sr.Expansion, center: Any,
                     r"$c\sqrt{C}\binom{2N}{N}4^{-N}$ (none when the series diverges).")
     f.para(f"Exact DC: {exact:.15g} ({tex_escape(source)}).")
     if tab.converges is False:
-        f.para("The series diverges for this centre, so the rows above are not expected "
+        f.para("The series diverges for this center, so the rows above are not expected "
                "to approach the exact DC.")
     paper = _paper_order0(signal, act, regime)
     if paper is not None and exact:
-        f.para(f"The paper's order-0 value (eq.~8, centre $\\overline{{x^2}}$) is "
+        f.para(f"The paper's order-0 value (eq.~8, center $\\overline{{x^2}}$) is "
                f"${sympy.latex(paper)}$ $= {float(paper):.10g}$, "
                f"{100 * (float(paper) / exact - 1):+.2f}\\% from the exact DC.")
     return exact, source, rows_data
@@ -143,11 +143,8 @@ def _dc_section(f: Fragment, signal: sr.MultiTone, e: sr.Expansion, center: Any,
 
 def _paper_order0(signal: sr.MultiTone, act, regime: str) -> sympy.Expr | None:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            e0 = sr.expand(signal, order=0, center="mean_square", activation=act,
-                           regime=regime)
-            return sympy.radsimp(sympy.expand(e0._raw((0,) * e0.model.key_dims)))
+        e0 = sr.expand(signal, order=0, center="mean_square", activation=act, regime=regime)
+        return sympy.radsimp(sympy.expand(e0.dc_unchecked))  # the paper's value, even divergent
     except Exception:  # noqa: BLE001 - e.g. a zero mean square
         return None
 
@@ -260,7 +257,7 @@ def build_report(signal: sr.MultiTone, order: int = 6, center: Any = "peak",
     x2_keys = _sorted_keys(e, e.indices(order=1))
     f.para(r"$x^2$ and $g = x^2/C - 1$ hold the same frequencies (they differ only in the DC): "
            + _list([_label_text(e, k) for k in x2_keys]) + ".")
-    f.para(f"Centre: ${sympy.latex(e.centre)}$ "
+    f.para(f"Center: ${sympy.latex(e.center)}$ "
            f"({tex_escape(str(center))}); $\\overline{{x^2}} = "
            f"{sympy.latex(signal.mean_square)}$, peak bound $P = {sympy.latex(signal.peak)}$.")
 
@@ -304,8 +301,8 @@ def build_report(signal: sr.MultiTone, order: int = 6, center: Any = "peak",
     f.section("Certificate")
     f.para(f"${sr.latex(cert)}$.")
     if diverges:
-        f.para(r"\textbf{The series diverges for this centre}: $g$ leaves $[-1, 1]$, so the "
-               r"coefficients above do not approximate the activation. Use the peak centre.")
+        f.para(r"\textbf{The series diverges for this center}: $g$ leaves $[-1, 1]$, so the "
+               r"coefficients above do not approximate the activation. Use the peak center.")
     elif cert.sup_error_bound is not None:
         f.para("Every coefficient of the truncated series is within the sup bound of the "
                "true one (a cosine amplitude within twice it).")
@@ -334,11 +331,11 @@ def build_report(signal: sr.MultiTone, order: int = 6, center: Any = "peak",
         "schema": "symrelu.report/1",
         "signal": signal.to_string(),
         "order": order,
-        "centre": str(e.centre),
+        "center": str(e.center),
         "regime": e.regime,
         "activation": act.name,
         "certificate": cert.to_dict(),
-        "dc": {"truncated": str(spectrum.get(e._label((0,) * e.model.key_dims), 0)),
+        "dc": {"truncated": str(spectrum.get(e.label((0,) * e.model.key_dims), 0)),
                "exact": exact, "exact_source": source, "by_order": dc_rows_data},
         "coefficients": json_rows,
         "warnings": sorted({str(w.message) for w in caught}),

@@ -7,7 +7,7 @@ Derives, with :mod:`symrelu`:
   with the tail bound :math:`\sum_{n>N}|a_n| = \binom{2N}{N}4^{-N}`;
 - eq. 6: the frequency set of :math:`x^2` (and of :math:`g^n`);
 - eq. 7: the truncated series, and the correction: with the paper's
-  mean-square centre the series diverges for multi-tone inputs;
+  mean-square center the series diverges for multi-tone inputs;
 - the two example networks (ReLU then a 9-tap moving average; ReLU then a
   first difference): the output spectrum is :math:`H(F)\,c_F`.
 
@@ -86,9 +86,9 @@ def _divergence(checks: list[Check], sig: sr.MultiTone, orders: list[int]) -> di
 
     e_ms = sr.expand(sig, order=orders[-1], center="mean_square")
     cert = e_ms.certificate
-    check(checks, "mean-square centre diverges (4 tones)",
+    check(checks, "mean-square center diverges (4 tones)",
           cert.converges is False and sympy.sympify(cert.g_max) == 7,
-          f"g = x^2/C - 1 reaches {cert.g_max} > 1 at t = 0 (C = {cert.centre})")
+          f"g = x^2/C - 1 reaches {cert.g_max} > 1 at t = 0 (C = {cert.center})")
     at_zero = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -100,19 +100,19 @@ def _divergence(checks: list[Check], sig: sr.MultiTone, orders: list[int]) -> di
           all(b > a for a, b in zip(growth, growth[1:], strict=False)) and growth[-1] > 1e3,
           "|approx(0) - ReLU(4)| = " + ", ".join(f"{g:.3g}" for g in growth)
           + f" for N = {orders}")
-    # the peak centre converges with the certificate's bound, on a dense grid
+    # the peak center converges with the certificate's bound, on a dense grid
     N = orders[-1]
     e_pk = sr.expand(sig, order=N, center="peak")
     bound = float(e_pk.certificate.sup_error_bound)
     t = np.linspace(0, 0.2, 20_001)
     x = lambdify_signal(sig)(t)
     err = np.max(np.abs(lambdify_expansion(e_pk)(t) - np.maximum(x, 0)))
-    check(checks, f"peak centre, N = {N}: sup error within certificate",
+    check(checks, f"peak center, N = {N}: sup error within certificate",
           err <= bound * (1 + 1e-9),  # the bound is attained where x = 0 (g = -1)
           f"max |ReLU(x) - approx| = {err:.6g} <= bound {bound:.6g} on 20001 points "
           "(attained at the zero crossings, where g = -1)")
     return {"at_zero": at_zero, "peak_sup_error": err, "peak_bound": bound,
-            "g_max": str(cert.g_max), "centre": str(cert.centre)}
+            "g_max": str(cert.g_max), "center": str(cert.center)}
 
 
 def _networks(checks: list[Check], sig: sr.MultiTone, order: int) -> dict:
@@ -202,15 +202,15 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
     orders = [4, 8, 12] if config.quick else [5, 10, 15, 20]
     div = _divergence(checks, sig, orders)
     f.correction(
-        "the centre",
+        "the center",
         r"The series converges only where $-1 \le g \le 1$, i.e.\ where $x^2 \le 2C$. "
-        r"With the text's mean-square centre $C = \overline{x^2}$ and two or more tones the "
+        r"With the text's mean-square center $C = \overline{x^2}$ and two or more tones the "
         r"crest factor exceeds $\sqrt 2$ and the series diverges: for the four-tone example "
-        f"$C = {div['centre']}$ and $g$ reaches ${div['g_max']}$ at $t = 0$; the partial sums "
+        f"$C = {div['center']}$ and $g$ reaches ${div['g_max']}$ at $t = 0$; the partial sums "
         r"there move away from $\mathrm{ReLU}(4) = 4$ by "
         + ", ".join(f"{abs(v - 4):.3g}" for v in div["at_zero"].values())
         + f" for $N = {', '.join(map(str, orders))}$. "
-        r"The corrected statement uses the peak centre $C = P^2/2$, $P = |b| + \sum|A_i|$ "
+        r"The corrected statement uses the peak center $C = P^2/2$, $P = |b| + \sum|A_i|$ "
         r"(what the authors' code does): then $-1 \le g \le 1$ everywhere and "
         r"$\sup_t|\mathrm{ReLU}(x) - \text{approx}_N| \le \tfrac12\sqrt{C}\binom{2N}{N}4^{-N}$"
         f" (order {orders[-1]}: measured {div['peak_sup_error']:.3g}, "
@@ -231,8 +231,8 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
         results={"table_I": [str(v) for v in a], "mean_square_g_max": div["g_max"],
                  "divergence_at_zero": {str(k): v for k, v in div["at_zero"].items()},
                  "networks": nets, "x2_frequencies": [str(v) for v in sets["x2"]]},
-        corrections=["mean-square centre diverges for multi-tone inputs "
-                     f"(4-tone example: g reaches {div['g_max']}); use the peak centre"],
+        corrections=["mean-square center diverges for multi-tone inputs "
+                     f"(4-tone example: g reaches {div['g_max']}); use the peak center"],
     )
 
 

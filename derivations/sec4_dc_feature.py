@@ -1,6 +1,6 @@
 r"""Section IV: the DC as a feature (eq. 8), and its correction.
 
-The paper keeps the order-0 term of eq. 7 with the mean-square centre:
+The paper keeps the order-0 term of eq. 7 with the mean-square center:
 
 .. math:: \overline{\mathrm{ReLU}(x)} \approx \frac{\sqrt 2}{4}\sqrt{\textstyle\sum_i A_i^2}
           \qquad\text{(eq. 8)}
@@ -79,7 +79,7 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
     checks: list[Check] = []
     A = sympy.Symbol("A", positive=True)
     exact = single_tone_dc()
-    # eq. 8 from the engine: order-0 DC with the mean-square centre, symbolic amplitude
+    # eq. 8 from the engine: order-0 DC with the mean-square center, symbolic amplitude
     sym = sr.MultiTone(amplitudes=[A], frequencies=[1])
     eq8 = sympy.simplify(sr.expand(sym, order=0, center="mean_square").dc)
     ratio = sympy.simplify(eq8 / exact)
@@ -115,7 +115,7 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
 
     f = Fragment()
     f.section(f"Section {SECTION}: {TITLE}", "sec:iv")
-    f.para(r"Keeping only the order-0 term of eq.~7 with the mean-square centre "
+    f.para(r"Keeping only the order-0 term of eq.~7 with the mean-square center "
            r"$C = \sum_i A_i^2/2$ gives the paper's DC feature:")
     f.eq(r"\overline{\mathrm{ReLU}(x)} \approx \frac{\sqrt{C}}{2} = "
          + sympy.latex(eq8) + r"\ \text{(one tone)},\qquad "

@@ -1,7 +1,7 @@
 r"""Section V-A: the four-tone Taylor example (Fig. 1), with honest errors.
 
 :math:`x = \cos(2\pi5t) + \cos(2\pi10t) + \cos(2\pi20t) + \cos(2\pi40t)`,
-:math:`f_s = 1024` Hz, 8 s, peak centre, 50 terms (the authors' setting). The
+:math:`f_s = 1024` Hz, 8 s, peak center, 50 terms (the authors' setting). The
 exact spectrum of the truncated series is compared with the FFT of the sampled
 ReLU; the truncated DC is tabulated per order against the exact DC; and the
 relative RMS error is reported against ReLU(x), with the authors' figure
@@ -229,7 +229,7 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
     cert = e.certificate
     bound = float(cert.sup_error_bound)
     check(checks, "certificate", cert.converges is True,
-          f"g in [{cert.g_min}, {cert.g_max}] with C = {cert.centre}: converges")
+          f"g in [{cert.g_min}, {cert.g_max}] with C = {cert.center}: converges")
     n = FS * SECONDS
     t = np.arange(n) / FS
     x = lambdify_signal(sig)(t)
@@ -275,7 +275,7 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
     f = Fragment()
     f.section(f"Section {SECTION}: {TITLE}", "sec:va")
     f.para(f"The input is $x(t) = {sr.latex(sig)}$, sampled at $f_s = {FS}$~Hz for "
-           f"{SECONDS}~s. With the peak centre $C = P^2/2 = {sympy.latex(e.centre)}$ "
+           f"{SECONDS}~s. With the peak center $C = P^2/2 = {sympy.latex(e.center)}$ "
            f"the certificate reads ${sr.latex(cert)}$. The series of order {order} holds "
            f"{len(F)} frequencies (multiples of 5~Hz up to {F.max():.0f}~Hz).")
     rows = [[str(N), f"${sympy.latex(dc)}$" if len(sympy.latex(dc)) < 40 else

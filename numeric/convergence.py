@@ -22,7 +22,7 @@ coherent sampled window:
     (``bound_ok`` checks it).
 
 The partial sums are accumulated in g-powers (|g| <= 1 with the peak
-centre, so each is stable); results are a :class:`ConvergenceStudy` with
+center, so each is stable); results are a :class:`ConvergenceStudy` with
 ``to_csv``, ``to_json`` and :func:`numeric.figures.convergence_figure`.
 
 Examples
@@ -63,7 +63,7 @@ class ConvergenceStudy:
     """Rows of a convergence study (one per order) and its parameters."""
 
     signal: str
-    centre: str
+    center: str
     activation: str
     fs: float
     n_samples: int
@@ -78,7 +78,7 @@ class ConvergenceStudy:
     def to_dict(self) -> dict:
         """Everything, as plain data."""
         return {
-            "signal": self.signal, "centre": self.centre, "activation": self.activation,
+            "signal": self.signal, "center": self.center, "activation": self.activation,
             "fs": self.fs, "n_samples": self.n_samples, "exact_dc": self.exact_dc,
             "exact_dc_method": self.exact_dc_method, "columns": list(COLUMNS),
             "rows": self.rows,
@@ -156,7 +156,7 @@ def convergence_study(
     e_top = sr.expand(signal, order=max(int(max_order), 0), center=center, activation=activation)
     if e_top.certificate.converges is not True:
         raise NumericInputError(
-            f"the series does not converge for centre {center!r} (certificate: "
+            f"the series does not converge for center {center!r} (certificate: "
             f"{e_top.certificate.converges}); a convergence study needs center='peak'"
         )
     f0 = signal.base_frequency
@@ -179,7 +179,7 @@ def convergence_study(
     t, x = sample(signal, fs=fs, n=n)
     act = e_top.activation
     lam, c = to_numeric(act.linear), to_numeric(act.abs_weight)
-    C = to_numeric(e_top.centre)
+    C = to_numeric(e_top.center)
     pref = c * np.sqrt(C)
     y = lam * x + c * np.abs(x)
     a = [to_numeric(v) for v in sr.taylor_coefficients(int(max_order) + 1)]
@@ -206,7 +206,7 @@ def convergence_study(
             dc = to_numeric(e_n.dc)
         else:
             dc = float(np.mean(approx))
-        bound = to_numeric(act.abs_weight * sympy.sqrt(e_top.centre) * sr.tail_bound(order))
+        bound = to_numeric(act.abs_weight * sympy.sqrt(e_top.center) * sr.tail_bound(order))
         max_err = float(np.max(np.abs(approx - y)))
         rows.append({
             "order": order,
@@ -219,6 +219,6 @@ def convergence_study(
             "bound_ok": bool(max_err <= bound * (1 + 1e-12) + 1e-13),
         })
     return ConvergenceStudy(
-        signal=signal.to_string(), centre=str(e_top.centre), activation=repr(act), fs=float(fs),
+        signal=signal.to_string(), center=str(e_top.center), activation=repr(act), fs=float(fs),
         n_samples=n, exact_dc=exact_f, exact_dc_method=method, rows=rows,
     )

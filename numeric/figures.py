@@ -68,7 +68,7 @@ def convergence_figure(study: Any, stem: Any = None) -> Any:
         ax2.set_xlabel("order $N$")
         ax2.set_ylabel("error")
         ax2.legend(loc="lower left")
-        ax1.set_title(f"{study.signal}, C = {study.centre}", loc="left")
+        ax1.set_title(f"{study.signal}, C = {study.center}", loc="left")
     if stem is not None:
         save_figure(fig, stem)
     return fig

@@ -406,7 +406,7 @@ def read_architecture(path: str | os.PathLike) -> Architecture:
         elif cls == "LayerNormalization":
             axis = cfg["axis"]
             _require(axis in ([2], [-1], 2, -1), f"{name}: axis {axis}")
-            _require(cfg["center"] and cfg["scale"], f"{name}: without centre or scale")
+            _require(cfg["center"] and cfg["scale"], f"{name}: without center or scale")
             layer_norm = {"keras_name": name, "epsilon": float(cfg["epsilon"]), "channels": ch}
         elif cls == "Flatten":
             ch, steps = ch * steps, 1

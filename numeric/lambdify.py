@@ -17,7 +17,7 @@ Three kinds of objects are turned into callables of time ``t``:
   .. math:: \mathrm{act}(x) \approx \lambda x + c\sqrt{C}\sum_{n=0}^{N} a_n g^n,
             \qquad g = x^2/C - 1,
 
-  evaluated by Horner's rule *in g* (|g| <= 1 with the peak centre, so every
+  evaluated by Horner's rule *in g* (|g| <= 1 with the peak center, so every
   partial sum is bounded and the recursion is stable; expanding in powers of x
   instead would cancel binomial coefficients up to 2^N and lose every digit);
 * any sympy closed form of ``t`` (:func:`lambdify_expr`), through
@@ -281,7 +281,7 @@ def _expansion_parts(expansion: Any) -> tuple:
     if not isinstance(expansion, Expansion):
         raise NumericTypeError(f"expected a symrelu.Expansion (got {type(expansion).__name__})")
     a = taylor_coefficients(expansion.order + 1)
-    return a, expansion.centre, expansion.activation.linear, expansion.activation.abs_weight
+    return a, expansion.center, expansion.activation.linear, expansion.activation.abs_weight
 
 
 def lambdify_expansion(
@@ -318,9 +318,9 @@ def lambdify_expansion(
     Notes
     -----
     Floating-point error of the Horner path: each step is
-    ``s <- s*g + a_n`` with |g| <= 1 under the peak centre, so the computed
+    ``s <- s*g + a_n`` with |g| <= 1 under the peak center, so the computed
     value is within about ``2 N eps sum|a_n|`` (a few 1e-14 at N = 50) of the
-    exact truncated series at the computed x(t). With a centre for which the
+    exact truncated series at the computed x(t). With a center for which the
     series diverges (|g| > 1) the float result is as meaningless as the series.
 
     Examples

@@ -18,12 +18,12 @@ Beats start at onset times :math:`\tau_k` with RR intervals
 
 i.e. respiratory sinus arrhythmia of relative depth ``rsa`` at the breathing
 rate :math:`f_r` plus beat-to-beat jitter of relative size ``hrv``. Each beat
-is a sum of three Gaussians in the time since its onset, with centres and
+is a sum of three Gaussians in the time since its onset, with centers and
 widths proportional to the beat's own interval :math:`T_k` (so a faster heart
 gives a narrower pulse):
 
 =============  =========  =======================  =====================
-component      amplitude  centre (:math:`T_k`)     width (:math:`T_k`)
+component      amplitude  center (:math:`T_k`)     width (:math:`T_k`)
 =============  =========  =======================  =====================
 systolic peak  1          0.20                     0.075
 dicrotic notch -0.12      0.40                     0.025
@@ -79,7 +79,7 @@ __all__ = [
 FS = 32.0
 N_SAMPLES = 256
 
-# (amplitude, centre, width) of the three Gaussians of one beat, in units of the beat's RR interval.
+# (amplitude, center, width) of the three Gaussians of one beat, in units of the beat's RR interval.
 _PULSE = ((1.0, 0.20, 0.075), (-0.12, 0.40, 0.025), (0.40, 0.50, 0.10))
 _HR_RANGE = (20.0, 300.0)  # BPM accepted by synthetic_ppg and fit_two_tone
 
@@ -480,7 +480,7 @@ def estimate_hr(
 ) -> np.ndarray:
     """Heart rate of each window from the highest peak of its spectrum.
 
-    The window is centred, Hann-tapered and zero-padded to 16384 points; the
+    The window is centered, Hann-tapered and zero-padded to 16384 points; the
     peak is searched in ``band_bpm``. This is what the experiment uses when a
     user's windows come without a known rate.
 

@@ -39,7 +39,7 @@ from symrelu.activations import Abs, Activation, LeakyReLU, ReLU, as_activation
 from symrelu.certificate import Certificate
 from symrelu.errors import (
     ActivationError,
-    CentreError,
+    CenterError,
     DivergenceError,
     DivergenceWarning,
     FrequencyNotPresentError,
@@ -107,7 +107,7 @@ __all__ = [
     "InexactInputError",
     "SeriesOrderError",
     "RegimeError",
-    "CentreError",
+    "CenterError",
     "ActivationError",
     "ResourceLimitError",
     "DivergenceError",

@@ -45,10 +45,18 @@ class Activation:
     def latex_name(self) -> str:
         """The activation's name in LaTeX."""
         return {"relu": r"\mathrm{ReLU}", "abs": r"\left|\cdot\right|"}.get(
-            self.name, r"\mathrm{LeakyReLU}_{" + sympy.latex(self._alpha()) + "}"
+            self.name, r"\mathrm{LeakyReLU}_{" + sympy.latex(self.alpha) + "}"
         )
 
-    def _alpha(self) -> sympy.Expr:
+    @property
+    def alpha(self) -> sympy.Expr:
+        """The slope below zero, ``linear - abs_weight`` (0 for ReLU, -1 for abs).
+
+        Examples
+        --------
+        >>> LeakyReLU("0.1").alpha, ReLU().alpha
+        (1/10, 0)
+        """
         return self.linear - self.abs_weight
 
     def __repr__(self) -> str:
@@ -56,7 +64,7 @@ class Activation:
             return "ReLU()"
         if self.name == "abs":
             return "Abs()"
-        return f"LeakyReLU({self._alpha()})"
+        return f"LeakyReLU({self.alpha})"
 
 
 def ReLU() -> Activation:  # noqa: N802 - reads like a class at call sites

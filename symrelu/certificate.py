@@ -46,7 +46,7 @@ class Certificate:
 
     Attributes
     ----------
-    centre : sympy.Expr
+    center : sympy.Expr
         C.
     order : int
         N, the last power of g kept.
@@ -70,7 +70,7 @@ class Certificate:
     (True, 1, 35*sqrt(2)/256)
     """
 
-    centre: Any
+    center: Any
     order: int
     g_min: Any
     g_max: Any
@@ -83,7 +83,7 @@ class Certificate:
     def __str__(self) -> str:
         verdict = {True: "converges", False: "DIVERGES", None: "undecided"}[self.converges]
         lines = [
-            f"centre C = {self.centre}",
+            f"center C = {self.center}",
             f"g range ({self.kind}): [{_show(self.g_min)}, {_show(self.g_max)}]",
             f"series {verdict} (needs -1 <= g <= 1)",
         ]
@@ -99,7 +99,7 @@ class Certificate:
     def to_dict(self) -> dict:
         """Plain-data form (exact values as strings) for JSON reports."""
         return {
-            "centre": str(self.centre),
+            "center": str(self.center),
             "order": self.order,
             "g_min": str(self.g_min),
             "g_max": str(self.g_max),
@@ -140,9 +140,9 @@ def _decide(value: sympy.Expr) -> bool | None:
 
 
 def certify(
-    model: SignalModel, centre: sympy.Expr, order: int, abs_weight: sympy.Expr
+    model: SignalModel, center: sympy.Expr, order: int, abs_weight: sympy.Expr
 ) -> Certificate:
-    """Build the certificate of an order-``order`` expansion about ``centre``."""
+    """Build the certificate of an order-``order`` expansion about ``center``."""
     sig = model.signal
     P = sig.peak
     A_sum = sympy.Add(*(sympy.Abs(a) for a in sig.amplitudes))
@@ -155,28 +155,28 @@ def certify(
         kind = "exact" if model.regime == "generic" else "bound"
         x2_max = P**2
         x_min_abs = sympy.Max(0, sympy.Abs(sig.offset) - A_sum)
-        g_max = sympy.simplify(x2_max / centre - 1)
-        g_min = sympy.simplify(x_min_abs**2 / centre - 1)
+        g_max = sympy.simplify(x2_max / center - 1)
+        g_min = sympy.simplify(x_min_abs**2 / center - 1)
         if kind == "bound":
             g_min = sympy.Integer(-1)
             if sig.is_numeric:
                 note = (
                     "periodic signal with a very long period: the torus bound sup|x| <= P is used"
                 )
-        fits = _decide(P**2 - 2 * centre)
+        fits = _decide(P**2 - 2 * center)
         if fits is None:
             note = "convergence undecided: cannot compare P^2 with 2C for these symbols"
     else:
-        g_min, g_max, kind, fits, note = _periodic_range(model, centre)
+        g_min, g_max, kind, fits, note = _periodic_range(model, center)
     converges = fits
     bound = None
     if converges:
-        bound = sympy.nsimplify(abs_weight) * sympy.sqrt(centre) * tail_bound(order)
+        bound = sympy.nsimplify(abs_weight) * sympy.sqrt(center) * tail_bound(order)
         bound = sympy.simplify(bound) if not bound.is_number else sympy.radsimp(bound)
-    return Certificate(centre, order, g_min, g_max, kind, converges, bound, abs_weight, note)
+    return Certificate(center, order, g_min, g_max, kind, converges, bound, abs_weight, note)
 
 
-def _periodic_range(model: SignalModel, centre: sympy.Expr):
+def _periodic_range(model: SignalModel, center: sympy.Expr):
     """g range of a numeric periodic signal from its critical points (see module doc).
 
     Convergence is decided exactly whenever it can be: sup|x| <= P always, so
@@ -186,17 +186,17 @@ def _periodic_range(model: SignalModel, centre: sympy.Expr):
     """
     sig = model.signal
     P = sig.peak
-    fits_by_bound = _decide(P**2 - 2 * centre)
+    fits_by_bound = _decide(P**2 - 2 * center)
     with mpmath.workdps(_DIGITS + 15):
         x_max, x_min, lip = _extrema(sig)
         exact_peak = any(
             sympy.simplify(sympy.Abs(v) - P) == 0 for v in _exact_values_at_half_periods(sig)
         )
-        C = mpmath.mpf(sympy.N(centre, _DIGITS + 15))
+        C = mpmath.mpf(sympy.N(center, _DIGITS + 15))
         sup_abs = max(abs(x_max), abs(x_min))
         crosses = x_min <= 0 <= x_max
         if exact_peak:
-            g_max = sympy.simplify(P**2 / centre - 1)
+            g_max = sympy.simplify(P**2 / center - 1)
             fits = fits_by_bound
             kind = "exact" if crosses else "numeric"
         else:

@@ -14,7 +14,7 @@ __all__ = [
     "InexactInputError",
     "SeriesOrderError",
     "RegimeError",
-    "CentreError",
+    "CenterError",
     "ActivationError",
     "ResourceLimitError",
     "DivergenceError",
@@ -46,6 +46,10 @@ class SignalParseError(ToneSpecError):
     """A signal string does not follow the grammar of :meth:`MultiTone.parse`."""
 
 
+class ExpressionParseError(SymreluError, ValueError):
+    """A string is not an expression of :func:`symrelu.expr_parse.parse_expression`'s grammar."""
+
+
 class InexactInputError(SymreluError, TypeError):
     """A value cannot be turned into an exact number or symbol."""
 
@@ -58,8 +62,8 @@ class RegimeError(SymreluError, ValueError):
     """The requested regime does not fit the signal (e.g. periodic with irrational frequencies)."""
 
 
-class CentreError(SymreluError, ValueError):
-    """The expansion centre is not "peak", "mean_square" or a positive value."""
+class CenterError(SymreluError, ValueError):
+    """The expansion center is not "peak", "mean_square" or a positive value."""
 
 
 class ActivationError(SymreluError, ValueError):
@@ -87,4 +91,4 @@ class SymreluWarning(UserWarning):
 
 
 class DivergenceWarning(SymreluWarning):
-    """The Taylor series does not converge for this signal and centre (g leaves [-1, 1])."""
+    """The Taylor series does not converge for this signal and center (g leaves [-1, 1])."""

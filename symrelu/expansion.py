@@ -1,6 +1,6 @@
 r"""The paper's Taylor expansion of an activation, to any order, with exact spectra.
 
-For an activation :math:`\lambda x + c|x|` and a centre C,
+For an activation :math:`\lambda x + c|x|` and a center C,
 
 .. math:: \mathrm{act}(x) \approx \lambda x + c\sqrt{C}\sum_{n=0}^{N} a_n g^n,
           \qquad g = \frac{x^2}{C} - 1
@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -33,7 +34,7 @@ from symrelu._values import to_exact, value_text
 from symrelu.activations import Activation, as_activation
 from symrelu.certificate import Certificate, certify
 from symrelu.errors import (
-    CentreError,
+    CenterError,
     DivergenceError,
     DivergenceWarning,
     FrequencyNotPresentError,
@@ -44,19 +45,19 @@ from symrelu.signal import MultiTone
 from symrelu.taylor import check_order, power_coefficients, taylor_coefficients
 from symrelu.trigpoly import PolySpectrum, SignalModel, even_polynomial_spectrum
 
-__all__ = ["expand", "Expansion", "Spectrum", "resolve_centre"]
+__all__ = ["expand", "Expansion", "Spectrum", "resolve_center"]
 
 #: Symbolic DCs of up to this many exact terms are returned factored (one fraction).
 _FACTOR_TERMS = 12
 
 
-def resolve_centre(signal: MultiTone, center: Any) -> sympy.Expr:
+def resolve_center(signal: MultiTone, center: Any) -> sympy.Expr:
     """C for ``center`` = "peak", "mean_square" or a positive value.
 
     Examples
     --------
     >>> sig = MultiTone(amplitudes=[1, 1, 1, 1], frequencies=[5, 10, 20, 40])
-    >>> resolve_centre(sig, "peak"), resolve_centre(sig, "mean_square"), resolve_centre(sig, 3)
+    >>> resolve_center(sig, "peak"), resolve_center(sig, "mean_square"), resolve_center(sig, 3)
     (8, 2, 3)
     """
     if isinstance(center, str):
@@ -66,18 +67,18 @@ def resolve_centre(signal: MultiTone, center: Any) -> sympy.Expr:
         if key in ("mean_square", "meansquare", "ms"):
             return signal.mean_square
         if key not in ("",) and not any(ch.isdigit() for ch in key) and key.isidentifier():
-            raise CentreError(
-                f"unknown centre {center!r}: use 'peak', 'mean_square' or a positive value"
+            raise CenterError(
+                f"unknown center {center!r}: use 'peak', 'mean_square' or a positive value"
             )
     try:
-        C = to_exact(center, "centre", assumptions={"positive": True})
+        C = to_exact(center, "center", assumptions={"positive": True})
     except (ToneSpecError, TypeError) as exc:
-        raise CentreError(str(exc)) from None
+        raise CenterError(str(exc)) from None
     if C.is_positive is False or C.is_zero:
-        raise CentreError(f"the centre C must be positive (got {value_text(C)})")
+        raise CenterError(f"the center C must be positive (got {value_text(C)})")
     if C.is_positive is None:
-        raise CentreError(
-            f"the centre C must be known to be positive (got {value_text(C)}); "
+        raise CenterError(
+            f"the center C must be known to be positive (got {value_text(C)}); "
             "use a positive symbol"
         )
     return C
@@ -133,15 +134,19 @@ def expand(
         )
     N = check_order(order)
     act = as_activation(activation)
-    C = resolve_centre(signal, center)
+    C = resolve_center(signal, center)
     model = SignalModel.build(signal, regime)
     return Expansion(signal, N, C, act, model, strict)
 
 
+@dataclass(frozen=True, repr=False)
 class Expansion:
     """An order-N Taylor expansion of an activation of a multi-tone signal.
 
-    Create it with :func:`expand`. Everything is exact and computed lazily.
+    Create it with :func:`expand`. Everything is exact and computed lazily. The object is
+    immutable (assigning an attribute raises ``AttributeError``), so the values it caches
+    always belong to its own signal, order, center and activation; equal inputs give equal,
+    hashable expansions.
 
     Examples
     --------
@@ -150,25 +155,18 @@ class Expansion:
     (15*sqrt(2)/64, True)
     >>> sorted(e.spectrum())
     [0, 1, 2, 4, 6]
+    >>> e == expand(MultiTone(amplitudes=[1], frequencies=[1]), order=3, center="mean_square")
+    True
     """
 
-    __array_ufunc__ = None
+    signal: MultiTone
+    order: int
+    center: sympy.Expr
+    activation: Activation
+    model: SignalModel
+    strict: bool = False
 
-    def __init__(
-        self,
-        signal: MultiTone,
-        order: int,
-        centre: sympy.Expr,
-        activation: Activation,
-        model: SignalModel,
-        strict: bool = False,
-    ) -> None:
-        self.signal = signal
-        self.order = order
-        self.centre = centre
-        self.activation = activation
-        self.model = model
-        self.strict = strict
+    __array_ufunc__ = None
 
     # ---------------------------------------------------------------- basics
     @property
@@ -179,18 +177,18 @@ class Expansion:
     @cached_property
     def certificate(self) -> Certificate:
         """The :class:`Certificate`: range of g, convergence and the error bound."""
-        return certify(self.model, self.centre, self.order, self.activation.abs_weight)
+        return certify(self.model, self.center, self.order, self.activation.abs_weight)
 
     @property
     def prefactor(self) -> sympy.Expr:
         """c * sqrt(C): the factor in front of sum a_n g^n."""
-        return self.activation.abs_weight * sympy.sqrt(self.centre)
+        return self.activation.abs_weight * sympy.sqrt(self.center)
 
     def _check_convergence(self) -> None:
         cert = self.certificate
         if cert.converges is False:
             msg = (
-                f"the Taylor series diverges for this signal with centre C = {cert.centre}: "
+                f"the Taylor series diverges for this signal with center C = {cert.center}: "
                 f"g reaches {_short(cert.g_max)} > 1; use center='peak'"
             )
             if self.strict:
@@ -202,7 +200,7 @@ class Expansion:
         return even_polynomial_spectrum(
             self.model,
             power_coefficients(self.order),
-            centre=self.centre,
+            center=self.center,
             prefactor=self.prefactor,
         )
 
@@ -236,15 +234,38 @@ class Expansion:
     # ---------------------------------------------------------------- queries
     @property
     def dc(self) -> sympy.Expr:
-        """The exact DC (mean) of the truncated approximation."""
+        """The exact DC (mean) of the truncated approximation.
+
+        Warns with :class:`DivergenceWarning` (raises :class:`DivergenceError` when the
+        expansion is strict) if the series diverges; :attr:`dc_unchecked` is the same value
+        without the check.
+        """
         self._check_convergence()
+        return self.dc_unchecked
+
+    @property
+    def dc_unchecked(self) -> sympy.Expr:
+        """The exact DC of the truncated series, without the convergence check.
+
+        The same value as :attr:`dc`, but never a :class:`DivergenceWarning` or
+        :class:`DivergenceError`. For a divergent expansion it is the value of the
+        truncated sum, not an approximation of the activation's DC: the paper's order-0
+        feature with the mean-square center (eq. 8) is the common use.
+
+        Examples
+        --------
+        >>> sig = MultiTone(amplitudes=[1, 1], frequencies=[5, 10])
+        >>> e = expand(sig, order=0, center="mean_square")   # diverges for two tones
+        >>> e.certificate.converges, e.dc_unchecked
+        (False, 1/2)
+        """
         key = (0,) * self.model.key_dims
         value = _tidy(self._raw(key))
         if not value.is_number and self._abs_part.terms_at(key) <= _FACTOR_TERMS:
             value = sympy.factor(value)  # small symbolic DCs read best as one fraction
         return value
 
-    def coefficient(self, at: Any) -> sympy.Expr:
+    def coefficient(self, at: Any, *, checked: bool = True) -> sympy.Expr:
         """Exact complex coefficient c at a frequency (periodic) or multi-index (generic).
 
         Periodic regime: ``at`` is a frequency; every multi-index k with
@@ -253,9 +274,20 @@ class Expansion:
         that grid raises :class:`FrequencyNotPresentError`. Negative frequencies
         give the complex conjugate.
 
-        Generic regime: ``at`` is a tuple of K integers.
+        Generic regime: ``at`` is a tuple of K integers, one per tone in the order of
+        ``signal.frequencies``.
+
+        ``checked=False`` skips the convergence check (no :class:`DivergenceWarning` or
+        :class:`DivergenceError`), for the value of a divergent truncated series.
+
+        Examples
+        --------
+        >>> e = expand(MultiTone.parse("1@5 + 1@10"), order=1, center="mean_square")
+        >>> e.coefficient(5, checked=False)   # x/2 gives 1/4, x^2/4 via cos(b - a) gives 1/8
+        3/8
         """
-        self._check_convergence()
+        if checked:
+            self._check_convergence()
         key, conj = self._key(at)
         value = _tidy(self._raw(key))
         return sympy.conjugate(value) if conj else value
@@ -307,7 +339,18 @@ class Expansion:
         canonical = sorted(k for k in keys if _canonical(k) == k)
         return Spectrum(self, canonical, eager=self.signal.is_numeric)
 
-    def _label(self, key: tuple[int, ...]) -> Any:
+    def label(self, key: tuple[int, ...]) -> Any:
+        """The label of a key in :meth:`spectrum` and :meth:`term`.
+
+        Keys are those of :meth:`indices`: ``(n,)`` harmonic numbers (periodic regime), whose
+        label is the frequency n * f0, or multi-indices (generic regime), their own label.
+
+        Examples
+        --------
+        >>> e = expand(MultiTone.parse("1@5 + 1@10"), order=1)
+        >>> sorted(e.label(k) for k in e.indices())
+        [0, 5, 10, 15, 20]
+        """
         return key[0] * self.signal.base_frequency if self.regime == "periodic" else key
 
     def frequencies(self, order: int | None = None) -> frozenset:
@@ -319,7 +362,7 @@ class Expansion:
         """
         keys = self.indices(order)
         if self.regime == "periodic":
-            return frozenset(self._label(k) for k in keys)
+            return frozenset(self.label(k) for k in keys)
         out = set()
         for k in keys:
             f = self.model.frequency(k)
@@ -341,7 +384,7 @@ class Expansion:
         cache = self.__dict__.setdefault("_powers", {})
         if n not in cache:
             gammas = [sympy.Integer(math.comb(n, j) * (-1) ** (n - j)) for j in range(n + 1)]
-            cache[n] = even_polynomial_spectrum(self.model, gammas, centre=self.centre)
+            cache[n] = even_polynomial_spectrum(self.model, gammas, center=self.center)
         return cache[n]
 
     def term_coefficient(self, n: int, at: Any) -> sympy.Expr:
@@ -374,7 +417,7 @@ class Expansion:
         for key in sorted(k for k in part if _canonical(k) == k):
             value = _tidy(self.prefactor * a_n * part[key])
             if value != 0:
-                out[self._label(key)] = value
+                out[self.label(key)] = value
         return out
 
     def as_expr(self, t: sympy.Symbol | None = None) -> sympy.Expr:
@@ -404,7 +447,7 @@ class Expansion:
     def __repr__(self) -> str:
         return (
             f"<Expansion of {self.activation!r} on {self.signal.to_string()!r}: "
-            f"order {self.order}, C = {self.centre}, {self.regime} regime>"
+            f"order {self.order}, C = {self.center}, {self.regime} regime>"
         )
 
 
@@ -412,27 +455,48 @@ class Spectrum(Mapping):
     """Read-only mapping ``label -> exact coefficient`` of an :class:`Expansion`.
 
     Labels are frequencies (periodic regime) or multi-indices (generic regime);
-    see :meth:`Expansion.spectrum`.
+    see :meth:`Expansion.spectrum`. Immutable: attributes cannot be set, and values are
+    computed from the frozen expansion on first access. Spectra with the same labels and
+    values compare equal (as mappings) and hash alike.
+
+    Examples
+    --------
+    >>> spec = expand(MultiTone.parse("1@1"), order=1).spectrum()
+    >>> spec == expand(MultiTone.parse("1@1"), order=1).spectrum(), len(spec)
+    (True, 3)
     """
 
+    __slots__ = ("_expansion", "_keys", "_values")
+
     def __init__(self, expansion: Expansion, keys: list, *, eager: bool) -> None:
-        self._expansion = expansion
-        self._keys = {expansion._label(k): k for k in keys}
-        self._values: dict = {}
+        labels = {expansion.label(k): k for k in keys}
+        values: dict = {}
         if eager:
-            for label, key in list(self._keys.items()):
+            for label, key in list(labels.items()):
                 value = _tidy(expansion._raw(key))
                 if value == 0:
-                    del self._keys[label]
+                    del labels[label]
                 else:
-                    self._values[label] = value
+                    values[label] = value
+        object.__setattr__(self, "_expansion", expansion)
+        object.__setattr__(self, "_keys", labels)
+        object.__setattr__(self, "_values", values)  # a cache of values of the frozen state
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"a Spectrum is immutable: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a Spectrum is immutable: cannot delete {name!r}")
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._keys))
 
     def __getitem__(self, label: Any) -> sympy.Expr:
         if label not in self._values:
             self._values[label] = _tidy(self._expansion._raw(self._keys[label]))
         return self._values[label]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator:
         return iter(self._keys)
 
     def __len__(self) -> int:

@@ -10,7 +10,7 @@ Conventions
 - Negative coefficients are written with a minus sign
   (``- \frac{\sqrt{2}}{64} \cos(...)``), never as ``+ \left(- ...\right)``;
   sums keep their parentheses.
-- An expansion prints the series with the centre named C and its value
+- An expansion prints the series with the center named C and its value
   stated once, then the approximation as a sum of cosines and sines.
 """
 
@@ -49,6 +49,8 @@ class SymreluLatexPrinter(LatexPrinter):
         if not sig.offset.is_zero or not sig.amplitudes:
             parts.append(self._print(sig.offset))
         for a, f, p in sig.tones:
+            if p == sympy.pi:  # the canonical form of a negative amplitude: print the minus
+                a, p = -a, sympy.Integer(0)
             arg = 2 * sympy.pi * f * t + p
             parts.append(coefficient_term(a, f"\\cos\\left({self._print(arg)}\\right)", self))
         return _join(parts)
@@ -207,7 +209,7 @@ def expansion_latex(e: Any, *, max_terms: int = 12) -> str:
     series = (
         f"{lhs} \\approx {lin}{coefficient_term(act.abs_weight, '', p)}"
         f" \\sqrt{{C}} \\sum_{{n=0}}^{{{e.order}}} a_n \\left(\\frac{{x^2}}{{C}} - 1\\right)^n"
-        f",\\ C = {p._print(e.centre)}"
+        f",\\ C = {p._print(e.center)}"
     ).replace("approx 1 \\sqrt", "approx \\sqrt").replace("+ 1 \\sqrt", "+ \\sqrt")
     parts, total = _cos_terms(e, max_terms)
     body = _join(parts)
@@ -298,9 +300,9 @@ def convergence_table_latex(tab: Any, *, digits: int = 12, max_exact: int = 48) 
     """
     p = SymreluLatexPrinter()
     verdict = {True: "converges", False: "diverges", None: "undecided"}[tab.converges]
-    centre = str(tab.center).replace("_", r"\_")
+    center = str(tab.center).replace("_", r"\_")
     head = (f"\\text{{exact DC}} = {_decimal(tab.exact, digits)}"
-            f"\\ (\\text{{center {centre}, {verdict}}})")
+            f"\\ (\\text{{center {center}, {verdict}}})")
     rows = []
     for r in tab.rows:
         exact = p._print(r.truncated)

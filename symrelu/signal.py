@@ -399,7 +399,12 @@ class MultiTone:
         """
         t = sympy.Symbol("t", real=True) if t is None else t
         return self.offset + sympy.Add(
-            *(a * sympy.cos(2 * sympy.pi * f * t + p) for a, f, p in self.tones)
+            *(
+                -a * sympy.cos(2 * sympy.pi * f * t)  # a phase of pi reads as a minus sign
+                if p == sympy.pi
+                else a * sympy.cos(2 * sympy.pi * f * t + p)
+                for a, f, p in self.tones
+            )
         )
 
     # ---------------------------------------------------------------- operators
@@ -543,6 +548,8 @@ def _readable_phase(p: sympy.Expr) -> bool:
 
 
 def _tone_text(a: sympy.Expr, freq: str, p: sympy.Expr) -> str:
+    if p == sympy.pi and a.is_positive:  # -A@F reads better than A@F:pi (the same tone)
+        return f"-{_text(a, 'amplitude', _AMPLITUDE)}@{freq}"
     term = f"{_text(a, 'amplitude', _AMPLITUDE)}@{freq}"
     if not p.is_zero:
         term += f":{_phase_text(p)}"

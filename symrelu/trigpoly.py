@@ -18,7 +18,7 @@ The heavy arithmetic runs in FLINT (python-flint's ``fmpq_mpoly``) over the
 rationals. Every Laurent variable is shifted to non-negative exponents and all
 of them are packed into one exponent (Kronecker substitution), so a product
 never needs more than one variable for the phasors. Amplitudes, offsets and
-centres that are not Rationals (symbols, sqrt(2), ...) become extra polynomial
+centers that are not Rationals (symbols, sqrt(2), ...) become extra polynomial
 generators, substituted back when a coefficient is turned into a sympy
 expression, lazily, on request.
 
@@ -254,28 +254,63 @@ def estimate_terms(model: SignalModel, N: int) -> int:
     return keys * sum(weights)
 
 
-class PolySpectrum(Mapping):
+def _init_frozen(obj: object, **values: object) -> None:
+    for name, value in values.items():
+        object.__setattr__(obj, name, value)
+
+
+class _FrozenMapping(Mapping):
+    """A read-only mapping whose attributes cannot be set after ``__init__``."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a {type(self).__name__} is immutable: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a {type(self).__name__} is immutable: cannot delete {name!r}")
+
+    def __hash__(self) -> int:  # equal mappings have equal key sets
+        return hash(frozenset(self))
+
+
+class PolySpectrum(_FrozenMapping):
     """The exact spectrum of a polynomial in x, grouped by frequency key.
 
-    A read-only mapping ``key -> sympy coefficient`` of the complex
+    A read-only, immutable mapping ``key -> sympy coefficient`` of the complex
     exponential at that key, over the keys whose coefficient is not known to
     vanish. Values are built as sympy expressions on first access and cached.
     Keys are tuples: the multi-index k (generic regime) or ``(n,)`` for the
     harmonic n of the base frequency (periodic regime); both signs are present.
+
+    Examples
+    --------
+    >>> s = even_polynomial_spectrum(SignalModel.build(MultiTone.parse("2@1")), [0, 1])
+    >>> sorted(s.items())
+    [((-2,), 1), ((0,), 2), ((2,), 1)]
+    >>> s.model = None
+    Traceback (most recent call last):
+    ...
+    AttributeError: a PolySpectrum is immutable: cannot set 'model'
     """
+
+    __slots__ = ("model", "_groups", "_prefactor", "_center", "_cache")
 
     def __init__(
         self,
         model: SignalModel,
         groups: dict,
         prefactor: sympy.Expr,
-        centre_param: sympy.Expr | None,
+        center_param: sympy.Expr | None,
     ) -> None:
-        self.model = model
-        self._groups = groups  # key -> list of (param exponents tuple, phase exps tuple, fmpq)
-        self._prefactor = prefactor
-        self._centre = centre_param
-        self._cache: dict = {}
+        _init_frozen(
+            self,
+            model=model,
+            _groups=groups,  # key -> list of _Slice (param exponents, phase exponents, fmpq)
+            _prefactor=prefactor,
+            _center=center_param,
+            _cache={},  # sympy values of the frozen terms, built on first access
+        )
 
     def __getitem__(self, key: tuple[int, ...]) -> sympy.Expr:
         if key in self._cache:
@@ -313,7 +348,7 @@ class PolySpectrum(Mapping):
             else:
                 value = poly[()]
             if c_power:
-                value = value / self._centre**c_power
+                value = value / self._center**c_power
             if any(uexp):
                 arg = sympy.Add(*(e * p for e, p in zip(uexp, model.phase_values)))
                 value = value * _unit(arg)
@@ -347,7 +382,7 @@ def even_polynomial_spectrum(
     model: SignalModel,
     gammas: Sequence[sympy.Rational],
     *,
-    centre: sympy.Expr | None = None,
+    center: sympy.Expr | None = None,
     prefactor: sympy.Expr = sympy.S.One,
 ) -> PolySpectrum:
     r"""Spectrum of ``prefactor * sum_j gammas[j] * C^{-j} * x^{2j}``, exactly.
@@ -357,7 +392,7 @@ def even_polynomial_spectrum(
     model : SignalModel
     gammas : sequence of Rational
         Coefficients of ``x^{2j} / C^j``.
-    centre : sympy.Expr, optional
+    center : sympy.Expr, optional
         C. When it is a Rational it folds into the rational coefficients;
         otherwise it becomes a generator substituted on conversion. None means
         C = 1.
@@ -379,9 +414,9 @@ def even_polynomial_spectrum(
             f"{estimate:.2e} polynomial terms (limit {MAX_TERMS:.0e}); lower the order, use "
             "fewer tones or phases, or use the exact values (symrelu.exact_dc) instead"
         )
-    centre = sympy.Integer(1) if centre is None else centre
-    centre_is_rational = is_rational(centre)
-    n_params = len(model.params) + (0 if centre_is_rational else 1)
+    center = sympy.Integer(1) if center is None else center
+    center_is_rational = is_rational(center)
+    n_params = len(model.params) + (0 if center_is_rational else 1)
 
     dims = model.dims
     bases = [4 * N * d + 1 for d in model.degrees]
@@ -392,7 +427,7 @@ def even_polynomial_spectrum(
         # harmonic numbers too large to pack (e.g. frequencies 1 and 1.4142135623730951):
         # compute per tone, as in the generic regime, then collapse k -> k.m.
         generic = SignalModel.build(model.signal, "generic")
-        inner = even_polynomial_spectrum(generic, gammas, centre=centre, prefactor=prefactor)
+        inner = even_polynomial_spectrum(generic, gammas, center=center, prefactor=prefactor)
         return CollapsedSpectrum(model, inner)
     if math.prod(bases) >= _MAX_PACKED:
         raise ResourceLimitError(
@@ -414,8 +449,8 @@ def even_polynomial_spectrum(
         x += ctx.term(_fmpq(r), tuple(exps))
     x2 = x * x
     shift2 = 2 * shift_x
-    if centre_is_rational:
-        inv_c = ctx.constant(_fmpq(1 / centre))
+    if center_is_rational:
+        inv_c = ctx.constant(_fmpq(1 / center))
     else:
         exps = [0] * (1 + n_params)
         exps[-1] = 1
@@ -433,25 +468,25 @@ def even_polynomial_spectrum(
             total += ctx.term(_fmpq(g), (shift,) + (0,) * n_params)
 
     groups = _group_terms(total, shift, strides, model)
-    return PolySpectrum(model, groups, prefactor, None if centre_is_rational else centre)
+    return PolySpectrum(model, groups, prefactor, None if center_is_rational else center)
 
 
-class CollapsedSpectrum(Mapping):
+class CollapsedSpectrum(_FrozenMapping):
     """A generic-regime spectrum summed onto the frequencies k . m of a periodic signal.
 
     Keys are ``(n,)`` harmonic numbers of the base frequency, as for
     :class:`PolySpectrum` in the periodic regime.
     """
 
+    __slots__ = ("model", "_inner", "_keys", "_cache")
+
     def __init__(self, model: SignalModel, inner: PolySpectrum) -> None:
-        self.model = model
-        self._inner = inner
         harmonics = model.signal.harmonics
-        self._keys: dict = {}
+        keys: dict = {}
         for k in inner:
             n = sum(a * m for a, m in zip(k, harmonics))
-            self._keys.setdefault((n,), []).append(k)
-        self._cache: dict = {}
+            keys.setdefault((n,), []).append(k)
+        _init_frozen(self, model=model, _inner=inner, _keys=keys, _cache={})
 
     def __getitem__(self, key: tuple[int, ...]) -> sympy.Expr:
         if key not in self._cache:

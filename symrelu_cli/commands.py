@@ -38,7 +38,7 @@ def parse_signal(text: str):
     Examples
     --------
     >>> parse_signal(" -1@5 + 2").to_string()
-    '2 + -1@5'
+    '2 - 1@5'
     """
     from symrelu import MultiTone
 
@@ -127,9 +127,9 @@ def first_orders(e) -> dict:
     out: dict = {}
     for n in range(e.order + 1):
         for key in e.indices(order=n):
-            out.setdefault(e._label(key), n)
+            out.setdefault(e.label(key), n)
     for key in e.indices():
-        out.setdefault(e._label(key), -1)
+        out.setdefault(e.label(key), -1)
     return dict(sorted(out.items(), key=lambda kv: _sort_key(kv[0])))
 
 
@@ -138,7 +138,7 @@ def _sort_key(label: Any):
 
 
 def _activation_name(act) -> str:
-    return {"relu": "relu", "abs": "abs"}.get(act.name, f"leaky:{act._alpha()}")
+    return {"relu": "relu", "abs": "abs"}.get(act.name, f"leaky:{act.alpha}")
 
 
 def _expand(args: argparse.Namespace):
@@ -195,7 +195,7 @@ def expand_document(e, *, center_name: str = "peak") -> dict:
         "signal": e.signal.to_string(),
         "activation": _activation_name(e.activation),
         "order": e.order,
-        "centre": {"name": center_name, "value": exact_text(e.centre)},
+        "center": {"name": center_name, "value": exact_text(e.center)},
         "regime": e.regime,
         "base_frequency": None if e.regime != "periodic"
         else exact_text(e.signal.base_frequency),
@@ -233,8 +233,8 @@ def cmd_expand(args: argparse.Namespace) -> int:
     cert = e.certificate
     head = [
         ["signal", sig.to_string()],
-        ["activation", f"{doc['activation']}, order N = {e.order}, centre {args.center}: "
-                       f"C = {e.centre}, {e.regime} regime"],
+        ["activation", f"{doc['activation']}, order N = {e.order}, center {args.center}: "
+                       f"C = {e.center}, {e.regime} regime"],
         ["certificate", " | ".join(str(cert).splitlines())],
         ["DC", f"{doc['dc']['exact']}" + (f" = {doc['dc']['float']!r}"
                                            if doc["dc"]["float"] is not None else "")],
@@ -272,21 +272,19 @@ def dc_document(sig, *, activation: str = "relu", generic: bool = False,
     value = exact_dc(sig, activation=act, regime=regime, dps=digits)
     import mpmath
 
-    text = mpmath.nstr(value, digits, min_fixed=-mpmath.inf, max_fixed=mpmath.inf) \
+    # fixed notation down to 1e-6, scientific below (a tiny DC keeps its digits on screen)
+    text = mpmath.nstr(value, digits, min_fixed=-6, max_fixed=digits + 6) \
         if isinstance(value, mpmath.mpf) else str(value)
     approx = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for name, center in (("order0_mean_square", "mean_square"), ("order0_peak", "peak")):
-            try:
-                e = expand(sig, order=0, center=center, activation=act, regime=regime)
-                v = e._raw((0,) * e.model.key_dims)
-                v = sympy.radsimp(sympy.expand(v))
-            except Exception:  # noqa: BLE001 - an approximation we cannot form is left out
-                continue
-            fv = number(v)
-            rel = None if fv is None or float(value) == 0 else fv / float(value) - 1
-            approx[name] = {"exact": exact_text(v), "float": fv, "relative_error": rel}
+    for name, center in (("order0_mean_square", "mean_square"), ("order0_peak", "peak")):
+        try:
+            e = expand(sig, order=0, center=center, activation=act, regime=regime)
+            v = sympy.radsimp(sympy.expand(e.dc_unchecked))  # the paper's value, even divergent
+        except Exception:  # noqa: BLE001 - an approximation we cannot form is left out
+            continue
+        fv = number(v)
+        rel = None if fv is None or float(value) == 0 else fv / float(value) - 1
+        approx[name] = {"exact": exact_text(v), "float": fv, "relative_error": rel}
     return {
         "schema": "symrelu.dc/1",
         "signal": sig.to_string(),
@@ -334,7 +332,7 @@ def cmd_dc(args: argparse.Namespace) -> int:
         from symrelu_cli.exact_cmd import convergence_rows_table
 
         verdict = {True: "converges", False: "DIVERGES (no bound)", None: "undecided"}
-        text += (f"\n\ntruncated Taylor DC, centre {conv['centre']['name']} "
+        text += (f"\n\ntruncated Taylor DC, center {conv['center']['name']} "
                  f"({verdict[conv['converges']]}):\n" + convergence_rows_table(conv))
     _emit(text)
     return 0

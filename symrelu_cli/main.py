@@ -70,7 +70,7 @@ def _add_signal(p: argparse.ArgumentParser) -> None:
 def _add_expansion_options(p: argparse.ArgumentParser, default_order: int) -> None:
     p.add_argument("--order", "-n", type=int, default=default_order,
                    help=f"N, the last power of g kept (default {default_order})")
-    p.add_argument("--center", "--centre", default="peak", dest="center",
+    p.add_argument("--center", default="peak", dest="center",
                    help="C: 'peak' (always converges), 'mean_square' (the paper's text; "
                         "diverges for 2+ tones) or a positive value (default peak)")
     p.add_argument("--activation", default="relu",
@@ -140,8 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also print the truncated Taylor DC for orders 0..N against the exact "
                         "DC, with its error and the certificate's bound (as 'symrelu "
                         "convergence')")
-    p.add_argument("--center", "--centre", default="peak", dest="center",
-                   help="centre C of the series for --convergence: peak, mean_square or a "
+    p.add_argument("--center", default="peak", dest="center",
+                   help="center C of the series for --convergence: peak, mean_square or a "
                         "positive value (default peak)")
     p.add_argument("--format", choices=("table", "json"), default="table")
 
@@ -154,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_signal(p)
     p.add_argument("--orders", "-n", type=int, default=10,
                    help="last order N (default 10, at most 200)")
-    p.add_argument("--center", "--centre", default="peak", dest="center",
+    p.add_argument("--center", default="peak", dest="center",
                    help="peak (always converges), mean_square (the paper's text) or a positive "
                         "value (default peak)")
     p.add_argument("--digits", type=int, default=20,

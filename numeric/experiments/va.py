@@ -2,7 +2,7 @@ r"""Section V-A reproduced: the paper's four-tone example, its Table I, Figs. 1 
 
 The signal is :math:`x(t) = \cos 2\pi 5t + \cos 2\pi 10t + \cos 2\pi 20t +
 \cos 2\pi 40t`, sampled at 1024 Hz for 8 s (coherent: 40 periods of the
-5 Hz base), expanded with the peak centre (C = 8) to 50 terms.
+5 Hz base), expanded with the peak center (C = 8) to 50 terms.
 
 What :func:`run` computes and writes under ``config.out`` (``reports/va``):
 
@@ -210,7 +210,7 @@ def run(config: Config = Config(), *, progress: bool = False) -> Result:
     cert = e.certificate
     bound = to_numeric(cert.sup_error_bound)
     numbers["expansion"] = {
-        "order": N, "centre": str(e.centre), "certificate": cert.to_dict(),
+        "order": N, "center": str(e.center), "certificate": cert.to_dict(),
         "sup_error_bound": bound, "dc_exact": str(e.dc), "dc": to_numeric(e.dc),
         "n_frequencies": len(e.spectrum()),
     }

@@ -259,8 +259,8 @@ def harmonic_mask(
     k = 1
     while k * f0 <= f_max * (1 + 1e-12) and (n_harmonics is None or k <= n_harmonics):
         fa = abs(((k * f0 + fs / 2) % fs) - fs / 2)
-        centre = int(round(fa / df))
-        lo, hi = max(centre - halfwidth, 1), min(centre + halfwidth, n_bins - 1)
+        center = int(round(fa / df))
+        lo, hi = max(center - halfwidth, 1), min(center + halfwidth, n_bins - 1)
         if lo <= hi:
             mask[lo : hi + 1] = True
         k += 1

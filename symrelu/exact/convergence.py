@@ -148,6 +148,6 @@ def convergence_table(
             value = mpmath.mpf(sympy.N(truncated, dps + 10))
             bound = None
             if converges:
-                bound = mpmath.mpf(sympy.N(c * sympy.sqrt(e.centre) * tail_bound(n), dps + 10))
+                bound = mpmath.mpf(sympy.N(c * sympy.sqrt(e.center) * tail_bound(n), dps + 10))
             rows.append(ConvergenceRow(n, truncated, +value, abs(value - exact), bound))
     return ConvergenceTable(sig, center, exact, converges, tuple(rows), dps)

@@ -10,7 +10,7 @@ Workloads (issue targets on a 2-core machine in parentheses):
   full spectrum (< 2 s). The exact coefficients are all computed; turning
   every one of the ~14,000 into a sympy expression is timed separately.
 - W2: the paper's signal (5/10/20/40 Hz, unit amplitudes), order 50, peak
-  centre, periodic regime, full exact spectrum as sympy values (< 1 s).
+  center, periodic regime, full exact spectrum as sympy values (< 1 s).
 - W3: K = 3 symbolic amplitudes, order 4, DC only (< 0.2 s).
 
 The baseline builds the cosine expression, raises it to the powers of eq. 7,

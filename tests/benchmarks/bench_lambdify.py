@@ -46,7 +46,7 @@ def main() -> None:
     rows.append(("lambdify_expansion (Horner in g)", t_lam, args.points))
 
     a = [to_numeric(v) for v in sr.taylor_coefficients(args.order + 1)]
-    C = to_numeric(e.centre)
+    C = to_numeric(e.center)
     x_of_t = lambdify_signal(sig)
 
     def eq7_direct():  # the paper's formula term by term, as its script does

@@ -47,10 +47,10 @@ def test_expand_json_schema(capsys):
     doc = json.loads(out)
     assert code == 0
     assert doc["schema"] == "symrelu.expand/1"
-    assert set(doc) == {"schema", "signal", "activation", "order", "centre", "regime",
+    assert set(doc) == {"schema", "signal", "activation", "order", "center", "regime",
                         "base_frequency", "dc", "coefficients", "certificate", "warnings"}
     assert doc["dc"]["exact"] == "549*sqrt(2)/1024"
-    assert doc["centre"] == {"name": "peak", "value": "8"}
+    assert doc["center"] == {"name": "peak", "value": "8"}
     row = doc["coefficients"][1]
     assert set(row) == {"frequency", "frequency_float", "index", "first_order", "c", "re",
                         "im", "amplitude"}

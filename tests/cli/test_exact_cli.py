@@ -34,10 +34,10 @@ def test_help(capsys, cmd):
 def test_convergence_json_schema(capsys):
     doc = run_json(capsys, "convergence", PAPER, "--orders", "4", "--digits", "25")
     assert doc["schema"] == "symrelu.convergence/1"
-    assert set(doc) == {"schema", "signal", "activation", "regime", "centre", "digits",
+    assert set(doc) == {"schema", "signal", "activation", "regime", "center", "digits",
                         "exact_dc", "converges", "rows", "paper_order0"}
     assert doc["exact_dc"] == "0.574441695339480816488229"  # 25 digits, trailing 0 dropped
-    assert doc["centre"] == {"name": "peak", "value": "8"} and doc["converges"] is True
+    assert doc["center"] == {"name": "peak", "value": "8"} and doc["converges"] is True
     assert [r["order"] for r in doc["rows"]] == [0, 1, 2, 3, 4]
     assert set(doc["rows"][0]) == {"order", "truncated", "value", "float", "error",
                                    "error_float", "relative_error", "bound", "bound_float",
@@ -46,7 +46,7 @@ def test_convergence_json_schema(capsys):
         "sqrt(2)", "5*sqrt(2)/8", "549*sqrt(2)/1024"]
     for r in doc["rows"]:  # the certificate's bound is never below the error
         assert r["bound_holds"] is True and r["error_float"] <= r["bound_float"]
-    # the paper's order-0 value (eq. 8, mean-square centre) and its gap
+    # the paper's order-0 value (eq. 8, mean-square center) and its gap
     assert doc["paper_order0"]["exact"] == "sqrt(2)/2"
     assert abs(doc["paper_order0"]["relative_error"] - 0.23094) < 1e-4
 
@@ -82,7 +82,7 @@ def test_dc_with_convergence(capsys):
     assert conv["schema"] == "symrelu.convergence/1" and len(conv["rows"]) == 4
     assert conv["exact_dc"] == doc["dc"] == "0.318309886183791"
     code, out, _ = run(capsys, "dc", "1@3", "--convergence", "2")
-    assert code == 0 and "truncated Taylor DC, centre peak (converges)" in out
+    assert code == 0 and "truncated Taylor DC, center peak (converges)" in out
     assert "error <= bound" in out
     doc = run_json(capsys, "dc", "1@3", "--digits", "15")
     assert "convergence" not in doc  # only on request

@@ -77,12 +77,12 @@ def test_report_dc_section_uses_convergence_table():
         < 1e-15
     assert "symrelu.convergence_table" in rep.data["dc"]["exact_source"]
     assert r"error $\le$ bound" in rep.tex and "+11.07" in rep.tex  # eq. 8's gap
-    # a divergent centre: no bound, and the document says so
+    # a divergent center: no bound, and the document says so
     with pytest.warns(sr.DivergenceWarning):
         rep = build_report(sr.MultiTone.parse("1@1 + 1@2"), order=2, center="mean_square",
                            figure=False)
     assert all(r["bound"] is None for r in rep.data["dc"]["by_order"])
-    assert "diverges for this centre" in rep.tex
+    assert "diverges for this center" in rep.tex
 
 
 def test_report_symbolic_signal_has_no_dc_table():

@@ -62,7 +62,7 @@ def _dc_by_roots(signal, *, dps=30):
 
 
 def _tone_dc(order):
-    r"""Hand-derived DC of the order-n peak-centre series of ReLU(cos theta).
+    r"""Hand-derived DC of the order-n peak-center series of ReLU(cos theta).
 
     C = 1/2 and g = x^2/C - 1 = cos(2 theta), so the series is
     x/2 + sqrt(C)/2 * sum_k binom(1/2, k) cos(2 theta)^k, and
@@ -95,7 +95,7 @@ def test_paper_metric_does_not_converge(study):
 
 
 def test_order0_rrmse_against_direct_numpy(study):
-    # order 0, peak centre C = P^2/2 = 8: ReLU(x) ~ x/2 + sqrt(C)/2 = x/2 + sqrt(2);
+    # order 0, peak center C = P^2/2 = 8: ReLU(x) ~ x/2 + sqrt(C)/2 = x/2 + sqrt(2);
     # the signal is sampled here with np.cos on the study's own grid (1024 samples at 1024 Hz)
     t = np.arange(1024) / 1024
     x = sum(np.cos(2 * np.pi * f * t) for f in (5, 10, 20, 40))
@@ -157,10 +157,10 @@ def test_csv_and_json_outputs(study, tmp_path):
     assert float(rows[5]["rrmse"]) == study.rows[5]["rrmse"]
     study.to_json(tmp_path / "c.json")
     data = json.loads((tmp_path / "c.json").read_text())
-    assert data["rows"][-1]["order"] == 12 and data["centre"] == "8"
+    assert data["rows"][-1]["order"] == 12 and data["center"] == "8"
 
 
-def test_divergent_centre_refused():
+def test_divergent_center_refused():
     with pytest.raises(ValueError, match="does not converge"):
         convergence_study(PAPER, 2, center="mean_square")
 

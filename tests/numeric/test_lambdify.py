@@ -62,7 +62,7 @@ def test_lambdified_expansion_equals_direct_evaluation(sig, order, seed):
     # direct evaluation of eq. 7 with exact a_n in sympy, at a few points
     x = sig.expr(sympy.Symbol("t", real=True))
     a = sr.taylor_coefficients(order + 1)
-    C = e.centre
+    C = e.center
     g = x**2 / C - 1
     eq7 = e.activation.linear * x + e.activation.abs_weight * sympy.sqrt(C) * sum(
         a_n * g**n for n, a_n in enumerate(a))

@@ -33,7 +33,7 @@ def signal_at(sig, t):
 def eq7_at(e, t):
     """The paper's eq. 7, generalised: lambda x + c sqrt(C) sum a_n g^n, evaluated directly."""
     x = signal_at(e.signal, t)
-    C = mp_value(e.centre)
+    C = mp_value(e.center)
     g = x**2 / C - 1
     a = sr.taylor_coefficients(e.order + 1)
     series = mpmath.fsum(mp_value(a_n) * g**n for n, a_n in enumerate(a))
@@ -110,7 +110,7 @@ def test_coefficients_match_fft_of_eq7(sig, order, act):
     x = float(sig.offset) + sum(
         float(a) * np.cos(2 * np.pi * float(f) * t + float(p)) for a, f, p in sig.tones
     )
-    C = float(e.centre)
+    C = float(e.center)
     a = [float(c) for c in sr.taylor_coefficients(order + 1)]
     g = x**2 / C - 1
     y = float(e.activation.linear) * x + float(e.activation.abs_weight) * math.sqrt(
@@ -137,7 +137,7 @@ def test_certificate_bound_holds_against_sampled_relu(sig, order):
     x = float(sig.offset) + sum(
         float(a) * np.cos(2 * np.pi * float(f) * t + float(p)) for a, f, p in sig.tones
     )
-    C = float(e.centre)
+    C = float(e.center)
     a = [float(c) for c in sr.taylor_coefficients(order + 1)]
     approx = 0.5 * x + 0.5 * math.sqrt(C) * np.polynomial.polynomial.polyval(x**2 / C - 1, a)
     err = np.max(np.abs(np.maximum(x, 0) - approx))
@@ -301,9 +301,9 @@ def test_single_tone_sits_on_the_boundary():
     assert cert.converges is True and cert.g_max == 1 and cert.g_min == -1
 
 
-def test_peak_centre_certificate_values():
+def test_peak_center_certificate_values():
     cert = expand(PAPER, order=6).certificate
-    assert cert.centre == 8 and cert.g_max == 1 and cert.g_min == -1 and cert.kind == "exact"
+    assert cert.center == 8 and cert.g_max == 1 and cert.g_min == -1 and cert.kind == "exact"
     assert cert.sup_error_bound == sympy.sqrt(8) / 2 * sr.tail_bound(6)
 
 
@@ -343,9 +343,9 @@ def test_resource_guard_refuses_quickly():
     [
         (dict(order=-1), sr.SeriesOrderError, "non-negative integer"),
         (dict(order=2.5), sr.SeriesOrderError, "non-negative integer"),
-        (dict(center="median"), sr.CentreError, "unknown centre 'median'"),
-        (dict(center=-2), sr.CentreError, "must be positive"),
-        (dict(center=0), sr.CentreError, "must be positive"),
+        (dict(center="median"), sr.CenterError, "unknown center 'median'"),
+        (dict(center=-2), sr.CenterError, "must be positive"),
+        (dict(center=0), sr.CenterError, "must be positive"),
         (dict(activation="tanh"), sr.ActivationError, "unknown activation 'tanh'"),
         (dict(regime="torus"), sr.RegimeError, "regime must be"),
     ],
