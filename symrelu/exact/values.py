@@ -38,20 +38,26 @@ def exact_dc(
         incommensurate frequencies), by the Bessel integral, checked by a
         second method.
     dps : int
-        Significant digits wanted. Every returned digit has been checked by a
-        second computation.
+        Significant digits wanted, relative to the value itself however small
+        it is next to the signal's peak. Every returned digit has been checked
+        by a second computation.
 
     Returns
     -------
     mpmath.mpf
-        Rounded to ``dps`` digits.
+        Rounded to ``dps`` digits. Exactly 0 only where the value is decided
+        to be 0 without rounding (e.g. ReLU of a signal that never rises above
+        0); a tiny value comes back with its digits.
 
     Raises
     ------
     VerificationError
         When the two computations do not agree to ``dps`` digits.
     PrecisionLimitError
-        When ``dps`` is beyond what the method verifies in reasonable time.
+        When ``dps`` is beyond what the method verifies in reasonable time,
+        including a value so small next to the peak that the working precision
+        it needs is beyond the method's limit (the message gives its magnitude,
+        or a bound 10^-N when it cannot be separated from 0).
 
     Examples
     --------
@@ -61,6 +67,8 @@ def exact_dc(
     '0.574441695339480816488228995322'
     >>> mpmath.nstr(exact_dc(MultiTone(amplitudes=[1], frequencies=[3]), dps=20), 20)
     '0.31830988618379067154'
+    >>> mpmath.nstr(exact_dc(MultiTone(amplitudes=["1e-300"], frequencies=[3]), dps=20), 20)
+    '3.1830988618379067154e-301'
     """
     sig = check_signal(signal, "exact_dc")
     value = _coefficient(sig, None, activation, regime, dps, "exact_dc")
@@ -91,7 +99,10 @@ def exact_coefficient(
     Returns
     -------
     mpmath.mpc
-        Rounded to ``dps`` digits (relative to its modulus).
+        Each part rounded to ``dps`` digits relative to itself. A part is an
+        exact 0 only where it is decided to vanish (a symmetry of the signal,
+        an odd harmonic of |x| for a zero-offset signal of odd harmonics, a
+        phase factor); any other part keeps its digits however small.
 
     Raises
     ------
