@@ -288,14 +288,20 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     device = getattr(cfg, "device", None)
     if isinstance(device, str):
         check_device(device)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("ignore")
+    with warnings.catch_warnings():
+        # symrelu's warnings (a corrupt repetition file set aside) are part of the output:
+        # one line on stderr as they happen; other warnings keep their usual treatment
         warnings.simplefilter("always", SymreluWarning)
-        try:
-            with guarded_outputs(force):
-                result = module.run(cfg, progress=progress)
-        finally:
-            for w in caught:
-                sys.stderr.write(f"symrelu: warning: {' '.join(str(w.message).split())}\n")
+        show = warnings.showwarning
+
+        def one_line(message, category, filename, lineno, file=None, line=None):
+            if issubclass(category, SymreluWarning):
+                sys.stderr.write(f"symrelu: warning: {' '.join(str(message).split())}\n")
+            else:
+                show(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = one_line
+        with guarded_outputs(force):
+            result = module.run(cfg, progress=progress)
     print("\n".join(summary_lines(args.name, result)))
     return 0
