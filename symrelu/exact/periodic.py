@@ -297,8 +297,9 @@ def periodic_coefficient(signal: MultiTone, n: int, lam, c, dps: int) -> mpmath.
 
         def at(wp):
             def run(extra):
-                value = _coefficient_at_precision(sig, n, lam, c, wp + extra)
-                return mpmath.mpc(value.real) if n == 0 else value
+                with mpmath.workdps(wp + extra):  # mpc() rounds to the current precision
+                    value = _coefficient_at_precision(sig, n, lam, c, wp + extra)
+                    return mpmath.mpc(value.real) if n == 0 else value
             return run
 
     with mpmath.workdps(dps + GUARD):
@@ -307,7 +308,7 @@ def periodic_coefficient(signal: MultiTone, n: int, lam, c, dps: int) -> mpmath.
         at(dps + GUARD),
         at(dps + CHECK_GUARD),
         dps,
-        f"the coefficient at harmonic {n}",
+        "the DC" if n == 0 else f"the coefficient at harmonic {n}",
         "integration between the zeros at two precisions",
         scale=scale,
         unit=mpmath.ldexp(1, e),
