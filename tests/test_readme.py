@@ -300,8 +300,10 @@ def _check_symrelu(argv: list[str], where: str, tmp_path: Path) -> None:
 
 
 def _check_test_command(command: str, where: str) -> None:
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
-    assert ci[-1].strip() == command, f"{where}: CI does not run the README's test command"
+    """CI's entry point runs the README's test command as one of its lines (maybe in a subshell)."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert command in {ln.strip().removeprefix("(").removesuffix(")") for ln in ci}, \
+        f"{where}: .ci/run does not run the README's test command"
 
 
 @pytest.mark.parametrize("block", SKIPPED, ids=[block_id(b) for b in SKIPPED])
