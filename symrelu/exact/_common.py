@@ -323,10 +323,9 @@ def verified(
                 else:
                     ratio = abs(x - y) / (size * _tolerance(dps))
                     lost = max(lost, int(mpmath.ceil(mpmath.log10(ratio))))
-            step = max(lost + 5, extra)
-            if extra + step > max_extra:
+            if extra >= max_extra:
                 raise _precision_limit(failing, b, dps, what, wp, floor, unit)
-            extra += step
+            extra = min(extra + max(lost + 5, extra), max_extra)  # at least doubles
 
 
 def _precision_limit(failing, b, dps, what, wp, floor, unit) -> PrecisionLimitError:
@@ -335,9 +334,9 @@ def _precision_limit(failing, b, dps, what, wp, floor, unit) -> PrecisionLimitEr
             bound = max(max(max(abs(x), abs(y)) for x, y in failing) * 2, floor) * abs(unit)
             exponent = int(mpmath.ceil(mpmath.log10(bound)))
             return PrecisionLimitError(
-                f"{what} could not be separated from 0 with {wp} digits of working precision: "
-                f"it is below 1e{exponent} in magnitude (it may be exactly 0, which the engine "
-                "could not decide); ask for fewer digits, or decide it exactly"
+                f"{what} could not be separated from 0 with {wp} digits of working precision, "
+                f"the most this method uses here: it is below 1e{exponent} in magnitude, and "
+                "whether it is exactly 0 could not be decided"
             )
         return PrecisionLimitError(
             f"{dps} digits of {what} (about {mpmath.nstr(b * unit, 5)}, small next to the "
