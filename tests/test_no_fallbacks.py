@@ -111,7 +111,8 @@ def test_the_import_check_catches_the_old_pattern(tmp_path):
 
 
 @pytest.mark.parametrize("pattern,what", [
-    (r"\bhasattr\((sr|symrelu|numeric|vb|vd|va|vc)\s*,"
+    # (an assert on hasattr is a test of the API, e.g. that a removed name stays removed)
+    (r"^(?!\s*assert\b).*\bhasattr\((sr|symrelu|numeric|vb|vd|va|vc)\s*,"
      r"|\bgetattr\((sr|symrelu|numeric|vb|vd|va|vc)\s*,[^,)]+,",
      "a test that depends on whether a project function exists"),
     (r"importorskip\(\s*[\"'](symrelu|numeric|derivations|symrelu_cli)\b",
