@@ -506,11 +506,23 @@ def _plain(v: sympy.Expr) -> str:
     return f"({text})" if re.search(r"[+\-@:]", text.lstrip("-")) else text
 
 
+def _unwrap(text: str) -> str:
+    """Text without the one pair of parentheses :func:`_plain` puts around a whole value."""
+    if text.startswith("(") and text.endswith(")"):
+        depth = 0
+        for i, ch in enumerate(text):
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+            if depth == 0 and i < len(text) - 1:
+                return text  # "(a)*(b)": the first pair closes early
+        return text[1:-1]
+    return text
+
+
 def _readable(v: sympy.Expr, what: str, assumptions: dict, text: str | None = None) -> bool:
     """True when the grammar reads ``text`` (default: the plain text of v) back as v."""
     text = _plain(v) if text is None else text
     try:
-        return to_exact(text.strip("()"), what, assumptions=assumptions) == v
+        return to_exact(_unwrap(text), what, assumptions=assumptions) == v
     except (ToneSpecError, TypeError):
         return False
 
@@ -518,7 +530,7 @@ def _readable(v: sympy.Expr, what: str, assumptions: dict, text: str | None = No
 def _text(v: sympy.Expr, what: str, assumptions: dict) -> str:
     text = _plain(v)
     if text.startswith("(") and _readable(v, what, assumptions, text):
-        return text.strip("()")
+        return _unwrap(text)
     return text
 
 
@@ -539,7 +551,7 @@ def _phase_text(p: sympy.Expr) -> str:
     for form in _phase_forms(p):
         text = _plain(form)
         if _readable(form, "phase", _PHASE, text):
-            return text.strip("()")
+            return _unwrap(text)
     return _plain(p)
 
 

@@ -233,6 +233,8 @@ def test_seven_cancelling_tones_merge_to_nothing():
 def test_merged_phase_is_a_closed_form():
     sig = MultiTone(amplitudes=[1, 1], frequencies=[3, 3], phases=[0, "pi/2"])
     assert sig.amplitudes == (sympy.sqrt(2),) and sig.phases == (sympy.pi / 4,)
+    # issue 16: this tone printed as 'sqrt(2)@5:pi/4' and did not parse back
+    assert sig.to_string() == "sqrt(2)@3:pi/4" and MultiTone.parse(sig.to_string()) == sig
     sig = MultiTone(amplitudes=[1, 1], frequencies=[3, 3], phases=[0, "pi/6"])
     assert sig.phases == (sympy.pi / 12,)
     assert sig.amplitudes == ((sympy.sqrt(2) + sympy.sqrt(6)) / 2,)  # 2 cos(pi/12)
