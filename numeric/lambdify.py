@@ -37,6 +37,7 @@ True
 
 from __future__ import annotations
 
+import keyword
 import numbers
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -44,8 +45,10 @@ from typing import Any
 import mpmath
 import numpy as np
 import sympy
+from sympy.core.function import AppliedUndef
 
 from numeric.errors import NumericInputError, NumericTypeError
+from symrelu.expr_parse import parse_expression, safe_sympify
 
 __all__ = [
     "to_numeric",
@@ -150,7 +153,7 @@ def to_numeric(value: Any, backend: str = "numpy", *, dps: int | None = None) ->
 
 def _sympify(value: Any) -> sympy.Expr:
     try:
-        expr = sympy.sympify(value)
+        expr = safe_sympify(value)  # a string is parsed by symrelu's grammar, never evaluated
     except (sympy.SympifyError, TypeError):
         raise NumericTypeError(
             f"cannot convert {type(value).__name__} {value!r} to a number"
@@ -268,7 +271,7 @@ def lambdify_signal(signal: Any, backend: str = "numpy", *, dps: int | None = No
 
 def _mp_time(t: Any) -> mpmath.mpf:
     if isinstance(t, str):
-        return to_numeric(sympy.Rational(t) if "/" in t else sympy.sympify(t), "mpmath")
+        return to_numeric(parse_expression(t), "mpmath")
     if isinstance(t, (sympy.Basic,)):
         return to_numeric(t, "mpmath")
     return mpmath.mpf(t)
@@ -490,7 +493,20 @@ def lambdify_expr(
     array([1., 0.])
     """
     _check_backend(backend)
-    expr = sympy.sympify(expr)
+    if t is not None:
+        args = list(t) if isinstance(t, Sequence) and not isinstance(t, str) else [t]
+        bad = [a for a in args if not isinstance(a, sympy.Symbol)]
+        if bad:
+            raise NumericTypeError(
+                f"t must be a sympy Symbol or a sequence of Symbols (got {bad[0]!r})"
+            )
+    if isinstance(expr, str):
+        names = {a.name: a for a in args} if t is not None else {}
+        expr = parse_expression(expr, symbols=names)  # symrelu's grammar, never evaluated
+    else:
+        expr = safe_sympify(expr)
+    if not isinstance(expr, sympy.Expr):
+        raise NumericTypeError(f"expected a sympy expression (got {type(expr).__name__})")
     if t is None:
         syms = sorted(expr.free_symbols, key=str)
         if len(syms) > 1:
@@ -498,7 +514,22 @@ def lambdify_expr(
                 f"the expression has several symbols {syms}: name the arguments"
             )
         t = syms[0] if syms else sympy.Symbol("t", real=True)
-    args = list(t) if isinstance(t, Sequence) else [t]
+        args = [t]
+    extra = expr.free_symbols - set(args)
+    if extra:
+        raise NumericInputError(
+            f"the expression has symbols {sorted(map(str, extra))} that are not arguments "
+            f"{[str(a) for a in args]}: substitute them or name them in t"
+        )
+    # sympy.lambdify prints the expression as Python source and runs it: every name in it must
+    # be a plain identifier, or a crafted Symbol or Function name would run as code
+    names = [a.name for a in args] + [type(f).__name__ for f in expr.atoms(AppliedUndef)]
+    odd = [v for v in names if not v.isidentifier() or keyword.iskeyword(v)]
+    if odd:
+        raise NumericInputError(
+            f"symbol and function names must be Python identifiers to be lambdified "
+            f"(got {odd[0]!r})"
+        )
     fn = sympy.lambdify(args, expr, modules=backend)
     if backend == "numpy" and not expr.free_symbols & set(args):
         const = fn(*([0.0] * len(args)))

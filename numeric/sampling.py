@@ -64,6 +64,7 @@ import sympy
 
 from numeric.errors import NumericInputError, NumericTypeError
 from numeric.lambdify import lambdify_expansion, lambdify_signal, to_numeric
+from symrelu.expr_parse import parse_expression, safe_sympify
 
 __all__ = [
     "sample",
@@ -103,7 +104,7 @@ def _exact(value: Any, what: str) -> sympy.Rational | None:
         if not math.isfinite(value) or value <= 0:
             raise NumericInputError(f"{what} must be a positive finite number (got {value})")
         return sympy.Rational(str(Fraction(repr(float(value)))))
-    v = sympy.sympify(value)
+    v = safe_sympify(value)  # a string is parsed by symrelu's grammar, never evaluated
     return v if isinstance(v, sympy.Rational) else None
 
 
@@ -427,8 +428,6 @@ def _exact_time(value: Any, what: str) -> Fraction | None:
     if isinstance(value, Fraction):
         return value
     if isinstance(value, str):
-        from symrelu.expr_parse import parse_expression
-
         value = parse_expression(value)
     if isinstance(value, sympy.Rational):
         return Fraction(int(value.p), int(value.q))
