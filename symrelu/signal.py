@@ -195,6 +195,8 @@ class MultiTone:
         if b.is_number and not b.is_Rational and is_zero(b, "offset"):
             b = sympy.Integer(0)
         groups: list[tuple[list, list, list]] = []  # (forms of one frequency, amps, phases)
+        by_value: dict = {}
+        irrational: list = []
         for i, (a, f, p) in enumerate(zip(amps, freqs, phs), start=1):
             a = to_exact(a, f"amplitude of tone {i}", assumptions=_AMPLITUDE)
             f = to_exact(f, f"frequency of tone {i}", assumptions=_FREQUENCY)
@@ -211,17 +213,24 @@ class MultiTone:
                 )
             if a.is_real is False or p.is_real is False:
                 raise ToneSpecError(f"tone {i} must have a real amplitude and phase")
-            for forms, a_list, p_list in groups:
-                if _same_frequency(forms[0], f):
-                    forms.append(f)
-                    a_list.append(a)
-                    p_list.append(p)
-                    break
-            else:
-                groups.append(([f], [a], [p]))
+            group = by_value.get(f)  # the same sympy value: the common case, in O(1)
+            if group is None:  # a rational can only equal a frequency written otherwise
+                pool = irrational if isinstance(f, sympy.Rational) else groups
+                group = next((g for g in pool if _same_frequency(g[0][0], f)), None)
+            if group is None:
+                group = ([], [], [])
+                groups.append(group)
+                if not isinstance(f, sympy.Rational):
+                    irrational.append(group)
+            by_value.setdefault(f, group)
+            group[0].append(f)
+            group[1].append(a)
+            group[2].append(p)
         tones, parts = [], []
         for forms, a_list, p_list in groups:
-            f = min(forms, key=_FREQUENCY_ORDER)  # one spelling of a frequency given twice
+            # one spelling of a frequency given in several: a Rational, else the shortest text
+            f = min(forms, key=lambda g: (not isinstance(g, sympy.Rational), len(str(g)),
+                                          _FREQUENCY_ORDER(g)))
             merged = merge(a_list, p_list)
             if merged is None:
                 continue

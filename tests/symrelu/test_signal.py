@@ -203,6 +203,9 @@ def test_equal_signals_are_equal_in_any_order():
     assert two.K == 1 and two.amplitudes == (2,)
     seven = MultiTone(amplitudes=[1, 1], frequencies=[(1 + sympy.sqrt(2)) ** 2, 3 + 2 * sympy.sqrt(2)])
     assert seven.K == 1 and seven.amplitudes == (2,)
+    three = (1 + sympy.sqrt(2)) ** 2 - 2 * sympy.sqrt(2)  # 3, written so sympy keeps it
+    for freqs in ([three, 3], [3, three]):
+        assert MultiTone(amplitudes=[1, 1], frequencies=freqs) == MultiTone.parse("2@3")
 
 
 def test_order_of_numeric_and_symbolic_frequencies():
