@@ -26,6 +26,7 @@ import sympy
 import symrelu as sr
 from derivations._common import Fragment, tex_escape
 from derivations.build import document
+from symrelu.expr_parse import safe_sympify
 
 __all__ = ["Report", "build_report", "SHORT"]
 
@@ -66,7 +67,7 @@ def _sorted_keys(e: sr.Expansion, keys) -> list:
 
 def _number(v: Any) -> float | None:
     try:
-        v = sympy.sympify(v)
+        v = safe_sympify(v)
         return complex(sympy.N(v, 17)).real if v.is_number else None
     except (TypeError, ValueError):
         return None

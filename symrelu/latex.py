@@ -22,6 +22,8 @@ from typing import Any
 import sympy
 from sympy.printing.latex import LatexPrinter
 
+from symrelu.expr_parse import safe_sympify
+
 __all__ = [
     "SymreluLatexPrinter",
     "latex",
@@ -124,7 +126,7 @@ def coefficient_term(coeff: Any, factor: str, printer: LatexPrinter | None = Non
     \left(\frac{1}{2} + \sqrt{2}\right) x
     """
     p = printer if printer is not None else SymreluLatexPrinter()
-    coeff = sympy.sympify(coeff)
+    coeff = safe_sympify(coeff)
     sep = " " if factor else ""
     if coeff == 1:
         return factor or "1"
@@ -146,7 +148,7 @@ def _re_im(c: Any) -> tuple[Any, Any]:
     every factor for its assumptions; a coefficient without ``I`` whose
     symbols are all declared real is real, which is a structural test.
     """
-    c = sympy.sympify(c)
+    c = safe_sympify(c)
     if not c.has(sympy.I) and all(s.is_extended_real for s in c.free_symbols):
         return c, sympy.Integer(0)
     return sympy.re(c), sympy.im(c)

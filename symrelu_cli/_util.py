@@ -52,8 +52,10 @@ def number(value: Any, digits: int = 15) -> float | None:
     """
     import sympy
 
+    from symrelu.expr_parse import safe_sympify  # a string is parsed, never evaluated
+
     try:
-        v = sympy.sympify(value)
+        v = safe_sympify(value)
         if not v.is_number:
             return None
         c = complex(sympy.N(v, digits))
@@ -68,7 +70,7 @@ def number(value: Any, digits: int = 15) -> float | None:
 
 
 def exact_text(value: Any) -> str:
-    """The exact value as text that sympy can read back (``sympy.sympify``).
+    """The exact value as text that :func:`symrelu.expr_parse.parse_expression` reads back.
 
     Examples
     --------

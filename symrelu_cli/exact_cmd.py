@@ -34,6 +34,7 @@ import re
 import warnings
 from typing import Any
 
+from symrelu.expr_parse import parse_expression
 from symrelu_cli._util import CLIError, exact_text, number
 from symrelu_cli.commands import _activation_name, _dump, _emit, _table, parse_signal
 
@@ -241,7 +242,7 @@ def convergence_latex(doc: dict) -> str:
     lines = [r"\begin{tabular}{rllll}", r"\toprule",
              r"$N$ & truncated DC & value & error & bound \\", r"\midrule"]
     for r in doc["rows"]:
-        tex = sympy.latex(sympy.sympify(r["truncated"]))
+        tex = sympy.latex(parse_expression(r["truncated"]))
         tex = f"${tex}$" if len(tex) <= 60 else "--"
         bound = "--" if r["bound"] is None else r["bound"]
         lines.append(f"{r['order']} & {tex} & {r['value']} & {r['error']} & {bound} \\\\")
