@@ -98,11 +98,14 @@ def test_huge_and_tiny_amplitudes_dc():
             assert _rel(sr.exact_dc(sig, dps=25), mp(s) * ref) < mp(10) ** -25
 
 
-def _quad_coefficient(amps, n, harmonics):
-    """c_n of ReLU(sum A_i cos(m_i t)) by mpmath.quad split at the zeros (found by findroot)."""
+def _quad_coefficient(amps, n, harmonics, phases=None, offset=0):
+    """c_n of ReLU(b + sum A_i cos(m_i t + p_i)) by mpmath.quad split at the zeros (findroot)."""
     with mpmath.workdps(40):
         amps = [mp(str(A)) for A in amps]
-        x = lambda t: mpmath.fsum(A * mpmath.cos(m * t) for A, m in zip(amps, harmonics))  # noqa: E731
+        phases = [mp(str(p)) for p in phases or [0] * len(amps)]
+        b = mp(str(offset))
+        x = lambda t: b + mpmath.fsum(A * mpmath.cos(m * t + p)  # noqa: E731
+                                      for A, m, p in zip(amps, harmonics, phases))
         grid = mpmath.linspace(-mpmath.pi, mpmath.pi, 2001)
         cuts = [-mpmath.pi]
         for lo, hi in zip(grid, grid[1:]):
@@ -165,6 +168,14 @@ def test_periodic_zero_parts_follow_from_symmetry():
             ref1 = mp(s) * _quad_coefficient([1, "-0.7"], 1, (1, 2))
             assert c2.imag == 0 and _rel(c2.real, ref2) < mp(10) ** -20
             assert c1.real == 0 and _rel(c1.imag, ref1) < mp(10) ** -20
+
+
+def test_dc_without_a_symmetry_point_keeps_every_digit():
+    # phases 0 and 0.3 at harmonics 3 and 7: no t0 makes x symmetric (0.3 is not a rational
+    # multiple of pi), so the DC is taken from the complex computation
+    sig = sr.MultiTone.parse("0.2 + 1@3 + 0.5@7:0.3")
+    ref = _quad_coefficient([1, "0.5"], 0, (3, 7), phases=[0, "0.3"], offset="0.2")
+    assert _rel(sr.exact_dc(sig, dps=30), ref) < mp(10) ** -30
 
 
 def test_value_below_reach_is_refused_not_zero():
