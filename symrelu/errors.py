@@ -50,10 +50,6 @@ class ExpressionParseError(SymreluError, ValueError):
     """A string is not an expression of :func:`symrelu.expr_parse.parse_expression`'s grammar."""
 
 
-class ExpressionParseError(SymreluError, ValueError):
-    """A string is not an expression of :func:`symrelu.expr_parse.parse_expression`'s grammar."""
-
-
 class InexactInputError(SymreluError, TypeError):
     """A value cannot be turned into an exact number or symbol."""
 
