@@ -40,6 +40,7 @@ refused with an error naming the type.
 from __future__ import annotations
 
 import decimal
+import math
 import numbers
 import re
 import sys
@@ -188,9 +189,10 @@ def _round_binary(q: Fraction, bits: int, min_ulp_exp: int | None) -> Fraction:
 def _shortest_decimal(x: Fraction, bits: int, min_ulp_exp: int | None = None) -> sympy.Rational:
     """The shortest decimal that rounds back to the binary float ``x`` at ``bits`` bits.
 
-    Rounding ``x`` to n significant digits gets no farther from ``x`` as n grows,
-    and the values that round to ``x`` form an interval, so a bisection on n finds
-    the least n whose rounding comes back to ``x``.
+    The values that round to ``x`` form an interval around it. If an n-digit
+    decimal lies in it, so does the n-digit decimal just below or just above
+    ``x``, and so does an (n+1)-digit one: a bisection on n finds the least n.
+    Of two n-digit candidates that both round back, the nearer one is taken.
     """
     if x == 0:
         return sympy.Integer(0)
@@ -199,18 +201,25 @@ def _shortest_decimal(x: Fraction, bits: int, min_ulp_exp: int | None = None) ->
     if Fraction(10) ** d > a:
         d -= 1  # now 10**d <= a < 10**(d+1)
 
-    def rounded(n: int) -> Fraction:
+    def candidate(n: int) -> Fraction | None:
+        """The nearest n-digit decimal that rounds back to ``a`` (None if neither does)."""
         scale = Fraction(10) ** (n - 1 - d)
-        return Fraction(round(a * scale)) / scale
+        below = Fraction(math.floor(a * scale)) / scale
+        above = Fraction(math.ceil(a * scale)) / scale
+        ok = [c for c in (below, above) if _round_binary(c, bits, min_ulp_exp) == a]
+        if len(ok) == 2 and a - below == above - a:  # a tie: the even last digit
+            return below if math.floor(a * scale) % 2 == 0 else above
+        return min(ok, key=lambda c: abs(c - a)) if ok else None
 
     lo, hi = 1, bits * 30103 // 100000 + 3  # hi digits always round-trip
     while lo < hi:
         mid = (lo + hi) // 2
-        if _round_binary(rounded(mid), bits, min_ulp_exp) == a:
+        if candidate(mid) is not None:
             hi = mid
         else:
             lo = mid + 1
-    r = rounded(lo)
+    r = candidate(lo)
+    assert r is not None
     return sympy.Rational(r.numerator if x > 0 else -r.numerator, r.denominator)
 
 

@@ -13,7 +13,7 @@ import mpmath
 import numpy as np
 import pytest
 import sympy
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import symrelu as sr
@@ -42,10 +42,10 @@ def significant_digits(r) -> int:
     return len(decimal.Decimal(decimal_text(r)).normalize().as_tuple().digits)
 
 
-def rounded_to(x: Fraction, n: int) -> str:
-    """The exact value ``x`` correctly rounded to ``n`` significant digits (decimal module)."""
+def rounded_to(x: Fraction, n: int, rounding: str = decimal.ROUND_HALF_EVEN) -> str:
+    """The exact value ``x`` rounded to ``n`` significant digits (decimal module)."""
     exact = decimal.Decimal(decimal_text(x))
-    return str(decimal.Context(prec=n, rounding=decimal.ROUND_HALF_EVEN).plus(exact))
+    return str(decimal.Context(prec=n, rounding=rounding).plus(exact))
 
 
 def exact_numpy(x) -> Fraction:
@@ -86,8 +86,28 @@ def test_mpf_rounds_back_and_is_shortest(digits, numerator, denominator):
     n = significant_digits(value)
     with mpmath.workprec(max(53, x.bc)):  # mpmath's own decimal parser is the oracle
         assert mpmath.mpf(decimal_text(value)) == x
-        if n > 1:  # the nearest decimal one digit shorter is another number at this precision
-            assert mpmath.mpf(rounded_to(exact, n - 1)) != x
+        if n > 1:  # no decimal one digit shorter, below or above, is this number
+            for rounding in (decimal.ROUND_FLOOR, decimal.ROUND_CEILING):
+                assert mpmath.mpf(rounded_to(exact, n - 1, rounding)) != x
+
+
+def test_mpf_powers_of_two_round_back_and_are_shortest():
+    # at a power of two the gap below is half the gap above: the nearest shorter decimal
+    # may lie on either side
+    for k in range(-400, 400, 3):
+        x = mpmath.mpf(2) ** k
+        value = to_exact(x, "a")
+        n = significant_digits(value)
+        with mpmath.workprec(53):
+            assert mpmath.mpf(decimal_text(value)) == x
+            if n > 1:
+                exact = Fraction(2) ** k
+                assert mpmath.mpf(rounded_to(exact, n - 1)) != x
+                below, above = (
+                    rounded_to(exact, n - 1, decimal.ROUND_FLOOR),
+                    rounded_to(exact, n - 1, decimal.ROUND_CEILING),
+                )
+                assert mpmath.mpf(below) != x and mpmath.mpf(above) != x
 
 
 def test_mpf_special_values_and_complex_are_refused_by_type():
@@ -123,8 +143,9 @@ def test_numpy_floats_round_trip_in_their_own_type_and_are_shortest(dtype, data)
     value = to_exact(x, "a")
     assert dtype(decimal_text(value)) == x  # numpy's parser is the oracle
     n = significant_digits(value)
-    if n > 1:  # the nearest decimal one digit shorter is another number in this type
-        assert dtype(rounded_to(exact_numpy(x), n - 1)) != x
+    if n > 1:  # no decimal one digit shorter, below or above, is this number in this type
+        for rounding in (decimal.ROUND_FLOOR, decimal.ROUND_CEILING):
+            assert dtype(rounded_to(exact_numpy(x), n - 1, rounding)) != x
 
 
 def test_numpy_longdouble_keeps_the_bits_a_python_float_would_lose():
@@ -161,11 +182,14 @@ def test_numpy_array_of_amplitudes_gives_exact_tones():
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False).filter(bool))
+@example(2.78134232313402e-309)  # subnormal: 53 bits as a Float, fewer as a double
+@example(2.0**-24)  # a power of two: the gap below is half the gap above
 def test_sympy_float_rounds_back_at_its_own_precision(x):
     f = sympy.Float(x)  # 53 bits; str() shows only 15 digits
     value = to_exact(f, "a")
     assert sympy.Float(decimal_text(value), precision=f._prec) == f  # sympy's parser is the oracle
-    assert value == sympy.Rational(repr(x))  # Python's shortest repr, an independent shortest
+    if abs(x) >= np.finfo(np.float64).tiny:  # a subnormal double has fewer bits than the Float
+        assert value == sympy.Rational(repr(x))  # Python's shortest repr, an independent shortest
 
 
 def test_sympy_float_at_40_digits_and_inside_an_expression():
@@ -187,9 +211,34 @@ def test_torch_scalars_in_their_own_dtype():
         assert to_exact(torch.tensor(0.1, dtype=dtype), "a") == sympy.Rational(1, 10)
     assert to_exact(torch.tensor(0.1, requires_grad=True), "a") == sympy.Rational(1, 10)
     assert to_exact(torch.tensor(2**62 + 1, dtype=torch.int64), "a") == 2**62 + 1
-    assert MultiTone(amplitudes=[torch.tensor(0.25)], frequencies=[torch.tensor(5)]).frequencies == (
-        5,
-    )
+    assert MultiTone(
+        amplitudes=[torch.tensor(0.25)], frequencies=[torch.tensor(5)]
+    ).frequencies == (5,)
+
+
+def assert_shortest_in_format(t, x: Fraction, bits: int, min_normal_exp: int, torch) -> None:
+    """to_exact(t) rounds to x in a binary format of ``bits`` significant bits with normal
+    numbers from 2**min_normal_exp, and no decimal one digit shorter does."""
+    value = to_exact(t, "a")
+    d = Fraction(int(value.p), int(value.q))
+    if x == 0:
+        assert d == 0
+        return
+    ax = abs(x)
+    e = ax.numerator.bit_length() - ax.denominator.bit_length()  # floor(log2 |x|), ax dyadic
+    up = Fraction(2) ** max(e, min_normal_exp) / 2 ** (bits - 1)  # gap to the next value above
+    power_of_two = ax.numerator & (ax.numerator - 1) == 0
+    down = up / 2 if power_of_two and e > min_normal_exp else up  # gap to the next one below
+    assert ax - down / 2 <= abs(d) <= ax + up / 2  # rounds to x
+    n = significant_digits(value)
+    if n > 1:  # no decimal one digit shorter, below or above, rounds to x
+        for rounding in (decimal.ROUND_FLOOR, decimal.ROUND_CEILING):
+            shorter = Fraction(decimal.Decimal(rounded_to(x, n - 1, rounding)))
+            assert not ax - down / 2 < abs(shorter) < ax + up / 2, (x, value, shorter)
+            if abs(shorter) <= torch.finfo(t.dtype).max:  # (beyond it torch saturates)
+                # torch's own float64 -> narrow rounding agrees
+                back = torch.tensor(float(shorter), dtype=torch.float64).to(t.dtype)
+                assert back.float().item() != float(x)
 
 
 @pytest.mark.torch
@@ -197,30 +246,28 @@ def test_torch_bfloat16_is_the_shortest_decimal_that_rounds_back_in_bfloat16():
     torch = pytest.importorskip("torch")
     # bfloat16(0.1) is 0.10009765625; 0.1 is the shortest decimal that rounds to it
     assert to_exact(torch.tensor(0.1, dtype=torch.bfloat16), "a") == sympy.Rational(1, 10)
-    assert to_exact(torch.tensor(0.1, dtype=torch.float8_e4m3fn), "a") == sympy.Rational(1, 10)
-    patterns = torch.arange(0, 0x7F80, 37, dtype=torch.int32).to(torch.int16)  # finite, >= 0
+    sweep = torch.arange(0, 0x7F80, 37, dtype=torch.int32)  # finite, >= 0
+    powers_of_two = torch.arange(1, 255, dtype=torch.int32) * 128  # mantissa bits 0
+    patterns = torch.cat([sweep, powers_of_two]).to(torch.int16)
     values = torch.cat([patterns.view(torch.bfloat16), -patterns[::50].view(torch.bfloat16)])
+    for t in values:  # bfloat16: 8 significant bits, normal from 2**-126
+        assert_shortest_in_format(t, exact_numpy(t.float().numpy()[()]), 8, -126, torch)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize(
+    "name, bits, min_normal_exp", [("float8_e4m3fn", 4, -6), ("float8_e5m2", 3, -14)]
+)
+def test_torch_float8_every_value(name, bits, min_normal_exp):
+    torch = pytest.importorskip("torch")
+    dtype = getattr(torch, name, None)
+    if dtype is None:
+        pytest.skip(f"this torch has no {name}")
+    values = torch.arange(0, 256, dtype=torch.int32).to(torch.uint8).view(dtype)
     for t in values:
-        x = exact_numpy(t.float().numpy()[()])  # bfloat16 -> float32 is exact
-        value = to_exact(t, "a")
-        d = Fraction(int(value.p), int(value.q))
-        if x == 0:
-            assert d == 0
-            continue
-        ax = abs(x)
-        # bfloat16: 8 significant bits, normal from 2**-126, subnormals spaced 2**-133
-        e = ax.numerator.bit_length() - ax.denominator.bit_length()  # floor(log2 |x|)
-        up = Fraction(2) ** max(e - 7, -133)  # gap to the next bfloat16 above |x|
-        power_of_two = ax.numerator & (ax.numerator - 1) == 0 and ax.denominator % 2 == 0
-        down = up / 2 if power_of_two and e > -126 else up  # gap to the next one below
-        assert ax - down / 2 <= abs(d) <= ax + up / 2  # rounds to x
-        n = significant_digits(value)
-        if n > 1:
-            shorter = Fraction(decimal.Decimal(rounded_to(x, n - 1)))
-            assert not ax - down / 2 < abs(shorter) < ax + up / 2  # does not round to x
-            # torch's own float64 -> bfloat16 rounding agrees
-            back = torch.tensor(float(shorter), dtype=torch.float64).to(torch.bfloat16)
-            assert back.float().item() != float(x)
+        wide = t.float().numpy()[()]
+        if np.isfinite(wide):  # every finite value of the format (OCP FP8 spec: bits, range)
+            assert_shortest_in_format(t, exact_numpy(wide), bits, min_normal_exp, torch)
 
 
 @pytest.mark.torch
