@@ -111,6 +111,9 @@ def to_numeric(value: Any, backend: str = "numpy", *, dps: int | None = None) ->
     {5: 0.5}
     """
     _check_backend(backend)
+    if dps is not None and (isinstance(dps, bool) or not isinstance(dps, (int, np.integer))
+                            or dps < 1):
+        raise NumericInputError(f"dps must be a positive integer (got {dps!r})")
     if isinstance(value, Mapping):
         return {k: to_numeric(v, backend, dps=dps) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

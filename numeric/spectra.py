@@ -59,7 +59,13 @@ def coefficients(y: Any, fs: float) -> tuple[np.ndarray, np.ndarray]:
     >>> float(f[1]), complex(np.round(c[1].real, 12))
     (1.0, (0.5+0j))
     """
-    y = np.asarray(y, dtype=float)
+    fs = _rate(fs)
+    try:
+        y = np.asarray(y, dtype=float)
+    except (TypeError, ValueError):
+        raise NumericInputError(
+            f"expected a 1-D array of real samples (got {type(y).__name__})"
+        ) from None
     if y.ndim != 1 or y.size == 0:
         raise NumericInputError(f"expected a non-empty 1-D array of samples (got shape {y.shape})")
     if not np.all(np.isfinite(y)):
@@ -68,6 +74,19 @@ def coefficients(y: Any, fs: float) -> tuple[np.ndarray, np.ndarray]:
     X = np.fft.rfft(y) / n
     freqs = np.fft.rfftfreq(n, d=1.0 / float(fs))
     return freqs, X
+
+
+def _rate(fs: Any) -> float:
+    """A sampling rate as a positive finite float, or a NumericInputError naming it."""
+    if isinstance(fs, (str, bytes, bool)):
+        raise NumericInputError(f"fs must be a positive number (got {fs!r})")
+    try:
+        value = float(fs)
+    except (TypeError, ValueError):
+        raise NumericInputError(f"fs must be a positive number (got {fs!r})") from None
+    if not np.isfinite(value) or value <= 0:
+        raise NumericInputError(f"fs must be a positive finite number (got {fs!r})")
+    return value
 
 
 def amplitudes_of(freqs: np.ndarray, c: np.ndarray, n: int) -> np.ndarray:
@@ -118,7 +137,10 @@ def bin_index(F: float, fs: float, n: int, *, tol: float = 1e-9) -> int:
     >>> bin_index(5, 1024, 8192)
     40
     """
-    k = float(F) * n / float(fs)
+    fs = _rate(fs)
+    if isinstance(F, (str, bytes)) or isinstance(n, (str, bytes)):
+        raise NumericInputError(f"F and n must be numbers (got {F!r}, {n!r})")
+    k = float(F) * n / fs
     kr = round(k)
     if abs(k - kr) > tol * max(1.0, abs(k)):
         raise NumericInputError(

@@ -336,6 +336,8 @@ def parse_expression(
         raise ExpressionParseError(
             f"parse_expression reads a str (got {type(text).__name__})"
         )
+    if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1:
+        raise ExpressionParseError(f"max_length must be a positive integer (got {max_length!r})")
     if len(text) > max_length:
         raise ExpressionParseError(
             f"the expression is {len(text)} characters long; at most {max_length} are read "
