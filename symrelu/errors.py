@@ -1,7 +1,7 @@
 """The exceptions and warnings symrelu raises.
 
-Every error subclasses :class:`SymreluError` and a builtin (``ValueError`` or
-``TypeError``), so callers can catch either; every message names the offending
+Every error subclasses :class:`SymreluError` and a builtin (``ValueError``,
+``TypeError``, or ``OSError`` for an unusable environment), so callers can catch either; every message names the offending
 value and says what to change.
 """
 
@@ -11,6 +11,7 @@ __all__ = [
     "SymreluError",
     "ToneSpecError",
     "SignalParseError",
+    "ExpressionParseError",
     "InexactInputError",
     "SeriesOrderError",
     "RegimeError",

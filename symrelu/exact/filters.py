@@ -43,7 +43,9 @@ MAX_WINDOW = 1_000_000
 
 def _exact_list(values: Any, what: str) -> list[sympy.Expr]:
     if isinstance(values, np.ndarray):
-        values = values.tolist()
+        # numpy scalars, not Python floats: each tap is read as the shortest decimal that
+        # round-trips in its own dtype (float32 0.1 is 1/10), like every other input door
+        values = list(values) if values.ndim else [values[()]]
     if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
         values = [values]
     out = []

@@ -224,9 +224,8 @@ def bessel_integral(b, amps, ks, wp: int, *, stretch=1):
     panels = int(mpmath.ceil(U * omega / (2 * stretch)))
     if panels > _MAX_PANELS:
         raise PrecisionLimitError(
-            f"the Bessel integral for amplitudes {[mpmath.nstr(a, 5) for a in amps]} at {wp} "
-            f"digits needs {panels} panels (limit {_MAX_PANELS}): the smallest amplitude is too "
-            "small next to the others; ask for fewer digits"
+            f"the Bessel integral at {wp} digits needs {panels} panels (limit {_MAX_PANELS}): "
+            "the smallest amplitude is too small next to the others; ask for fewer digits"
         )
     n_nodes = max(10, int(wp * 0.55) + 6)
     nodes, weights = _gauss_legendre(n_nodes, wp)
