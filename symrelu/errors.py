@@ -1,7 +1,8 @@
 """The exceptions and warnings symrelu raises.
 
 Every error subclasses :class:`SymreluError` and a builtin (``ValueError``,
-``TypeError``, or ``OSError`` for an unusable environment), so callers can catch either; every message names the offending
+``TypeError``, or ``OSError`` for an unusable environment), so callers can
+catch either; every message names the offending
 value and says what to change.
 """
 
