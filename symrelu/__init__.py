@@ -6,6 +6,7 @@ MultiTone(amplitudes=, frequencies=, phases=, offset=)   the signal, exact and i
 MultiTone.parse("0.2 + 1@5 + 0.6@10:0.9")                the compact grammar
 MultiTone.symbolic(K)                                    symbolic amplitudes A_i, frequencies w_i
 ReLU(), Abs(), LeakyReLU(alpha)                          activations ("relu", "abs" as strings too)
+to_exact(value, what)                                    any user value as an exact sympy number
 
 The Taylor lens (the paper's Section III)
 -----------------------------------------
@@ -31,10 +32,11 @@ Printing
 --------
 latex(obj)                  LaTeX of signals, expansions, certificates, sympy expressions
 
-Errors are subclasses of SymreluError (and of ValueError or TypeError);
+Errors are subclasses of SymreluError (and of ValueError, TypeError or OSError);
 warnings subclass SymreluWarning.
 """
 
+from symrelu._values import to_exact
 from symrelu.activations import Abs, Activation, LeakyReLU, ReLU, as_activation
 from symrelu.certificate import Certificate
 from symrelu.errors import (
@@ -42,6 +44,8 @@ from symrelu.errors import (
     CenterError,
     DivergenceError,
     DivergenceWarning,
+    EnvironmentProblemError,
+    ExpressionParseError,
     FrequencyNotPresentError,
     InexactInputError,
     RegimeError,
@@ -77,6 +81,7 @@ __version__ = "0.1.0"
 __all__ = [
     "MultiTone",
     "Tone",
+    "to_exact",
     "Activation",
     "ReLU",
     "Abs",
@@ -104,6 +109,8 @@ __all__ = [
     "SymreluError",
     "ToneSpecError",
     "SignalParseError",
+    "ExpressionParseError",
+    "EnvironmentProblemError",
     "InexactInputError",
     "SeriesOrderError",
     "RegimeError",

@@ -6,6 +6,8 @@ subcommand can use it without slowing ``symrelu --help``.
 
 from __future__ import annotations
 
+import json
+import sys
 from typing import Any
 
 __all__ = [
@@ -18,6 +20,10 @@ __all__ = [
     "EXIT_PARTIAL",
     "number",
     "exact_text",
+    "emit",
+    "text_table",
+    "json_text",
+    "activation_name",
 ]
 
 EXIT_OK = 0
@@ -79,3 +85,33 @@ def exact_text(value: Any) -> str:
     '3*sqrt(2)/8'
     """
     return str(value)
+
+
+def emit(text: str) -> None:
+    """Write ``text`` to stdout with exactly one trailing newline."""
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def text_table(rows: list[list[str]]) -> str:
+    """Left-aligned columns separated by two spaces.
+
+    Examples
+    --------
+    >>> print(text_table([["n", "a_n"], ["10", "1/2"]]))
+    n   a_n
+    10  1/2
+    """
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    )
+
+
+def json_text(doc: dict) -> str:
+    """A JSON document as the commands print it: indented, sorted keys, no NaN."""
+    return json.dumps(doc, indent=2, sort_keys=True, allow_nan=False)
+
+
+def activation_name(act: Any) -> str:
+    """The command-line spelling of an activation: ``relu``, ``abs`` or ``leaky:ALPHA``."""
+    return {"relu": "relu", "abs": "abs"}.get(act.name, f"leaky:{act.alpha}")

@@ -4,19 +4,25 @@ Each writes a table (default), LaTeX or JSON to stdout. The JSON documents are
 stable: every one has a ``"schema"`` key (``"symrelu.coeffs/1"``,
 ``"symrelu.expand/1"``, ``"symrelu.dc/1"``) whose version changes only when a
 key is removed or changes meaning; new keys may be added. Exact values are
-strings sympy reads back (``sympy.sympify``); ``float`` companions are numbers,
-or null when the value is symbolic. See :mod:`symrelu_cli.schemas`.
+strings that :func:`symrelu.expr_parse.parse_expression` reads back; ``float``
+companions are numbers, or null when the value is symbolic. See :mod:`symrelu_cli.schemas`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 import warnings
 from typing import Any
 
-from symrelu_cli._util import CLIError, exact_text, number
+from symrelu_cli._util import (
+    CLIError,
+    activation_name,
+    emit,
+    exact_text,
+    json_text,
+    number,
+    text_table,
+)
 
 __all__ = [
     "cmd_coeffs",
@@ -43,21 +49,6 @@ def parse_signal(text: str):
     from symrelu import MultiTone
 
     return MultiTone.parse(text.strip())
-
-
-def _emit(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-def _table(rows: list[list[str]]) -> str:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
-    )
-
-
-def _dump(doc: dict) -> str:
-    return json.dumps(doc, indent=2, sort_keys=True, allow_nan=False)
 
 
 # ------------------------------------------------------------------- coeffs
@@ -91,7 +82,7 @@ def cmd_coeffs(args: argparse.Namespace) -> int:
     fmt = "latex" if args.latex else args.format
     doc = coeffs_document(args.n)
     if fmt == "json":
-        _emit(_dump(doc))
+        emit(json_text(doc))
         return 0
     if fmt == "latex":
         import sympy
@@ -103,11 +94,11 @@ def cmd_coeffs(args: argparse.Namespace) -> int:
             tail = sympy.latex(sympy.Rational(c["tail"]))
             lines.append(f"{c['n']} & ${a}$ & ${tail}$ \\\\")
         lines += [r"\bottomrule", r"\end{tabular}"]
-        _emit("\n".join(lines))
+        emit("\n".join(lines))
         return 0
     rows = [["n", "a_n", "a_n (float)", "tail sum_{m>n}|a_m|"]]
     rows += [[str(c["n"]), c["a_n"], repr(c["float"]), c["tail"]] for c in doc["coefficients"]]
-    _emit(_table(rows))
+    emit(text_table(rows))
     return 0
 
 
@@ -135,10 +126,6 @@ def first_orders(e) -> dict:
 
 def _sort_key(label: Any):
     return (0, label) if isinstance(label, tuple) else (1, number(label) or 0.0, str(label))
-
-
-def _activation_name(act) -> str:
-    return {"relu": "relu", "abs": "abs"}.get(act.name, f"leaky:{act.alpha}")
 
 
 def _expand(args: argparse.Namespace):
@@ -193,7 +180,7 @@ def expand_document(e, *, center_name: str = "peak") -> dict:
     return {
         "schema": "symrelu.expand/1",
         "signal": e.signal.to_string(),
-        "activation": _activation_name(e.activation),
+        "activation": activation_name(e.activation),
         "order": e.order,
         "center": {"name": center_name, "value": exact_text(e.center)},
         "regime": e.regime,
@@ -224,11 +211,11 @@ def cmd_expand(args: argparse.Namespace) -> int:
     if args.format == "latex":
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            _emit(e.latex(max_terms=max(1, int(args.max_terms))))
+            emit(e.latex(max_terms=max(1, int(args.max_terms))))
         return 0
     doc = expand_document(e, center_name=str(args.center))
     if args.format == "json":
-        _emit(_dump(doc))
+        emit(json_text(doc))
         return 0
     cert = e.certificate
     head = [
@@ -248,7 +235,7 @@ def cmd_expand(args: argparse.Namespace) -> int:
         order = "x" if r["first_order"] == -1 else str(r["first_order"])
         amp = "" if r["amplitude"] is None else f"{r['amplitude']:.10g}"
         rows.append([label, order, r["c"], amp])
-    _emit(_table(head) + "\n\n" + _table(rows) + "\n\n"
+    emit(text_table(head) + "\n\n" + text_table(rows) + "\n\n"
           "c_F: y(t) = c_0 + 2 Re sum_F c_F exp(2 pi i F t); amplitude = 2|c_F| (|c_0| for DC); "
           "first order: the power of g where F first appears (x: the linear part)")
     return 0
@@ -288,7 +275,7 @@ def dc_document(sig, *, activation: str = "relu", generic: bool = False,
     return {
         "schema": "symrelu.dc/1",
         "signal": sig.to_string(),
-        "activation": _activation_name(act),
+        "activation": activation_name(act),
         "regime": "generic" if generic else ("periodic" if sig.has_rational_frequencies
                                              else "generic"),
         "digits": digits,
@@ -316,7 +303,7 @@ def cmd_dc(args: argparse.Namespace) -> int:
                                     digits=min(args.digits, 30))
         doc["convergence"] = conv
     if args.format == "json":
-        _emit(_dump(doc))
+        emit(json_text(doc))
         return 0
     rows = [["signal", doc["signal"]],
             ["activation", f"{doc['activation']} ({doc['regime']} regime)"],
@@ -327,12 +314,12 @@ def cmd_dc(args: argparse.Namespace) -> int:
         if a["float"] is not None and a["relative_error"] is not None:
             rows.append([labels[key], f"{a['exact']} = {a['float']:.12g} "
                                       f"({100 * a['relative_error']:+.2f}% vs exact)"])
-    text = _table(rows)
+    text = text_table(rows)
     if conv is not None:
         from symrelu_cli.exact_cmd import convergence_rows_table
 
         verdict = {True: "converges", False: "DIVERGES (no bound)", None: "undecided"}
         text += (f"\n\ntruncated Taylor DC, center {conv['center']['name']} "
                  f"({verdict[conv['converges']]}):\n" + convergence_rows_table(conv))
-    _emit(text)
+    emit(text)
     return 0

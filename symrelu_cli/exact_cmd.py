@@ -35,8 +35,16 @@ import warnings
 from typing import Any
 
 from symrelu.expr_parse import parse_expression
-from symrelu_cli._util import CLIError, exact_text, number
-from symrelu_cli.commands import _activation_name, _dump, _emit, _table, parse_signal
+from symrelu_cli._util import (
+    CLIError,
+    activation_name,
+    emit,
+    exact_text,
+    json_text,
+    number,
+    text_table,
+)
+from symrelu_cli.commands import parse_signal
 
 __all__ = [
     "MAX_ORDERS",
@@ -155,7 +163,7 @@ def convergence_document(sig: Any, *, orders: int = 10, center: str = "peak",
     return {
         "schema": "symrelu.convergence/1",
         "signal": sig.to_string(),
-        "activation": _activation_name(_as_activation(activation)),
+        "activation": activation_name(_as_activation(activation)),
         "regime": _regime(sig, generic),
         "center": {"name": str(center), "value": center_value},
         "digits": digits,
@@ -208,7 +216,7 @@ def convergence_rows_table(doc: dict) -> str:
         holds = {True: "yes", False: "NO", None: "-"}[r["bound_holds"]]
         rows.append([str(r["order"]), trunc, r["value"], rel, r["error"],
                      "-" if r["bound"] is None else r["bound"], holds])
-    return _table(rows)
+    return text_table(rows)
 
 
 def _convergence_head(doc: dict) -> list[list[str]]:
@@ -257,11 +265,11 @@ def cmd_convergence(args: argparse.Namespace) -> int:
                                activation=args.activation, generic=args.generic,
                                digits=args.digits)
     if args.format == "json":
-        _emit(_dump(doc))
+        emit(json_text(doc))
     elif args.format == "latex":
-        _emit(convergence_latex(doc))
+        emit(convergence_latex(doc))
     else:
-        _emit(_table(_convergence_head(doc)) + "\n\n" + convergence_rows_table(doc))
+        emit(text_table(_convergence_head(doc)) + "\n\n" + convergence_rows_table(doc))
     return 0
 
 
@@ -278,7 +286,7 @@ def parse_at(text: str, sig: Any, generic: bool) -> Any:
     >>> parse_at("15", sig, False), parse_at("1,-1", sig, True)
     (15, (1, -1))
     """
-    from symrelu._values import to_exact
+    from symrelu import to_exact
 
     text = str(text).strip()
     regime = _regime(sig, generic)
@@ -330,7 +338,7 @@ def coefficient_document(sig: Any, at: Any, *, activation: str = "relu",
         return {
             "schema": "symrelu.coefficient/1",
             "signal": sig.to_string(),
-            "activation": _activation_name(_as_activation(activation)),
+            "activation": activation_name(_as_activation(activation)),
             "regime": regime,
             "at": {"frequency": exact_text(freq), "frequency_float": number(freq),
                    "index": index},
@@ -347,7 +355,7 @@ def cmd_coefficient(args: argparse.Namespace) -> int:
     doc = coefficient_document(sig, args.at, activation=args.activation,
                                generic=args.generic, digits=args.digits)
     if args.format == "json":
-        _emit(_dump(doc))
+        emit(json_text(doc))
         return 0
     at = doc["at"]
     where = (f"F = {at['frequency']}" if at["index"] is None
@@ -358,7 +366,7 @@ def cmd_coefficient(args: argparse.Namespace) -> int:
             [f"c_F ({doc['digits']} digits)", f"{doc['c']['re']} + {doc['c']['im']} i"],
             ["amplitude (2|c_F|, |c_0| at DC)", doc["amplitude"]],
             ["phase arg c_F (rad)", doc["phase"]]]
-    _emit(_table(rows) + "\n\nconvention: y(t) = c_0 + 2 Re sum_F c_F exp(2 pi i F t)")
+    emit(text_table(rows) + "\n\nconvention: y(t) = c_0 + 2 Re sum_F c_F exp(2 pi i F t)")
     return 0
 
 
@@ -401,7 +409,7 @@ def closed_form_document(sig: Any, *, activation: str = "relu", generic: bool = 
     return {
         "schema": "symrelu.closed_form/1",
         "signal": sig.to_string(),
-        "activation": _activation_name(act),
+        "activation": activation_name(act),
         "kind": kind,
         "regime": "generic" if kind == "dc" else _regime(sig, generic),
         "expression": exact_text(expr),
@@ -417,11 +425,11 @@ def cmd_closed_form(args: argparse.Namespace) -> int:
     doc = closed_form_document(sig, activation=args.activation, generic=args.generic)
     fmt = "latex" if args.latex else args.format
     if fmt == "json":
-        _emit(_dump(doc))
+        emit(json_text(doc))
         return 0
     if fmt == "latex":
         lhs = "y(t)" if doc["kind"] == "fourier_series" else r"\overline{y}"
-        _emit(f"{lhs} = {doc['latex']}")
+        emit(f"{lhs} = {doc['latex']}")
         return 0
     name = {"fourier_series": "act(x(t))", "dc": "mean of act(x)"}[doc["kind"]]
     dc = doc["dc"]["exact"] + (f" = {doc['dc']['float']!r}" if doc["dc"]["float"] is not None
@@ -431,5 +439,5 @@ def cmd_closed_form(args: argparse.Namespace) -> int:
             [name, doc["expression"]],
             ["DC", dc],
             ["note", doc["note"]]]
-    _emit(_table(rows))
+    emit(text_table(rows))
     return 0

@@ -52,10 +52,14 @@ def test_every_public_name_documents_itself_with_an_example():
     assert not missing, f"public names without an Examples section: {missing}"
 
 
-def test_errors_are_value_or_type_errors():
+def test_errors_are_value_type_or_os_errors():
+    # OSError only for an unusable environment (EnvironmentProblemError and its subclasses)
     for name in sr.__all__:
         obj = getattr(sr, name)
         if inspect.isclass(obj) and issubclass(obj, sr.SymreluError):
+            if issubclass(obj, OSError):
+                assert issubclass(obj, sr.EnvironmentProblemError), name
+                continue
             assert issubclass(obj, (ValueError, TypeError)) or obj is sr.SymreluError, name
 
 
