@@ -71,6 +71,9 @@ __all__ = [
     "BlockSpec",
     "Architecture",
     "default_architecture",
+    "BUNDLED_WEIGHTS",
+    "BUNDLED_SHA256",
+    "bundled_weights",
     "read_architecture",
     "read_weights",
     "random_weights",
@@ -87,6 +90,49 @@ __all__ = [
 
 class KidPPGFormatError(SymreluError, ValueError):
     """The HDF5 file is missing, unreadable, or holds a network this port does not handle."""
+
+
+#: the trained weights shipped inside the package (``numeric/data/kidppg``; GPL-3.0, see the
+#: ``NOTICE.md`` beside the file for its provenance and licence)
+BUNDLED_WEIGHTS = "data/kidppg/model_S5.h5"
+#: SHA-256 of the shipped ``model_S5.h5`` (the authors' file, unmodified; see its NOTICE.md)
+BUNDLED_SHA256 = "81ff983368d130c9e0bf1f09b488d1088805b1a55d61f3460244ec84850da6a6"
+
+
+def bundled_weights() -> Path:
+    """The path of the KID-PPG weights shipped with symrelu, checked against their SHA-256.
+
+    The file is package data of :mod:`numeric` (``numeric/data/kidppg/model_S5.h5``),
+    found with :mod:`importlib.resources`, so a checkout and a pip install both
+    have it. It is the authors' file under GPL-3.0 (``NOTICE.md`` beside it).
+
+    Raises
+    ------
+    KidPPGFormatError
+        The shipped file is missing (an installation without package data) or
+        its content is not the file symrelu shipped (SHA-256 mismatch).
+
+    Examples
+    --------
+    >>> p = bundled_weights()
+    >>> p.name, p.stat().st_size
+    ('model_S5.h5', 1897984)
+    """
+    import hashlib
+    from importlib import resources
+
+    res = resources.files("numeric").joinpath(BUNDLED_WEIGHTS)
+    path = Path(str(res))
+    if not path.is_file():
+        raise KidPPGFormatError(
+            f"the KID-PPG weights shipped with symrelu are missing ({path}): the installation "
+            "lacks its package data; reinstall symrelu or pass --weights PATH")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != BUNDLED_SHA256:
+        raise KidPPGFormatError(
+            f"the KID-PPG weights shipped with symrelu ({path}) have SHA-256 {digest}, not "
+            f"{BUNDLED_SHA256}: the file was changed or damaged; reinstall symrelu")
+    return path
 
 
 @dataclass(frozen=True)
@@ -257,19 +303,23 @@ def keras_kernel_to_torch(kernel: np.ndarray) -> np.ndarray:
 # ------------------------------------------------------------------ reading
 
 
-def _open(path: str | os.PathLike):
+def _open(path: str | os.PathLike | None):
     import h5py
 
-    path = Path(path)
+    path = bundled_weights() if path is None else Path(path)
     if not path.is_file():
         raise KidPPGFormatError(
-            f"weights file not found: {str(path)!r} (the KID-PPG weights are model_S5.h5, "
-            "see ../shared/kidppg/README.md)"
+            f"weights file not found: {str(path)!r} (leave the weights unset to use the "
+            "KID-PPG model_S5.h5 shipped with symrelu)"
         )
     try:
         return h5py.File(path, "r")
     except OSError as exc:
         raise KidPPGFormatError(f"{path.name} is not a readable HDF5 file ({exc})") from None
+
+
+def _name(path: str | os.PathLike | None) -> str:
+    return "the shipped model_S5.h5" if path is None else Path(path).name
 
 
 def _attr_text(value: Any) -> str:
@@ -337,13 +387,13 @@ def _parse_block(index: int, layer: dict, ch_in: int) -> BlockSpec:
     return BlockSpec(f"block{index}", layer["config"]["name"], tuple(convs), pool, rate)
 
 
-def read_architecture(path: str | os.PathLike) -> Architecture:
+def read_architecture(path: str | os.PathLike | None = None) -> Architecture:
     """Read and check the network described by the file's ``model_config`` attribute.
 
     Parameters
     ----------
-    path : path-like
-        The Keras HDF5 file (``model_S5.h5``).
+    path : path-like, optional
+        The Keras HDF5 file; None (default): the ``model_S5.h5`` shipped with symrelu.
 
     Returns
     -------
@@ -358,14 +408,12 @@ def read_architecture(path: str | os.PathLike) -> Architecture:
 
     Examples
     --------
-    >>> p = Path("../shared/kidppg/model_S5.h5")
-    >>> arch = read_architecture(p) if p.is_file() else default_architecture()
-    >>> arch == default_architecture()
+    >>> read_architecture() == default_architecture()   # the shipped model_S5.h5
     True
     """
     with _open(path) as f:
         if "model_config" not in f.attrs:
-            raise KidPPGFormatError(f"{Path(path).name} has no model_config attribute")
+            raise KidPPGFormatError(f"{_name(path)} has no model_config attribute")
         config = json.loads(_attr_text(f.attrs["model_config"]))
         training = f.attrs.get("training_config")
         loss = json.loads(_attr_text(training)).get("loss") if training is not None else None
@@ -428,7 +476,7 @@ def read_architecture(path: str | os.PathLike) -> Architecture:
     return Architecture(length, channels, tuple(blocks), attention, layer_norm, tuple(dense), loss)
 
 
-def read_weights(path: str | os.PathLike) -> dict[str, np.ndarray]:
+def read_weights(path: str | os.PathLike | None = None) -> dict[str, np.ndarray]:
     """Every weight array of the file, keyed ``"<layer>/<kernel|bias|gamma|...>"``.
 
     Nested blocks are flattened (``model_20/conv1d_45/kernel:0`` becomes
@@ -437,15 +485,14 @@ def read_weights(path: str | os.PathLike) -> dict[str, np.ndarray]:
 
     Examples
     --------
-    >>> p = Path("../shared/kidppg/model_S5.h5")
-    >>> w = read_weights(p) if p.is_file() else random_weights()
+    >>> w = read_weights()   # the shipped model_S5.h5
     >>> w["conv1d_45/kernel"].shape, w["conv1d_45/kernel"].dtype
     ((5, 1, 32), dtype('float32'))
     """
     weights: dict[str, np.ndarray] = {}
     with _open(path) as f:
         if "model_weights" not in f:
-            raise KidPPGFormatError(f"{Path(path).name} has no model_weights group")
+            raise KidPPGFormatError(f"{_name(path)} has no model_weights group")
         root = f["model_weights"]
         for top in root.attrs.get("layer_names", list(root.keys())):
             group = root[_attr_text(top)]
@@ -699,13 +746,14 @@ def build_frontend(weights: dict[str, np.ndarray], arch: Architecture | None = N
     return net.eval()
 
 
-def load_frontend(path: str | os.PathLike) -> Any:
+def load_frontend(path: str | os.PathLike | None = None) -> Any:
     """The KID-PPG convolutional front-end, read from a Keras HDF5 file into torch.
 
     Parameters
     ----------
     path : path-like
-        ``model_S5.h5`` (``../shared/kidppg/model_S5.h5`` from the project root).
+        A Keras HDF5 file; None (default): the ``model_S5.h5`` shipped with symrelu
+        (:func:`bundled_weights`).
 
     Returns
     -------
@@ -721,8 +769,7 @@ def load_frontend(path: str | os.PathLike) -> Any:
     Examples
     --------
     >>> import torch
-    >>> p = Path("../shared/kidppg/model_S5.h5")
-    >>> net = load_frontend(p) if p.is_file() else build_frontend(random_weights())
+    >>> net = load_frontend()   # the shipped model_S5.h5
     >>> net(torch.zeros(1, 1, 256))["block1.pool"].shape
     torch.Size([1, 32, 64])
     """
@@ -751,14 +798,13 @@ def build_model(weights: dict[str, np.ndarray], arch: Architecture | None = None
     return net.eval()
 
 
-def load_model(path: str | os.PathLike) -> Any:
+def load_model(path: str | os.PathLike | None = None) -> Any:
     """The whole KID-PPG network read from a Keras HDF5 file (see :func:`build_model`).
 
     Examples
     --------
     >>> import torch
-    >>> p = Path("../shared/kidppg/model_S5.h5")
-    >>> model = load_model(p) if p.is_file() else build_model(random_weights())
+    >>> model = load_model()   # the shipped model_S5.h5
     >>> model(torch.zeros(1, 1, 256)).shape
     torch.Size([1])
     """

@@ -94,9 +94,10 @@ class Config:
 
     Attributes
     ----------
-    weights : str
-        The KID-PPG Keras HDF5 file (relative paths are taken from the
-        working directory; the project keeps it at ``../shared/kidppg/model_S5.h5``).
+    weights : str or None
+        A Keras HDF5 file with other KID-PPG weights (relative paths are taken
+        from the working directory); None: the authors' model_S5.h5 shipped with
+        symrelu (GPL-3.0, checked by its SHA-256).
     hr : float or None
         Heart rate in BPM. Synthetic input: the rate of the windows (None: 72).
         User windows: the known rate of every window (None: estimated per
@@ -139,7 +140,7 @@ class Config:
         Write the figures.
     """
 
-    weights: str = "../shared/kidppg/model_S5.h5"
+    weights: str | None = None
     hr: float | None = None
     ppg: str | None = None
     fs: float = ppg_mod.FS
@@ -590,16 +591,15 @@ def run(config: Config | None = None, *, progress: bool = True) -> Result:
 
     Examples
     --------
-    >>> import pathlib
-    >>> if pathlib.Path(Config().weights).is_file():  # doctest: +SKIP
-    ...     res = run(Config(n_windows=1, out=None, figures=False, hr_sweep=()), progress=False)
+    >>> res = run(Config(n_windows=1, out=None, figures=False, hr_sweep=(), dps=15),
+    ...           progress=False)  # doctest: +SKIP
     """
     import torch
 
     from numeric import kidppg
 
     cfg = config or Config()
-    weights_path = Path(cfg.weights)
+    weights_path = kidppg.bundled_weights() if cfg.weights is None else Path(cfg.weights)
     arch = kidppg.read_architecture(weights_path)
     weights = kidppg.read_weights(weights_path)
     model = kidppg.build_model(weights, arch)
@@ -685,7 +685,9 @@ def run(config: Config | None = None, *, progress: bool = True) -> Result:
         "experiment": "vb",
         "provenance": provenance(params, seed=cfg.seed,
                                  packages=("torch", "h5py", "scipy", "matplotlib")),
-        "weights": {"path": str(weights_path), "sha256": _sha256(weights_path),
+        "weights": {"path": "model_S5.h5 shipped with symrelu (numeric/data/kidppg)"
+                    if cfg.weights is None else str(weights_path),
+                    "sha256": _sha256(weights_path),
                     "loss": arch.loss,
                     "blocks": [{"name": b.name, "keras": b.keras_name,
                                 "convs": [c.name for c in b.convs],

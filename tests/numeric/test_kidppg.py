@@ -18,12 +18,8 @@ from numeric import kidppg  # noqa: E402
 pytestmark = pytest.mark.torch
 
 ROOT = Path(__file__).resolve().parents[2]
-WEIGHTS = ROOT / ".." / "shared" / "kidppg" / "model_S5.h5"
-needs_weights = pytest.mark.skipif(
-    not WEIGHTS.is_file(),
-    reason=f"KID-PPG weights not found at {WEIGHTS} (../shared/kidppg/model_S5.h5 from the "
-    "project root; present in CI)",
-)
+# the authors' model_S5.h5 shipped with the package (checked by its SHA-256 on load)
+WEIGHTS = kidppg.bundled_weights()
 
 
 def _ppg_batch(n=3, seed=0):
@@ -63,7 +59,6 @@ def _numpy_block1(path, x):
     return {k: v.transpose(0, 2, 1) for k, v in out.items()}  # to (batch, channels, time)
 
 
-@needs_weights
 def test_block1_matches_independent_numpy_float32():
     x = _ppg_batch(4)
     ref = _numpy_block1(WEIGHTS, x)
@@ -81,7 +76,6 @@ def test_block1_matches_independent_numpy_float32():
     print(f"port (float32) vs NumPy (float64), block 1: max abs error {worst:.3g}")
 
 
-@needs_weights
 def test_block1_matches_independent_numpy_float64_tightly():
     x = _ppg_batch(2, seed=5)
     ref = _numpy_block1(WEIGHTS, x)
@@ -92,7 +86,6 @@ def test_block1_matches_independent_numpy_float64_tightly():
         np.testing.assert_allclose(acts[key].numpy(), want, rtol=0, atol=1e-12, err_msg=key)
 
 
-@needs_weights
 def test_architecture_read_from_file_is_the_documented_one():
     arch = kidppg.read_architecture(WEIGHTS)
     assert arch == kidppg.default_architecture()
@@ -104,7 +97,6 @@ def test_architecture_read_from_file_is_the_documented_one():
     assert [b.dropout for b in arch.blocks] == [0.5, 0.5, 0.5]
 
 
-@needs_weights
 def test_weights_are_read_and_transposed():
     w = kidppg.read_weights(WEIGHTS)
     assert w["conv1d_45/kernel"].shape == (5, 1, 32)
@@ -129,10 +121,7 @@ def random_net():
 
 
 def _nets(random_net):
-    nets = [random_net]
-    if WEIGHTS.is_file():
-        nets.append(kidppg.load_frontend(WEIGHTS))
-    return nets
+    return [random_net, kidppg.load_frontend(WEIGHTS)]
 
 
 def test_keys_shapes_and_pooling(random_net):
@@ -227,12 +216,7 @@ def _numpy_head(w, z):
 
 @pytest.mark.parametrize("source", ["random", "file"])
 def test_head_matches_numpy(source):
-    if source == "file":
-        if not WEIGHTS.is_file():
-            pytest.skip(f"KID-PPG weights not found at {WEIGHTS}")
-        w = kidppg.read_weights(WEIGHTS)
-    else:
-        w = kidppg.random_weights(seed=4)
+    w = kidppg.read_weights(WEIGHTS) if source == "file" else kidppg.random_weights(seed=4)
     w64 = {k: v.astype(np.float64) for k, v in w.items()}
     model = kidppg.build_model(w).double()
     x = torch.from_numpy(_ppg_batch(3)[:, None, :])
@@ -244,7 +228,6 @@ def test_head_matches_numpy(source):
     assert feats["attention.weights"].shape == (3, 4, 16, 16)
 
 
-@needs_weights
 def test_whole_network_estimates_the_heart_rate_in_its_range():
     from numeric import ppg
 
@@ -268,7 +251,6 @@ def test_missing_and_unreadable_files(tmp_path):
         kidppg.read_architecture(tmp_path / "junk.h5")
 
 
-@needs_weights
 @pytest.mark.parametrize(
     "old, new, match",
     [
@@ -303,3 +285,38 @@ def test_missing_weight_is_named():
 def test_importing_the_module_does_not_import_torch():
     code = "import sys, numeric.kidppg; assert 'torch' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+# ------------------------------------------------ the shipped weights
+
+
+def test_shipped_weights_are_checked_by_sha256(monkeypatch):
+    # the digest in the code is the one the NOTICE beside the file publishes
+    notice = (WEIGHTS.parent / "NOTICE.md").read_text()
+    assert kidppg.BUNDLED_SHA256 in notice
+    assert "GPL" in notice and "https://www.gnu.org/licenses/gpl-3.0" in notice
+    assert "esl-epfl/relu_dc_is_all_you_need" in notice
+    # a changed file (here: a different expected digest) is refused with our error
+    monkeypatch.setattr(kidppg, "BUNDLED_SHA256", "0" * 64)
+    with pytest.raises(kidppg.KidPPGFormatError, match="SHA-256"):
+        kidppg.bundled_weights()
+    with pytest.raises(kidppg.KidPPGFormatError, match="SHA-256"):
+        kidppg.read_architecture()
+
+
+def test_wheel_ships_the_weights_and_their_notice(tmp_path):
+    # what a pip install gets: build the wheel from this tree and look inside
+    import zipfile
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path), str(ROOT)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    (wheel,) = tmp_path.glob("symrelu-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "numeric/data/kidppg/model_S5.h5" in names
+    assert "numeric/data/kidppg/NOTICE.md" in names
+    data = zipfile.ZipFile(wheel).read("numeric/data/kidppg/model_S5.h5")
+    import hashlib
+
+    assert hashlib.sha256(data).hexdigest() == kidppg.BUNDLED_SHA256
