@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import mpmath
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,6 +12,40 @@ from hypothesis import strategies as st
 from symrelu_cli.main import main
 
 PAPER = "1@5 + 1@10 + 1@20 + 1@40"
+
+
+def _paper_coefficient_by_quadrature(n: int, dps: int) -> mpmath.mpc:
+    """c_n of ReLU(cos t + cos 2t + cos 4t + cos 8t) (t = 2 pi 5 Hz time) by mpmath.quad.
+
+    An oracle that shares nothing with the engine: the zeros are bracketed on a grid and
+    refined by findroot, and the integral over one period is split at them.
+    """
+    with mpmath.workdps(dps + 10):
+        def x(t):
+            return mpmath.cos(t) + mpmath.cos(2 * t) + mpmath.cos(4 * t) + mpmath.cos(8 * t)
+
+        grid = [-mpmath.pi + 2 * mpmath.pi * k / 4000 for k in range(4001)]
+        zeros = [mpmath.findroot(x, (a, b), solver="anderson")
+                 for a, b in zip(grid, grid[1:]) if x(a) * x(b) < 0]
+        pts = [-mpmath.pi, *zeros, mpmath.pi]
+        value = mpmath.quad(lambda t: max(x(t), 0) * mpmath.expj(-n * t), pts)
+        return value / (2 * mpmath.pi)
+
+
+def _two_unit_tones_coefficient_m1_p1() -> mpmath.mpf:
+    """c_(-1, 1) of ReLU(cos t1 + cos t2) on the torus, by phase-out quadrature.
+
+    For fixed t2 (s = cos t2) the mean over t1 of ReLU(cos t1 + s) cos t1 is, with
+    a = arccos(-s), (a + sin(2a)/2 + 2 s sin a) / (2 pi) in closed form; the mean over t2
+    against cos t2 is left to mpmath.quad.
+    """
+    with mpmath.workdps(25):
+        def inner(s):
+            a = mpmath.acos(-s)
+            return (a + mpmath.sin(2 * a) / 2 + 2 * s * mpmath.sin(a)) / (2 * mpmath.pi)
+
+        return mpmath.quad(lambda t: inner(mpmath.cos(t)) * mpmath.cos(t),
+                           [0, mpmath.pi / 2, mpmath.pi]) / mpmath.pi
 
 
 def run(capsys, *argv):
@@ -80,7 +115,7 @@ def test_dc_with_convergence(capsys):
     assert doc["schema"] == "symrelu.dc/1"
     conv = doc["convergence"]
     assert conv["schema"] == "symrelu.convergence/1" and len(conv["rows"]) == 4
-    assert conv["exact_dc"] == doc["dc"] == "0.318309886183791"
+    assert conv["exact_dc"] == doc["dc"] == mpmath.nstr(1 / mpmath.pi, 15)  # A/pi
     code, out, _ = run(capsys, "dc", "1@3", "--convergence", "2")
     assert code == 0 and "truncated Taylor DC, center peak (converges)" in out
     assert "error <= bound" in out
@@ -94,23 +129,25 @@ def test_coefficient_periodic(capsys):
     assert set(doc) == {"schema", "signal", "activation", "regime", "at", "digits", "c",
                         "amplitude", "phase"}
     assert doc["at"] == {"frequency": "15", "frequency_float": 15.0, "index": None}
-    assert doc["c"]["re"] == "0.14176050267788882548"
-    assert doc["amplitude"] == "0.28352100535577765096"
+    ref = _paper_coefficient_by_quadrature(3, 20)  # 15 Hz is harmonic 3 of 5 Hz
+    assert doc["c"]["re"] == mpmath.nstr(ref.real, 20)
+    with mpmath.workdps(30):
+        assert doc["amplitude"] == mpmath.nstr(2 * abs(ref), 20)
 
 
 def test_coefficient_single_tone_matches_closed_form(capsys):
     # ReLU(cos): c_2 = (2/pi)(1/3)/2 = 1/(3 pi)
     doc = run_json(capsys, "coefficient", "1@1", "2", "--digits", "15")
-    assert doc["c"]["re"] == "0.106103295394597"
+    assert doc["c"]["re"] == mpmath.nstr(1 / (3 * mpmath.pi), 15)
     doc = run_json(capsys, "coefficient", "1@1", "0", "--digits", "15")
-    assert doc["amplitude"] == "0.318309886183791"
+    assert doc["amplitude"] == mpmath.nstr(1 / mpmath.pi, 15)  # the DC, A/pi
 
 
 def test_coefficient_generic_multi_index(capsys):
     doc = run_json(capsys, "coefficient", "1@1 + 1@2", "-1,1", "--generic", "--digits", "10")
     assert doc["regime"] == "generic"
     assert doc["at"]["index"] == [-1, 1] and doc["at"]["frequency"] == "1"
-    assert doc["c"]["re"] == "0.1350949115"
+    assert doc["c"]["re"] == mpmath.nstr(_two_unit_tones_coefficient_m1_p1(), 10)
 
 
 def test_coefficient_negative_frequency_is_conjugate(capsys):

@@ -31,7 +31,7 @@ def _quad_coefficient(sig, n, act, dps):
 
 def test_paper_signal_dc_50_digits():
     value = sr.exact_dc(PAPER, dps=50)
-    assert mpmath.nstr(value, 14) == "0.57444169533948"
+    assert mpmath.nstr(value, 14) == "0.57444169533948"  # DESIGN.md 1.2 (published there)
     with mpmath.workdps(50):
         ref = _quad_coefficient(PAPER, 0, "relu", 50).real
         assert abs(value - ref) < mpmath.mpf(10) ** -48
