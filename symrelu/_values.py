@@ -50,6 +50,7 @@ import mpmath
 import numpy as np
 import sympy
 
+from symrelu import budget
 from symrelu.errors import InexactInputError, ToneSpecError
 
 __all__ = ["to_exact", "is_rational", "value_text"]
@@ -77,6 +78,9 @@ def value_text(value: object) -> str:
 
 def _number(text: str, what: str, full: str) -> sympy.Rational:
     """An unsigned decimal of the grammar, exactly (``full`` is the whole value, for errors)."""
+    digits = budget.decimal_text_digits(text)
+    if digits is not None:  # sized from the text, before the integer is built
+        budget.check_number_digits(digits, what, value_text(full))
     try:
         return sympy.Rational(text)
     except (ValueError, TypeError):  # pragma: no cover - the regex only lets decimals through
@@ -229,6 +233,7 @@ def _from_mpf(value: object, what: str) -> sympy.Expr:
     sign, man, exp, bc = value._mpf_
     if not man:
         return sympy.Integer(0)
+    budget.check_number_digits(budget.binary_digits(bc, exp), what, f"mpf {value_text(value)}")
     x = Fraction(man) * Fraction(2) ** exp
     return _shortest_decimal(-x if sign else x, max(53, bc))
 
@@ -237,6 +242,8 @@ def _from_sympy_float(f: sympy.Float) -> sympy.Expr:
     sign, man, exp, bc = f._mpf_
     if not man:
         return sympy.Integer(0)
+    budget.check_number_digits(budget.binary_digits(int(bc), int(exp)), "a sympy Float",
+                               value_text(f))
     x = Fraction(int(man)) * Fraction(2) ** int(exp)
     return _shortest_decimal(-x if sign else x, max(int(f._prec), 1))
 
@@ -253,6 +260,7 @@ def _from_numpy(value: np.generic, what: str) -> sympy.Expr:
         if not np.isfinite(value):
             raise ToneSpecError(f"{what} must be a finite number (got numpy.{kind} {value})")
         text = np.format_float_scientific(value, unique=True, trim="-")
+        budget.check_number_digits(budget.decimal_text_digits(text) or 0, what, text)
         r = Fraction(decimal.Decimal(text))
         return sympy.Rational(r.numerator, r.denominator)
     raise InexactInputError(f"{what} must be a real number (got numpy.{kind} {value_text(value)})")
@@ -300,6 +308,14 @@ def _log2(power_of_two: float) -> int:
 def _is_torch_tensor(value: object) -> bool:
     module = type(value).__module__ or ""
     return module.split(".")[0] == "torch" and hasattr(value, "ndim") and hasattr(value, "dtype")
+
+
+def _check_rationals(expr: sympy.Basic, what: str) -> None:
+    """Refuse a sympy expression holding a rational beyond the digit limit."""
+    atoms = [expr] if isinstance(expr, sympy.Rational) else expr.atoms(sympy.Rational)
+    for r in atoms:
+        size = max(budget.int_digits(int(r.p)), budget.int_digits(int(r.q)))
+        budget.check_number_digits(size, what, "(a sympy Rational)")
 
 
 def _without_floats(expr: sympy.Expr) -> sympy.Expr:
@@ -350,6 +366,7 @@ def to_exact(value: object, what: str, *, assumptions: dict | None = None) -> sy
         raise InexactInputError(f"{what} must be a number, not a bool (got {value})")
     if isinstance(value, sympy.Basic):
         expr = value
+        _check_rationals(expr, what)
     elif isinstance(value, np.str_):
         expr = _from_string(str(value), what, assumptions)
     elif isinstance(value, np.generic):  # before float: numpy.float64 subclasses float
@@ -359,12 +376,20 @@ def to_exact(value: object, what: str, *, assumptions: dict | None = None) -> sy
     elif _is_torch_tensor(value):
         return _from_torch(value, what, assumptions)
     elif isinstance(value, numbers.Integral):
+        budget.check_number_digits(budget.int_digits(int(value)), what, "(an int)")
         expr = sympy.Integer(int(value))
     elif isinstance(value, numbers.Rational):  # Fraction and friends
-        expr = sympy.Rational(int(value.numerator), int(value.denominator))
+        num, den = int(value.numerator), int(value.denominator)
+        budget.check_number_digits(max(budget.int_digits(num), budget.int_digits(den)), what,
+                                   f"(a {type(value).__name__})")
+        expr = sympy.Rational(num, den)
     elif isinstance(value, decimal.Decimal):
         if not value.is_finite():
             raise ToneSpecError(f"{what} must be a finite number (got Decimal {value})")
+        _, digits, exponent = value.as_tuple()  # sized before the integer ratio is built
+        shift = int(exponent)
+        size = len(digits) + shift if shift >= 0 else max(len(digits), 1 - shift)
+        budget.check_number_digits(size, what, f"Decimal {value_text(value)}")
         num, den = value.as_integer_ratio()
         expr = sympy.Rational(num, den)
     elif isinstance(value, float):

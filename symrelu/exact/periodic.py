@@ -30,6 +30,7 @@ import flint
 import mpmath
 import sympy
 
+from symrelu import budget
 from symrelu.errors import ResourceLimitError
 from symrelu.exact._common import (
     CHECK_GUARD,
@@ -278,6 +279,9 @@ def periodic_coefficient(signal: MultiTone, n: int, lam, c, dps: int) -> mpmath.
     exact = exact_periodic_value(signal, n, lam, c)
     if exact is not None:
         return exact_parts(*exact, dps)
+    name = "the DC" if n == 0 else f"the coefficient at harmonic {n}"
+    cost = budget.periodic_estimate(max(signal.harmonics, default=0), signal.K, dps, name).check()
+    tracker = budget.Tracker(name, 2, cost.seconds)  # one step per precision
     sig, e = normalized(signal)
     found = _symmetry(sig)
     if found is not None:
@@ -290,6 +294,7 @@ def periodic_coefficient(signal: MultiTone, n: int, lam, c, dps: int) -> mpmath.
                 with mpmath.workdps(wp + extra):
                     real = _coefficient_at_precision(sym, n, lam, c, wp + extra).real
                     cos, sin = phase_parts(-n * tau0, wp + extra)
+                    tracker.step()
                     return mpmath.mpc(real * cos, real * sin)
             return run
     else:
@@ -299,6 +304,7 @@ def periodic_coefficient(signal: MultiTone, n: int, lam, c, dps: int) -> mpmath.
             def run(extra):
                 with mpmath.workdps(wp + extra):  # mpc() rounds to the current precision
                     value = _coefficient_at_precision(sig, n, lam, c, wp + extra)
+                    tracker.step()
                     return mpmath.mpc(value.real) if n == 0 else value
             return run
 
@@ -308,7 +314,7 @@ def periodic_coefficient(signal: MultiTone, n: int, lam, c, dps: int) -> mpmath.
         at(dps + GUARD),
         at(dps + CHECK_GUARD),
         dps,
-        "the DC" if n == 0 else f"the coefficient at harmonic {n}",
+        name,
         "integration between the zeros at two precisions",
         scale=scale,
         unit=mpmath.ldexp(1, e),

@@ -1,0 +1,510 @@
+"""Bounded work: limits, cost estimates made before the work starts, and progress.
+
+Every input that can make a call run long or use much memory is measured
+*before* the work starts. The estimate (seconds and bytes on the reference
+machine, see ``tests/benchmarks/bench_budget.py``) is compared with the limits
+in force; when it exceeds them the call raises :class:`ResourceLimitError` with
+the estimate and a suggestion, in well under a second.
+
+What is estimated:
+
+- **exact numbers** (:func:`check_number_digits`, used by ``to_exact`` for
+  strings, ``Decimal``, ``int``, ``Fraction``, mpmath and sympy numbers): a value
+  whose exact fraction would have more than ``limits().digits`` decimal digits
+  in its numerator or denominator (4000 by default, under Python's own
+  4300-digit limit for printing an int) is refused *from its text or exponent*,
+  before the big integer is built: ``"1e100000000"`` would need a
+  100-million-digit integer (seconds of parsing, and every later step on it
+  slower still). Exponents are read from at most 12 characters.
+- **the periodic exact engine** (:func:`periodic_estimate`): isolating the zeros
+  of a degree-2D polynomial (D the highest harmonic; FLINT's cost grows like
+  (2D)^3) and evaluating the closed forms at every zero (about 2D zeros, each
+  a sum over the K tones), twice (two precisions).
+- **expansions** (:func:`expansion_estimate`): bytes and seconds per polynomial
+  term of the exact Taylor expansion, times the term count of
+  :func:`symrelu.trigpoly.estimate_terms`.
+- **precision**: the exact engines refuse ``dps`` beyond their verified range
+  (``MAX_DPS_PERIODIC``, ``MAX_DPS_GENERIC``), and the generic engine refuses
+  torus averages whose second method would need more than its evaluation budget.
+
+Limits are scoped, not global: :func:`limits` is a context manager (backed by a
+:class:`contextvars.ContextVar`, so threads and asyncio tasks each see their
+own), and the defaults (60 s, 4 GB, 4000 digits) apply outside it.
+
+Progress: a computation that may take long reports its steps through
+:func:`report`; nothing is printed unless a callback is installed with
+:func:`progress` (the ``symrelu`` command installs one that writes to stderr).
+
+Examples
+--------
+>>> import textwrap
+>>> from symrelu import MultiTone
+>>> from symrelu.exact import exact_dc
+>>> try:
+...     exact_dc(MultiTone.parse("1@1 + 1@1500"))
+... except ResourceLimitError as exc:
+...     print(textwrap.fill(str(exc), 88))
+the DC (periodic engine, highest harmonic 1500, 2 tones, 30 digits) would take about
+8.1e+02 s and 0.14 GB (limits 60 s, 4 GB): use a coarser frequency grid (a highest
+harmonic of about 400), or raise the limit with symrelu.budget.limits(seconds=1700)
+>>> with limits(seconds=10):
+...     limits().seconds
+10.0
+>>> limits().seconds
+60.0
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import math
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+
+from symrelu.errors import ResourceLimitError, ToneSpecError
+
+__all__ = [
+    "Limits",
+    "Estimate",
+    "Progress",
+    "limits",
+    "progress",
+    "report",
+    "Tracker",
+    "check",
+    "parse_memory",
+    "check_number_digits",
+    "decimal_text_digits",
+    "periodic_estimate",
+    "expansion_estimate",
+]
+
+GB = 10**9
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits in force: seconds and bytes a call may be estimated to use, digits of a number.
+
+    ``math.inf`` for ``seconds`` or ``memory`` means no limit.
+    """
+
+    seconds: float = 60.0
+    memory: float = 4 * GB
+    digits: int = 4000
+
+    def describe(self) -> str:
+        """``"limits 60 s, 4 GB"``."""
+        return f"limits {_seconds_text(self.seconds)}, {_bytes_text(self.memory)}"
+
+
+_DEFAULT = Limits()
+_LIMITS: contextvars.ContextVar[Limits] = contextvars.ContextVar(
+    "symrelu_limits", default=_DEFAULT  # noqa: B039 - a frozen dataclass, immutable
+)
+
+
+class _LimitsScope(contextlib.AbstractContextManager):
+    """What :func:`limits` returns: the limits, usable as a context manager."""
+
+    def __init__(self, value: Limits, token_needed: bool) -> None:
+        self.value = value
+        self._apply = token_needed
+        self._token: contextvars.Token | None = None
+
+    def __getattr__(self, name: str):
+        return getattr(self.value, name)
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+    def __enter__(self) -> Limits:
+        if self._apply:
+            self._token = _LIMITS.set(self.value)
+        return self.value
+
+    def __exit__(self, *exc) -> None:
+        if self._token is not None:
+            _LIMITS.reset(self._token)
+            self._token = None
+
+
+def limits(seconds: float | None = None, memory: float | str | None = None,
+           digits: int | None = None) -> _LimitsScope:
+    """The limits in force, or (as a context manager) new limits for a block.
+
+    Parameters
+    ----------
+    seconds : float, optional
+        Largest estimated run time of one call (default 60). ``math.inf``: no limit.
+    memory : int, float or str, optional
+        Largest estimated peak memory in bytes, or a size such as ``"8GB"``,
+        ``"500 MB"``, ``"2GiB"`` (default 4 GB). ``math.inf``: no limit.
+    digits : int, optional
+        Most decimal digits of the numerator or denominator of an exact input
+        number (default 4000). Above Python's own limit for printing ints
+        (``sys.get_int_max_str_digits()``, 4300) such numbers cannot be printed.
+
+    Examples
+    --------
+    >>> limits()
+    Limits(seconds=60.0, memory=4000000000, digits=4000)
+    >>> with limits(memory="8GB") as lim:
+    ...     lim.memory
+    8000000000
+    """
+    current = _LIMITS.get()
+    if seconds is None and memory is None and digits is None:
+        return _LimitsScope(current, token_needed=False)
+    changes: dict = {}
+    if seconds is not None:
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
+            raise ToneSpecError(f"seconds must be a positive number (got {seconds!r})")
+        changes["seconds"] = float(seconds)
+    if memory is not None:
+        changes["memory"] = parse_memory(memory)
+    if digits is not None:
+        if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
+            raise ToneSpecError(f"digits must be a positive integer (got {digits!r})")
+        changes["digits"] = digits
+    return _LimitsScope(replace(current, **changes), token_needed=True)
+
+
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
+def parse_memory(value: float | str) -> float:
+    """Bytes from a number or a size string (``"8GB"``, ``"512 MiB"``).
+
+    Examples
+    --------
+    >>> parse_memory("8GB"), parse_memory("1.5 GiB"), parse_memory(10**6)
+    (8000000000, 1610612736, 1000000)
+    """
+    if isinstance(value, str):
+        m = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*([KMGT]i?B|B)?\s*", value, re.IGNORECASE)
+        if not m:
+            raise ToneSpecError(f"memory must be a size such as '8GB' or '512MiB' (got {value!r})")
+        number = float(m.group(1)) * _UNITS[(m.group(2) or "").lower()]
+        return int(number)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ToneSpecError(f"memory must be a positive number of bytes (got {value!r})")
+    return value if math.isinf(value) else int(value)
+
+
+def _seconds_text(s: float) -> str:
+    if math.isinf(s):
+        return "no time limit"
+    return f"{s:g} s" if s >= 1 and s == int(s) else f"{s:.2g} s"
+
+
+def _bytes_text(b: float) -> str:
+    if math.isinf(b):
+        return "no memory limit"
+    return f"{b / GB:g} GB" if b >= GB and b % (GB // 10) == 0 else f"{b / GB:.2g} GB"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The estimated cost of a call: ``seconds`` and peak ``bytes`` on the reference machine.
+
+    ``what`` names the work; ``suggestion`` says how to make it smaller (the
+    message of :meth:`check` adds how to raise the limits).
+
+    Examples
+    --------
+    >>> e = Estimate(320.0, 6.1e9, "the expansion", "lower the order to 4")
+    >>> import textwrap
+    >>> try:
+    ...     with limits(seconds=60, memory="4GB"):
+    ...         e.check()
+    ... except ResourceLimitError as exc:
+    ...     print(textwrap.fill(str(exc), 88))
+    the expansion would take about 3.2e+02 s and 6.1 GB (limits 60 s, 4 GB): lower the order
+    to 4, or raise the limit with symrelu.budget.limits(seconds=640, memory='13GB')
+    >>> Estimate(1.0, 1e6, "a small one").check().seconds
+    1.0
+    """
+
+    seconds: float
+    bytes: float
+    what: str
+    suggestion: str = ""
+
+    def describe(self) -> str:
+        """``"about 3.2e+02 s and 6.1 GB"``."""
+        return f"about {self.seconds:.2g} s and {self.bytes / GB:.2g} GB"
+
+    def fits(self, lim: Limits | None = None) -> bool:
+        """Whether the estimate is within ``lim`` (default: the limits in force)."""
+        lim = lim or _LIMITS.get()
+        return self.seconds <= lim.seconds and self.bytes <= lim.memory
+
+    def check(self) -> Estimate:
+        """Return the estimate if it fits the limits in force, else raise ResourceLimitError."""
+        lim = _LIMITS.get()
+        if self.fits(lim):
+            return self
+        raise ResourceLimitError(
+            f"{self.what} would take {self.describe()} ({lim.describe()}): "
+            + (f"{self.suggestion}, or " if self.suggestion else "")
+            + f"raise the limit with symrelu.budget.limits({self._raise_args(lim)})"
+        )
+
+    def _raise_args(self, lim: Limits) -> str:
+        """The limits(...) arguments that would admit this estimate (twice it, rounded up)."""
+        args = []
+        if self.seconds > lim.seconds:
+            args.append(f"seconds={_round_up(2 * self.seconds)}")
+        if self.bytes > lim.memory:
+            args.append(f"memory='{_round_up(2 * self.bytes / GB)}GB'")
+        return ", ".join(args)
+
+
+def _round_up(x: float) -> int:
+    """x rounded up to two significant digits."""
+    if x <= 1:
+        return 1
+    scale = 10 ** max(0, int(math.floor(math.log10(x))) - 1)
+    return int(math.ceil(x / scale) * scale)
+
+
+def check(estimate: Estimate) -> Estimate:
+    """Refuse ``estimate`` if it exceeds the limits in force (see :meth:`Estimate.check`)."""
+    return estimate.check()
+
+
+# ------------------------------------------------------------------ numbers
+#: Most characters of a decimal exponent read as an integer (more is refused unread).
+_EXPONENT_CHARS = 12
+_DECIMAL_RE = re.compile(r"^\s*[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$")
+
+
+def decimal_text_digits(text: str) -> int | None:
+    """Upper bound on the digits of the exact fraction a decimal string denotes; None if not one.
+
+    ``m.f e x`` is ``M * 10**(x - len(f))`` with M the digits of m and f:
+    the numerator has at most ``len(M) + x - len(f)`` digits, the denominator
+    at most ``len(f) - x + 1``. The exponent is refused unread when it has more
+    than 12 characters.
+
+    Examples
+    --------
+    >>> decimal_text_digits("1e100000000"), decimal_text_digits("0.125"), decimal_text_digits("x")
+    (100000001, 4, None)
+    """
+    m = _DECIMAL_RE.match(text)
+    if not m or not (m.group(1) or m.group(2)):
+        return None
+    whole, frac, exp = m.group(1), m.group(2) or "", m.group(3)
+    if exp is not None and len(exp) > _EXPONENT_CHARS:
+        return 10**_EXPONENT_CHARS  # an exponent of 12 or more digits: beyond any limit
+    shift = (int(exp) if exp is not None else 0) - len(frac)
+    n = len(whole) + len(frac)
+    return n + shift if shift >= 0 else max(n, 1 - shift)
+
+
+def check_number_digits(digits: int, what: str, shown: str) -> None:
+    """Refuse an exact number whose numerator or denominator would have over ``digits`` digits.
+
+    ``shown`` is how the value is shown in the message (its text, shortened).
+
+    Examples
+    --------
+    >>> try:
+    ...     check_number_digits(10**8, "amplitude of tone 1", "'1e100000000'")
+    ... except ResourceLimitError as exc:
+    ...     print(str(exc)[:87])
+    amplitude of tone 1 '1e100000000' would be an exact number of about 1e+08 digits (limit
+    """
+    limit = _LIMITS.get().digits
+    if digits > limit:
+        raise ResourceLimitError(
+            f"{what} {shown} would be an exact number of about {_count_text(digits)} digits (limit "
+            f"{limit} digits): give a smaller exponent or fewer digits, or raise the limit with "
+            "symrelu.budget.limits(digits=...)"
+        )
+
+
+def _count_text(n: int) -> str:
+    return f"{n}" if n < 10**6 else f"{n:.2g}"
+
+
+def int_digits(n: int) -> int:
+    """Upper bound on the decimal digits of ``|n|`` from its bit length (no conversion)."""
+    return int(abs(n).bit_length() * 0.30103) + 1
+
+
+def binary_digits(mantissa_bits: int, exponent: int) -> int:
+    """Upper bound on the digits of the fraction ``man * 2**exponent`` (man of so many bits)."""
+    if exponent >= 0:
+        return int((mantissa_bits + exponent) * 0.30103) + 1
+    return max(int(mantissa_bits * 0.30103) + 1, int(-exponent * 0.30103) + 1)
+
+
+# ------------------------------------------------------------------ exact engines
+#: Seconds per (2D)^3 of FLINT's root isolation (fmpq_poly.complex_roots), per call.
+ROOT_SECONDS = 1.5e-8
+#: Seconds per (zero, tone) pair of the closed-form evaluation at 15 digits, per precision.
+INTERVAL_SECONDS = 7e-5
+#: Fixed cost of an exact periodic value (sympy checks, two runs), seconds.
+PERIODIC_BASE_SECONDS = 0.05
+
+
+def periodic_estimate(D: int, K: int, dps: int, what: str = "the value") -> Estimate:
+    """Estimated cost of one exact value in the periodic engine.
+
+    Parameters
+    ----------
+    D : int
+        The highest harmonic of the base frequency (the zero polynomial has degree 2D).
+    K : int
+        The number of tones.
+    dps : int
+        Digits asked for; the work is done at ``dps + 15`` and ``dps + 30``.
+    what : str
+        The value's name for a message.
+
+    Notes
+    -----
+    Root isolation costs about ``1.5e-8 (2D)^3`` seconds per precision (FLINT;
+    its working precision matters only beyond about 170 digits); the closed
+    forms cost about ``7e-5`` seconds per zero and tone at 15 digits, growing
+    like ``((dps + 30) / 45)^0.7`` beyond, with at most 2D zeros (the estimate
+    takes 2D: signals with fewer sign changes run faster). Memory is that of the
+    polynomial and its root balls, a few MB, on top of the interpreter.
+
+    Examples
+    --------
+    >>> periodic_estimate(400, 2, 15).seconds > 10 * periodic_estimate(100, 2, 15).seconds
+    True
+    """
+    seconds = _periodic_seconds(D, K, dps)
+    memory = 64 * 2**20 + 2 * D * (2 * D + 4 * (dps + 30)) * 8
+    top = D
+    while top > 1 and _periodic_seconds(top, min(K, top), dps) > _LIMITS.get().seconds / 2:
+        top = int(top * 0.8)
+    hint = ("use a coarser frequency grid (a highest harmonic of about "
+            f"{_round_down(top)})" if top < D else "ask for fewer digits")
+    return Estimate(seconds, memory,
+                    f"{what} (periodic engine, highest harmonic {D}, {K} tones, {dps} digits)",
+                    hint)
+
+
+def _periodic_seconds(D: int, K: int, dps: int) -> float:
+    zeros = 2 * D
+    roots = ROOT_SECONDS * zeros**3 * max(1.0, (dps + 30) / 200)
+    intervals = INTERVAL_SECONDS * zeros * max(K, 1) * max(1.0, (dps + 30) / 45) ** 0.7
+    return PERIODIC_BASE_SECONDS + 2 * (roots + intervals)
+
+
+def _round_down(x: int) -> int:
+    """x rounded down to one significant digit (at least 1)."""
+    if x < 10:
+        return max(1, x)
+    scale = 10 ** int(math.floor(math.log10(x)))
+    return int(x // scale * scale)
+
+
+# ------------------------------------------------------------------ expansions
+#: Peak bytes per estimated polynomial term of an expansion (FLINT polynomial, its
+#: monomial lists and the grouped slices), plus per-term growth with the order.
+TERM_BYTES = 420
+TERM_BYTES_PER_ORDER = 10
+#: Seconds per estimated term to build the exact polynomial (FLINT, Horner in x^2).
+TERM_SECONDS = 2.0e-6
+#: Seconds per estimated term to convert the whole spectrum to sympy.
+CONVERT_SECONDS = 6.0e-6
+#: Baseline bytes of an expansion (interpreter state it touches).
+EXPANSION_BASE_BYTES = 8 * 2**20
+
+
+def expansion_estimate(terms: int, order: int, *, convert: bool = True,
+                       what: str = "the expansion") -> Estimate:
+    """Estimated cost of an exact expansion with ``terms`` polynomial terms (estimate_terms).
+
+    ``convert`` adds the conversion of every coefficient to a sympy
+    expression (what :meth:`Expansion.spectrum` does).
+
+    Examples
+    --------
+    >>> e = expansion_estimate(4_700_000, 6)
+    >>> round(e.bytes / 1e9, 1), round(e.seconds)
+    (2.3, 38)
+    """
+    per_term = TERM_BYTES + TERM_BYTES_PER_ORDER * order
+    seconds = terms * (TERM_SECONDS + (CONVERT_SECONDS if convert else 0.0))
+    return Estimate(seconds, EXPANSION_BASE_BYTES + terms * per_term, what,
+                    "lower the order, use fewer tones or symbolic parameters, or use the exact "
+                    "values (symrelu.exact_dc) instead")
+
+
+# ------------------------------------------------------------------ progress
+@dataclass(frozen=True)
+class Progress:
+    """One progress report: ``done`` of ``total`` steps of ``what``, after ``elapsed`` seconds.
+
+    ``expected`` is the estimated total in seconds (None when not estimated).
+    """
+
+    what: str
+    done: int
+    total: int
+    elapsed: float
+    expected: float | None = None
+
+
+_PROGRESS: contextvars.ContextVar[Callable[[Progress], None] | None] = contextvars.ContextVar(
+    "symrelu_progress", default=None
+)
+
+
+@contextlib.contextmanager
+def progress(callback: Callable[[Progress], None] | None) -> Iterator[None]:
+    """Send progress reports of long computations in this block to ``callback``.
+
+    Examples
+    --------
+    >>> seen = []
+    >>> with progress(seen.append):
+    ...     tracker = Tracker("counting", 2)
+    ...     tracker.step()
+    ...     tracker.step()
+    >>> [(p.what, p.done, p.total) for p in seen]
+    [('counting', 1, 2), ('counting', 2, 2)]
+    """
+    token = _PROGRESS.set(callback)
+    try:
+        yield
+    finally:
+        _PROGRESS.reset(token)
+
+
+class Tracker:
+    """Reports the steps of one computation to the installed callback (no-op without one)."""
+
+    __slots__ = ("what", "total", "expected", "done", "start", "_callback")
+
+    def __init__(self, what: str, total: int, expected: float | None = None) -> None:
+        self.what, self.total, self.expected = what, total, expected
+        self.done = 0
+        self.start = time.monotonic()
+        self._callback = _PROGRESS.get()
+
+    def step(self, n: int = 1) -> None:
+        """Count ``n`` more steps done and report."""
+        self.done += n
+        if self._callback is not None:
+            self._callback(Progress(self.what, self.done, self.total,
+                                    time.monotonic() - self.start, self.expected))
+
+
+def report(what: str, done: int, total: int, expected: float | None = None) -> None:
+    """Report one progress event to the installed callback, if any."""
+    callback = _PROGRESS.get()
+    if callback is not None:
+        callback(Progress(what, done, total, 0.0, expected))
