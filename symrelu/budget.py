@@ -419,16 +419,26 @@ TERM_BYTES_PER_ORDER = 10
 TERM_SECONDS = 2.0e-6
 #: Seconds per estimated term to convert the whole spectrum to sympy.
 CONVERT_SECONDS = 6.0e-6
+#: The ``symrelu expand`` document (every power's spectrum for the first orders, a float
+#: and a printed form per coefficient) against the expansion alone: time and memory.
+DOCUMENT_SECONDS_FACTOR = 8.0
+DOCUMENT_MEMORY_FACTOR = 4.0
 #: Baseline bytes of an expansion (interpreter state it touches).
 EXPANSION_BASE_BYTES = 8 * 2**20
 
 
 def expansion_estimate(terms: int, order: int, *, convert: bool = True,
-                       what: str = "the expansion") -> Estimate:
+                       what: str = "the expansion",
+                       terms_at: Callable[[int], int] | None = None,
+                       seconds_factor: float = 1.0, memory_factor: float = 1.0) -> Estimate:
     """Estimated cost of an exact expansion with ``terms`` polynomial terms (estimate_terms).
 
     ``convert`` adds the conversion of every coefficient to a sympy
-    expression (what :meth:`Expansion.spectrum` does).
+    expression (what :meth:`Expansion.spectrum` does). ``terms_at(n)``, the
+    term count at order n, lets the suggestion name the largest order that
+    fits the limits. ``seconds_factor`` and ``memory_factor`` scale the cost for
+    a caller that does more with each term (the ``symrelu expand`` document:
+    :data:`DOCUMENT_SECONDS_FACTOR`, :data:`DOCUMENT_MEMORY_FACTOR`).
 
     Examples
     --------
@@ -436,11 +446,22 @@ def expansion_estimate(terms: int, order: int, *, convert: bool = True,
     >>> round(e.bytes / 1e9, 1), round(e.seconds)
     (2.3, 38)
     """
-    per_term = TERM_BYTES + TERM_BYTES_PER_ORDER * order
-    seconds = terms * (TERM_SECONDS + (CONVERT_SECONDS if convert else 0.0))
-    return Estimate(seconds, EXPANSION_BASE_BYTES + terms * per_term, what,
-                    "lower the order, use fewer tones or symbolic parameters, or use the exact "
-                    "values (symrelu.exact_dc) instead")
+    def cost(n: int, count: int) -> tuple[float, float]:
+        seconds = count * (TERM_SECONDS + (CONVERT_SECONDS if convert else 0.0)) * seconds_factor
+        memory = (EXPANSION_BASE_BYTES
+                  + count * (TERM_BYTES + TERM_BYTES_PER_ORDER * n)) * memory_factor
+        return seconds, memory
+
+    seconds, memory = cost(order, terms)
+    hint = "lower the order"
+    if terms_at is not None:
+        lim = _LIMITS.get()
+        fitting = [n for n in range(order - 1, -1, -1)
+                   if all(c <= m for c, m in zip(cost(n, terms_at(n)), (lim.seconds, lim.memory)))]
+        if fitting:
+            hint = f"lower the order to {fitting[0]}"
+    return Estimate(seconds, memory, what, hint + ", use fewer tones or symbolic parameters, "
+                    "or use the exact values (symrelu.exact_dc)")
 
 
 # ------------------------------------------------------------------ progress

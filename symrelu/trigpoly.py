@@ -37,6 +37,7 @@ import flint
 import numpy as np
 import sympy
 
+from symrelu import budget
 from symrelu._values import is_rational
 from symrelu.errors import RegimeError, ResourceLimitError
 from symrelu.signal import MultiTone
@@ -414,6 +415,10 @@ def even_polynomial_spectrum(
             f"{estimate:.2e} polynomial terms (limit {MAX_TERMS:.0e}); lower the order, use "
             "fewer tones or phases, or use the exact values (symrelu.exact_dc) instead"
         )
+    budget.expansion_estimate(
+        estimate, N, what=f"expanding to order {N} in the {model.regime} regime "
+        f"({estimate:.2g} polynomial terms)", terms_at=lambda n: estimate_terms(model, n),
+    ).check()
     center = sympy.Integer(1) if center is None else center
     center_is_rational = is_rational(center)
     n_params = len(model.params) + (0 if center_is_rational else 1)

@@ -139,8 +139,23 @@ def _expand(args: argparse.Namespace):
     if order > 200:
         raise CLIError(f"--order {order} is above the command line's limit of 200")
     center = args.center
-    return sig, expand(sig, order=order, center=center, activation=args.activation,
-                       regime=args.regime)
+    e = expand(sig, order=order, center=center, activation=args.activation, regime=args.regime)
+    _check_document_cost(e)
+    return sig, e
+
+
+def _check_document_cost(e) -> None:
+    """Refuse, before the work, an expansion whose document would exceed the limits."""
+    from symrelu import budget
+    from symrelu.trigpoly import estimate_terms
+
+    terms = estimate_terms(e.model, e.order)
+    budget.expansion_estimate(
+        terms, e.order, what=f"the order-{e.order} expansion in the {e.regime} regime "
+        f"({terms:.2g} polynomial terms) and its document",
+        terms_at=lambda n: estimate_terms(e.model, n),
+        seconds_factor=budget.DOCUMENT_SECONDS_FACTOR, memory_factor=budget.DOCUMENT_MEMORY_FACTOR,
+    ).check()
 
 
 def expand_document(e, *, center_name: str = "peak") -> dict:
