@@ -55,8 +55,8 @@ def to_arb(x) -> arb:
         return arb(x)
     if not isinstance(x, mpmath.mpf):
         x = mpmath.mpf(x)  # a Python float or int: exact at any precision
-    man, exp = x.man_exp  # no re-rounding to mpmath's current precision
-    return arb((int(man), int(exp)))
+    man, exp = x.man_exp  # no re-rounding to mpmath's current precision; man_exp drops the sign
+    return arb((-int(man) if x < 0 else int(man), int(exp)))
 
 
 def to_mpf(x: arb) -> mpmath.mpf:
