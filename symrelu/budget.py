@@ -45,7 +45,7 @@ Examples
 ... except ResourceLimitError as exc:
 ...     print(textwrap.fill(str(exc), 88))
 the DC (periodic engine, highest harmonic 1500, 2 tones, 30 digits) would take about
-8.1e+02 s and 0.14 GB (limits 60 s, 4 GB): use a coarser frequency grid (a highest
+8.1e+02 s and 11 MB (limits 60 s, 4 GB): use a coarser frequency grid (a highest
 harmonic of about 400), or raise the limit with symrelu.budget.limits(seconds=1700)
 >>> with limits(seconds=10):
 ...     limits().seconds
@@ -237,7 +237,9 @@ class Estimate:
 
     def describe(self) -> str:
         """``"about 3.2e+02 s and 6.1 GB"``."""
-        return f"about {self.seconds:.2g} s and {self.bytes / GB:.2g} GB"
+        size = (f"{self.bytes / GB:.2g} GB" if self.bytes >= GB / 10
+                else f"{self.bytes / 10**6:.2g} MB")
+        return f"about {self.seconds:.2g} s and {size}"
 
     def fits(self, lim: Limits | None = None) -> bool:
         """Whether the estimate is within ``lim`` (default: the limits in force)."""
@@ -376,7 +378,7 @@ def periodic_estimate(D: int, K: int, dps: int, what: str = "the value") -> Esti
     forms cost about ``7e-5`` seconds per zero and tone at 15 digits, growing
     like ``((dps + 30) / 45)^0.7`` beyond, with at most 2D zeros (the estimate
     takes 2D: signals with fewer sign changes run faster). Memory is that of the
-    polynomial and its root balls, a few MB, on top of the interpreter.
+    polynomial and its root balls: about a MB beyond what the interpreter holds.
 
     Examples
     --------
@@ -384,7 +386,7 @@ def periodic_estimate(D: int, K: int, dps: int, what: str = "the value") -> Esti
     True
     """
     seconds = _periodic_seconds(D, K, dps)
-    memory = 64 * 2**20 + 2 * D * (2 * D + 4 * (dps + 30)) * 8
+    memory = 2**20 + 2 * D * (2 * D + 4 * (dps + 30))  # the polynomial and its root balls
     top = D
     while top > 1 and _periodic_seconds(top, min(K, top), dps) > _LIMITS.get().seconds / 2:
         top = int(top * 0.8)

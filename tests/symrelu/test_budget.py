@@ -1,0 +1,270 @@
+"""Bounded work (issue 16, requirement 3): estimates before the work, refusals, limits, progress.
+
+Every case that ran for minutes or took gigabytes is refused here in well under
+a second, with the estimate in the message. The estimates are checked against
+what a run really uses: peak memory in a subprocess (``ru_maxrss``, the
+operating system's count, independent of the estimate's model) within a factor
+of 2; time is load-dependent, so here only its scaling is checked (the factor-2
+check of the time model is tests/benchmarks/bench_budget.py).
+"""
+
+from __future__ import annotations
+
+import decimal
+import fractions
+import json
+import math
+import subprocess
+import sys
+import threading
+import time
+
+import mpmath
+import pytest
+import sympy
+
+from symrelu import MultiTone, budget, expand
+from symrelu._values import to_exact
+from symrelu.errors import ResourceLimitError, ToneSpecError
+from symrelu.exact import exact_dc
+from symrelu.trigpoly import SignalModel, estimate_terms
+
+
+def _refused_quickly(call, *needles: str) -> str:
+    start = time.perf_counter()
+    with pytest.raises(ResourceLimitError) as info:
+        call()
+    elapsed = time.perf_counter() - start
+    assert elapsed < 1.0, f"the refusal took {elapsed:.2f} s"
+    message = str(info.value)
+    for needle in needles:
+        assert needle in message, message
+    return message
+
+
+# ------------------------------------------------------------------ numbers
+@pytest.mark.parametrize("value", [
+    "1e100000000",            # 15 s just to parse before (issue 16)
+    "1e-99999",               # hit Python's 4300-digit limit later (exit 1)
+    "-2.5e+5000",
+    "1e" + "9" * 40,          # an exponent too long even to read as an int
+    "1" * 5000,
+    "0." + "1" * 5000,
+    "3/1e9000",
+])
+def test_number_strings_are_sized_from_their_text(value):
+    message = _refused_quickly(lambda: to_exact(value, "amplitude"), "amplitude", "digits",
+                               "limit 4000 digits", "budget.limits(digits=")
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("value", [
+    decimal.Decimal("1e100000000"),
+    decimal.Decimal("1e-5000"),
+    10**5000,
+    fractions.Fraction(1, 10**5000),
+    mpmath.mpf("1e100000000"),
+    sympy.Integer(10) ** 5000,
+    sympy.Float("1e100000", 15),
+    sympy.Rational(1, 7) + sympy.Integer(10) ** 5000 * sympy.Symbol("a"),
+], ids=["Decimal-big", "Decimal-small", "int", "Fraction", "mpf", "Integer", "Float", "expr"])
+def test_number_objects_are_sized_before_conversion(value):
+    _refused_quickly(lambda: to_exact(value, "offset"), "digits")
+
+
+def test_the_signal_grammar_refuses_a_huge_exponent():
+    _refused_quickly(lambda: MultiTone.parse("1e100000000@5"), "1e100000000")
+
+
+def test_numbers_within_the_limit_are_exact():
+    # 1e-300 (301 digits) and a 3999-digit integer pass; the values are the ones written
+    assert to_exact("1e-300", "a") == sympy.Rational(1, 10**300)
+    assert to_exact("1e3998", "a") == sympy.Integer(10) ** 3998
+    assert to_exact(decimal.Decimal("1.5e-20"), "a") == sympy.Rational(15, 10**21)
+
+
+def test_the_digit_limit_can_be_raised_for_a_block():
+    with budget.limits(digits=6000):
+        assert to_exact("1e5000", "a") == sympy.Integer(10) ** 5000
+    _refused_quickly(lambda: to_exact("1e5000", "a"), "limit 4000 digits")
+
+
+def test_decimal_text_digits_bounds_the_exact_fraction():
+    # compared with the exact fraction's own digit counts
+    for text in ["0.125", "12.5e3", "7e-12", "1.000e2", "123456", ".5e1", "9e0"]:
+        r = sympy.Rational(text)
+        exact = max(len(str(abs(r.p))), len(str(r.q)))
+        bound = budget.decimal_text_digits(text)
+        assert exact <= bound <= exact + len(text), (text, exact, bound)
+    assert budget.decimal_text_digits("pi") is None
+
+
+# ------------------------------------------------------------------ exact engines
+def test_a_high_harmonic_is_refused_by_estimate():
+    # over 120 s before (issue 16), inside the engine's 1500-harmonic limit
+    message = _refused_quickly(lambda: exact_dc(MultiTone.parse("1@1 + 1@1500")),
+                               "highest harmonic 1500", "limits 60 s", "coarser frequency grid",
+                               "budget.limits(seconds=")
+    assert "would take about" in message
+
+
+def test_a_thousand_tones_are_refused_by_estimate():
+    sig = MultiTone(amplitudes=[1] * 1000, frequencies=list(range(1, 1001)))
+    _refused_quickly(lambda: exact_dc(sig), "1000 tones")
+
+
+def test_raising_the_time_limit_admits_what_was_refused():
+    sig = MultiTone.parse("1@1 + 1@100")
+    with budget.limits(seconds=0.01):
+        _refused_quickly(lambda: exact_dc(sig, dps=15), "limits 0.01 s")
+    # the same value at the default limits; 1/pi-like closed forms do not exist here, so
+    # the check is that it runs and equals the engine at another precision
+    assert mpmath.almosteq(exact_dc(sig, dps=15), exact_dc(sig, dps=20), rel_eps=1e-14)
+
+
+def test_periodic_estimate_scales_with_harmonics_tones_and_digits():
+    e = budget.periodic_estimate
+    assert e(100, 2, 15).seconds < e(200, 2, 15).seconds < e(400, 2, 15).seconds
+    # root isolation grows like (2D)^3: doubling D costs close to 8x at large D
+    assert 6 < e(800, 2, 15).seconds / e(400, 2, 15).seconds <= 8
+    assert e(100, 2, 15).seconds < e(100, 50, 15).seconds < e(100, 100, 15).seconds
+    assert e(100, 2, 15).seconds < e(100, 2, 500).seconds < e(100, 2, 2000).seconds
+
+
+def test_the_periodic_estimate_follows_the_measured_cost():
+    # measured, not modelled: doubling the harmonic must cost more, as the estimate says
+    def run(text):
+        sig = MultiTone.parse(text)
+        start = time.perf_counter()
+        exact_dc(sig, dps=15)
+        return time.perf_counter() - start
+
+    small, large = run("1@1 + 1@60"), run("1@1 + 1@240")
+    assert large > 2 * small
+    assert budget.periodic_estimate(240, 2, 15).seconds > 2 * budget.periodic_estimate(
+        60, 2, 15).seconds
+
+
+def test_progress_is_reported_per_precision():
+    seen = []
+    with budget.progress(seen.append):
+        exact_dc(MultiTone.parse("1@1 + 1@30 + 0.5@7"), dps=15)
+    assert [p.done for p in seen][:2] == [1, 2]
+    assert all(p.what == "the DC" and p.total == 2 and p.expected > 0 for p in seen)
+    seen.clear()
+    exact_dc(MultiTone.parse("1@1 + 1@31 + 0.5@7"), dps=15)   # no callback: nothing sent
+    assert seen == []
+
+
+# ------------------------------------------------------------------ expansions
+def test_the_six_tone_order_twelve_expansion_is_refused():
+    # reached 7.8 GB and died with MemoryError before (issue 16)
+    sig = MultiTone(amplitudes=[1] * 6, frequencies=[1, 2, 3, 4, 5, 6])
+    e = expand(sig, order=12, regime="generic")
+    message = _refused_quickly(lambda: e.dc, "order 12", "GB", "lower the order to")
+    assert "budget.limits(" in message
+
+
+def test_the_eight_tone_expansion_is_refused_under_a_lower_memory_limit():
+    sig = MultiTone(amplitudes=[1] * 8, frequencies=list(range(1, 9)))
+    e = expand(sig, order=6, regime="generic")
+    with budget.limits(memory="1GB"):
+        _refused_quickly(lambda: e.dc, "4.7e+06 polynomial terms", "limits 60 s, 1 GB")
+
+
+def test_the_suggested_order_fits():
+    sig = MultiTone(amplitudes=[1] * 6, frequencies=[1, 2, 3, 4, 5, 6])
+    message = _refused_quickly(lambda: expand(sig, order=12, regime="generic").dc)
+    suggested = int(message.split("lower the order to ")[1].split(",")[0])
+    model = SignalModel.build(sig, "generic")
+    assert budget.expansion_estimate(estimate_terms(model, suggested), suggested).fits()
+    nxt = suggested + 1
+    assert not budget.expansion_estimate(estimate_terms(model, nxt), nxt).fits()
+
+
+_MEASURE = r"""
+import json, os, resource, sys
+from symrelu import MultiTone, expand
+sig = MultiTone.parse(sys.argv[1])
+e = expand(sig, order=int(sys.argv[2]), regime=sys.argv[3])
+_ = MultiTone.parse("1@1 + 1@2"); expand(_, order=1, regime="generic").spectrum()  # warm up
+with open("/proc/self/statm") as f:  # resident now (the peak so far may be higher)
+    before = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+e.spectrum()
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({"peak": after - before}))
+"""
+
+
+@pytest.mark.parametrize("signal, order, regime", [
+    ("1@1 + 1@2 + 1@3 + 1@4 + 1@5", 6, "generic"),          # 8.5e4 terms, about 45 MB
+    ("1@1 + 1@2 + 1@3 + 1@4 + 1@5 + 1@6", 6, "generic"),    # 3.7e5 terms, about 180 MB
+    ("1@1 + 1@2 + 1@3 + 1@5 + 1@7 + 1@11 + 1@13", 5, "generic"),  # 7e5 terms, order 5
+])
+def test_expansion_memory_estimate_within_a_factor_of_two(signal, order, regime):
+    out = subprocess.run([sys.executable, "-c", _MEASURE, signal, str(order), regime],
+                         capture_output=True, text=True, timeout=120, check=True)
+    peak = json.loads(out.stdout)["peak"]
+    sig = MultiTone.parse(signal)
+    estimate = budget.expansion_estimate(estimate_terms(SignalModel.build(sig, regime), order),
+                                         order)
+    assert peak > 0
+    ratio = estimate.bytes / peak
+    assert 0.5 <= ratio <= 2, f"estimate {estimate.bytes / 1e6:.0f} MB, peak {peak / 1e6:.0f} MB"
+
+
+def test_expansion_memory_estimate_is_an_upper_bound_with_symbolic_amplitudes():
+    # estimate_terms counts (n + 1) phasor exponents per symbolic tone: 4x the terms here,
+    # so the estimate is high, never low
+    out = subprocess.run([sys.executable, "-c", _MEASURE, "A@1 + B@2 + 1@3 + 1@4 + 1@5", "6",
+                          "generic"], capture_output=True, text=True, timeout=120, check=True)
+    peak = json.loads(out.stdout)["peak"]
+    sig = MultiTone.parse("A@1 + B@2 + 1@3 + 1@4 + 1@5")
+    estimate = budget.expansion_estimate(estimate_terms(SignalModel.build(sig, "generic"), 6), 6)
+    assert estimate.bytes >= 0.5 * peak
+
+
+def test_expansion_estimate_scales_with_terms_and_order():
+    e = budget.expansion_estimate
+    assert e(10**5, 6).bytes < e(10**6, 6).bytes < e(10**6, 12).bytes
+    assert e(10**5, 6).seconds < e(10**6, 6).seconds
+    assert e(10**6, 6, convert=False).seconds < e(10**6, 6).seconds
+
+
+# ------------------------------------------------------------------ limits
+def test_limits_are_scoped_and_nested():
+    assert budget.limits().seconds == 60 and budget.limits().memory == 4 * 10**9
+    with budget.limits(seconds=5):
+        with budget.limits(memory="2GiB"):
+            assert (budget.limits().seconds, budget.limits().memory) == (5, 2 * 2**30)
+        assert budget.limits().memory == 4 * 10**9
+    assert budget.limits().seconds == 60
+
+
+def test_limits_do_not_leak_into_other_threads():
+    seen = []
+    with budget.limits(seconds=1):
+        worker = threading.Thread(target=lambda: seen.append(budget.limits().seconds))
+        worker.start()
+        worker.join()
+    assert seen == [60.0]
+
+
+def test_no_limit():
+    with budget.limits(seconds=math.inf, memory=math.inf):
+        assert budget.Estimate(1e9, 1e15, "anything").fits()
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"seconds": 0}, {"seconds": -1}, {"seconds": "60"}, {"memory": "lots"}, {"memory": -5},
+    {"memory": True}, {"digits": 0}, {"digits": 2.5},
+])
+def test_bad_limits_are_refused(kwargs):
+    with pytest.raises(ToneSpecError):
+        budget.limits(**kwargs)
+
+
+def test_parse_memory():
+    assert budget.parse_memory("8GB") == 8 * 10**9
+    assert budget.parse_memory("512 MiB") == 512 * 2**20
+    assert budget.parse_memory("100") == 100
