@@ -74,6 +74,7 @@ __all__ = [
     "progress",
     "report",
     "Tracker",
+    "StderrProgress",
     "check",
     "parse_memory",
     "check_number_digits",
@@ -95,6 +96,8 @@ class Limits:
     seconds: float = 60.0
     memory: float = 4 * GB
     digits: int = 4000
+    #: "python" or "command line": how a refusal says to raise the limits
+    style: str = "python"
 
     def describe(self) -> str:
         """``"limits 60 s, 4 GB"``."""
@@ -133,7 +136,7 @@ class _LimitsScope(contextlib.AbstractContextManager):
 
 
 def limits(seconds: float | None = None, memory: float | str | None = None,
-           digits: int | None = None) -> _LimitsScope:
+           digits: int | None = None, *, style: str | None = None) -> _LimitsScope:
     """The limits in force, or (as a context manager) new limits for a block.
 
     Parameters
@@ -147,17 +150,21 @@ def limits(seconds: float | None = None, memory: float | str | None = None,
         Most decimal digits of the numerator or denominator of an exact input
         number (default 4000). Above Python's own limit for printing ints
         (``sys.get_int_max_str_digits()``, 4300) such numbers cannot be printed.
+    style : "python" or "command line", optional
+        How a refusal says to raise the limits: with ``symrelu.budget.limits(...)``
+        (default) or with the ``symrelu`` command's ``--time-limit`` and
+        ``--memory-limit`` options.
 
     Examples
     --------
     >>> limits()
-    Limits(seconds=60.0, memory=4000000000, digits=4000)
+    Limits(seconds=60.0, memory=4000000000, digits=4000, style='python')
     >>> with limits(memory="8GB") as lim:
     ...     lim.memory
     8000000000
     """
     current = _LIMITS.get()
-    if seconds is None and memory is None and digits is None:
+    if seconds is None and memory is None and digits is None and style is None:
         return _LimitsScope(current, token_needed=False)
     changes: dict = {}
     if seconds is not None:
@@ -166,6 +173,10 @@ def limits(seconds: float | None = None, memory: float | str | None = None,
         changes["seconds"] = float(seconds)
     if memory is not None:
         changes["memory"] = parse_memory(memory)
+    if style is not None:
+        if style not in ("python", "command line"):
+            raise ToneSpecError(f"style must be 'python' or 'command line' (got {style!r})")
+        changes["style"] = style
     if digits is not None:
         if isinstance(digits, bool) or not isinstance(digits, int) or digits < 1:
             raise ToneSpecError(f"digits must be a positive integer (got {digits!r})")
@@ -254,17 +265,20 @@ class Estimate:
         raise ResourceLimitError(
             f"{self.what} would take {self.describe()} ({lim.describe()}): "
             + (f"{self.suggestion}, or " if self.suggestion else "")
-            + f"raise the limit with symrelu.budget.limits({self._raise_args(lim)})"
+            + self._raise_text(lim)
         )
 
-    def _raise_args(self, lim: Limits) -> str:
-        """The limits(...) arguments that would admit this estimate (twice it, rounded up)."""
-        args = []
-        if self.seconds > lim.seconds:
-            args.append(f"seconds={_round_up(2 * self.seconds)}")
-        if self.bytes > lim.memory:
-            args.append(f"memory='{_round_up(2 * self.bytes / GB)}GB'")
-        return ", ".join(args)
+    def _raise_text(self, lim: Limits) -> str:
+        """How to raise the limits to admit this estimate (twice it, rounded up)."""
+        seconds = _round_up(2 * self.seconds) if self.seconds > lim.seconds else None
+        memory = f"{_round_up(2 * self.bytes / GB)}GB" if self.bytes > lim.memory else None
+        if lim.style == "command line":
+            options = ([f"--time-limit {seconds}"] if seconds else []) + (
+                [f"--memory-limit {memory}"] if memory else [])
+            return f"raise the limit with symrelu {' '.join(options)} COMMAND ..."
+        args = ([f"seconds={seconds}"] if seconds else []) + (
+            [f"memory='{memory}'"] if memory else [])
+        return f"raise the limit with symrelu.budget.limits({', '.join(args)})"
 
 
 def _round_up(x: float) -> int:
@@ -498,7 +512,7 @@ def progress(callback: Callable[[Progress], None] | None) -> Iterator[None]:
     ...     tracker.step()
     ...     tracker.step()
     >>> [(p.what, p.done, p.total) for p in seen]
-    [('counting', 1, 2), ('counting', 2, 2)]
+    [('counting', 0, 2), ('counting', 1, 2), ('counting', 2, 2)]
     """
     token = _PROGRESS.set(callback)
     try:
@@ -508,7 +522,11 @@ def progress(callback: Callable[[Progress], None] | None) -> Iterator[None]:
 
 
 class Tracker:
-    """Reports the steps of one computation to the installed callback (no-op without one)."""
+    """Reports the steps of one computation to the installed callback (no-op without one).
+
+    Created when the work starts (it reports ``done=0`` with the estimate then),
+    it reports again at each :meth:`step`.
+    """
 
     __slots__ = ("what", "total", "expected", "done", "start", "_callback")
 
@@ -517,6 +535,8 @@ class Tracker:
         self.done = 0
         self.start = time.monotonic()
         self._callback = _PROGRESS.get()
+        if self._callback is not None:
+            self._callback(Progress(what, 0, total, 0.0, expected))
 
     def step(self, n: int = 1) -> None:
         """Count ``n`` more steps done and report."""
@@ -531,3 +551,37 @@ def report(what: str, done: int, total: int, expected: float | None = None) -> N
     callback = _PROGRESS.get()
     if callback is not None:
         callback(Progress(what, done, total, 0.0, expected))
+
+
+class StderrProgress:
+    """A progress callback that writes one line to a stream for computations that take long.
+
+    Nothing is written for work estimated under ``after`` seconds that also
+    finishes its steps within ``after`` seconds; otherwise a line at the start
+    (with the estimate) and one per step.
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()
+    >>> show = StderrProgress(out, after=3)
+    >>> show(Progress("the DC", 0, 2, 0.0, 42.0)); show(Progress("the DC", 1, 2, 20.0, 42.0))
+    >>> print(out.getvalue(), end="")
+    symrelu: the DC: about 42 s (estimated) ...
+    symrelu: the DC: 1 of 2 steps done after 20 s
+    """
+
+    def __init__(self, stream, after: float = 3.0) -> None:
+        self.stream, self.after = stream, after
+
+    def __call__(self, p: Progress) -> None:
+        if p.done == 0:
+            if p.expected is not None and p.expected >= self.after:
+                self._write(f"symrelu: {p.what}: about {p.expected:.2g} s (estimated) ...")
+        elif p.elapsed >= self.after:
+            steps = f"{p.done} of {p.total}" if p.done <= p.total else f"{p.done}"
+            self._write(f"symrelu: {p.what}: {steps} steps done after {p.elapsed:.0f} s")
+
+    def _write(self, line: str) -> None:
+        self.stream.write(line + "\n")
+        self.stream.flush()

@@ -415,10 +415,12 @@ def even_polynomial_spectrum(
             f"{estimate:.2e} polynomial terms (limit {MAX_TERMS:.0e}); lower the order, use "
             "fewer tones or phases, or use the exact values (symrelu.exact_dc) instead"
         )
-    budget.expansion_estimate(
-        estimate, N, what=f"expanding to order {N} in the {model.regime} regime "
-        f"({estimate:.2g} polynomial terms)", terms_at=lambda n: estimate_terms(model, n),
+    what = f"expanding to order {N} in the {model.regime} regime"
+    cost = budget.expansion_estimate(
+        estimate, N, what=f"{what} ({estimate:.2g} polynomial terms)",
+        terms_at=lambda n: estimate_terms(model, n),
     ).check()
+    tracker = budget.Tracker(what, N, cost.seconds)
     center = sympy.Integer(1) if center is None else center
     center_is_rational = is_rational(center)
     n_params = len(model.params) + (0 if center_is_rational else 1)
@@ -467,6 +469,7 @@ def even_polynomial_spectrum(
     shift = 0
     for j in range(N - 1, -1, -1):
         total = total * step
+        tracker.step()
         shift += shift2
         g = sympy.Rational(gammas[j])
         if g != 0:

@@ -11,6 +11,7 @@ traceback of an internal error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import signal
@@ -101,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true",
                         help="print the traceback of an internal error (as SYMRELU_DEBUG=1); "
                              "give it before COMMAND")
+    parser.add_argument("--time-limit", default=None, metavar="SECONDS",
+                        help="refuse work estimated to take longer (default 60); give it "
+                             "before COMMAND")
+    parser.add_argument("--memory-limit", default=None, metavar="SIZE",
+                        help="refuse work estimated to need more memory, e.g. 8GB (default "
+                             "4GB); give it before COMMAND")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("coeffs", help="Table I: exact Taylor coefficients a_n of sqrt(1+g)",
@@ -277,11 +284,13 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command in ("coeffs", "expand", "dc"):
         from symrelu_cli import commands
 
-        return getattr(commands, f"cmd_{args.command}")(args)
+        with _bounded(args):
+            return getattr(commands, f"cmd_{args.command}")(args)
     if args.command in ("convergence", "coefficient", "closed-form"):
         from symrelu_cli import exact_cmd
 
-        return getattr(exact_cmd, "cmd_" + args.command.replace("-", "_"))(args)
+        with _bounded(args):
+            return getattr(exact_cmd, "cmd_" + args.command.replace("-", "_"))(args)
     if args.command == "report":
         from symrelu_cli import report_cmd
 
@@ -295,6 +304,31 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
         return experiment_cmd.cmd_experiment(args)
     raise CLIError(f"unknown command {args.command!r}")  # pragma: no cover - argparse checks
+
+
+@contextlib.contextmanager
+def _bounded(args: argparse.Namespace):
+    """The limits of --time-limit and --memory-limit, and progress lines on stderr."""
+    from symrelu import budget
+
+    seconds = memory = None
+    if args.time_limit is not None:
+        try:
+            seconds = float(args.time_limit)
+        except ValueError:
+            seconds = -1.0
+        if not seconds > 0:
+            raise CLIError(f"--time-limit must be a positive number of seconds (got "
+                           f"{args.time_limit!r})")
+    if args.memory_limit is not None:
+        try:
+            memory = budget.parse_memory(args.memory_limit)
+        except ValueError:
+            raise CLIError(f"--memory-limit must be a size such as 8GB or 512MiB (got "
+                           f"{args.memory_limit!r})") from None
+    scope = budget.limits(seconds=seconds, memory=memory, style="command line")
+    with scope, budget.progress(budget.StderrProgress(sys.stderr)):
+        yield
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -149,7 +149,7 @@ def test_progress_is_reported_per_precision():
     seen = []
     with budget.progress(seen.append):
         exact_dc(MultiTone.parse("1@1 + 1@30 + 0.5@7"), dps=15)
-    assert [p.done for p in seen][:2] == [1, 2]
+    assert [p.done for p in seen][:3] == [0, 1, 2]
     assert all(p.what == "the DC" and p.total == 2 and p.expected > 0 for p in seen)
     seen.clear()
     exact_dc(MultiTone.parse("1@1 + 1@31 + 0.5@7"), dps=15)   # no callback: nothing sent
@@ -157,6 +157,24 @@ def test_progress_is_reported_per_precision():
 
 
 # ------------------------------------------------------------------ expansions
+def test_expansions_report_progress_per_order():
+    seen = []
+    with budget.progress(seen.append):
+        spectrum = expand(MultiTone.parse("1@1 + 1@2 + 1@3"), order=4, regime="generic").spectrum()
+    assert len(spectrum) > 0
+    steps = [(p.done, p.total) for p in seen if p.what.startswith("expanding to order 4")]
+    assert steps == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
+
+
+def test_the_stderr_progress_is_quiet_for_quick_work():
+    import io
+
+    out = io.StringIO()
+    with budget.progress(budget.StderrProgress(out, after=3)):
+        exact_dc(MultiTone.parse("1@1 + 1@30 + 0.5@7"), dps=15)
+    assert out.getvalue() == ""
+
+
 def test_the_six_tone_order_twelve_expansion_is_refused():
     # reached 7.8 GB and died with MemoryError before (issue 16)
     sig = MultiTone(amplitudes=[1] * 6, frequencies=[1, 2, 3, 4, 5, 6])
