@@ -4,11 +4,15 @@ Layout under ``out`` (default ``reports/``)::
 
     paper.pdf  paper.tex  results.json
     sections/sec3.tex ...        one fragment per section
-    steps/sec3.json ...          finished steps (reused on rerun)
+    steps/sec3.json ...          finished steps (reused only by a resume)
     figures/  va/ vb/ vc/ vd/    figures and experiment outputs
 
-A step is reused when ``steps/KEY.json`` exists with the same size setting
-(quick or full) and its fragment is present; ``redo=True`` recomputes.
+Every step is recomputed by default. ``resume=True`` reuses a finished step
+when ``steps/KEY.json`` exists with the same size setting (quick or full), was
+written on this machine (the record's ``machine`` id) and its fragment is
+present; a committed folder from another machine is never reused. With
+``only``, the steps named there are recomputed and the others are reused on the
+same conditions (else skipped).
 
 A section that fails (a failed check, an experiment's error, anything its
 ``derive`` raises) fails the build with its error. With ``keep_going=True`` the
@@ -32,7 +36,28 @@ from derivations import STEPS
 from derivations._common import DeriveConfig, tex_escape
 from derivations.build import document
 
-__all__ = ["assemble", "paper_body", "failed_fragment"]
+__all__ = ["assemble", "paper_body", "failed_fragment", "machine_id"]
+
+
+def machine_id() -> str:
+    """A short, stable id of this machine (a hash: no host name is written to the outputs).
+
+    Examples
+    --------
+    >>> len(machine_id()) == 16 and machine_id() == machine_id()
+    True
+    """
+    import hashlib
+    import platform
+
+    ident = platform.node()
+    for name in ("/etc/machine-id", "/var/lib/dbus/machine-id"):
+        try:
+            ident += Path(name).read_text().strip()
+            break
+        except OSError:
+            continue
+    return hashlib.sha256(ident.encode()).hexdigest()[:16]
 
 
 def _load_step(out: Path, key: str, quick: bool) -> dict | None:
@@ -40,10 +65,19 @@ def _load_step(out: Path, key: str, quick: bool) -> dict | None:
         rec = json.loads((out / "steps" / f"{key}.json").read_text())
     except (OSError, ValueError):
         return None
-    if rec.get("quick") != quick or rec.get("failed") or \
-            not (out / "sections" / f"{key}.tex").exists():
+    if rec.get("quick") != quick or rec.get("failed") or rec.get("machine") != machine_id() \
+            or not (out / "sections" / f"{key}.tex").exists():
         return None
     return rec
+
+
+def _eta(reference: dict | None, key: str, quick: bool) -> str:
+    """' (about N s at the reference build)' when the reference records the step's time."""
+    rec = (reference or {}).get(key) or {}
+    secs = rec.get("seconds")
+    if quick or not isinstance(secs, (int, float)) or rec.get("quick"):
+        return ""
+    return f" (ETA: about {secs:.0f} s on the reference machine)"
 
 
 def _notice(text: str) -> str:
@@ -103,10 +137,11 @@ def paper_body(records: list[dict]) -> str:
 
 
 def assemble(out: str | Path = "reports", *, quick: bool = False, only: list[str] | None = None,
-             redo: bool = False, pdf: bool = True, experiments: bool = True,
+             resume: bool = False, pdf: bool = True, experiments: bool = True,
              keep_going: bool = False,
              write: Callable[[Path, bytes | str], Any] | None = None,
-             log: Callable[[str], None] | None = None) -> dict:
+             log: Callable[[str], None] | None = None,
+             reference: dict | None = None, provenance_extra: dict | None = None) -> dict:
     """Run the steps and write the paper; return a summary dict.
 
     Parameters
@@ -116,9 +151,11 @@ def assemble(out: str | Path = "reports", *, quick: bool = False, only: list[str
     quick : bool
         Small orders and experiment sizes.
     only : list of str, optional
-        Step keys to run (others are reused if finished, else skipped).
-    redo : bool
-        Recompute finished steps.
+        Step keys to run (the others are reused if finished on this machine,
+        else skipped).
+    resume : bool
+        Reuse steps a previous run on this machine finished in ``out`` (default:
+        recompute every step).
     pdf : bool
         Build paper.pdf when a TeX engine is present.
     experiments : bool
@@ -131,6 +168,11 @@ def assemble(out: str | Path = "reports", *, quick: bool = False, only: list[str
         default: atomic writes.
     log : callable, optional
         Progress sink (default: stderr).
+    reference : dict, optional
+        ``{key: step record}`` of the reference build; its ``seconds`` give
+        each full-size step's ETA in the log.
+    provenance_extra : dict, optional
+        Added to the provenance record of ``results.json`` (e.g. the command line).
 
     Returns
     -------
@@ -152,8 +194,8 @@ def assemble(out: str | Path = "reports", *, quick: bool = False, only: list[str
     records, status, seconds, failed = [], {}, {}, {}
     total = len(STEPS)
     for i, (key, module) in enumerate(STEPS, start=1):
-        rerun = redo and (only is None or key in only)
-        rec = None if rerun else _load_step(out, key, quick)
+        reuse = (resume and only is None) or (only is not None and key not in only)
+        rec = _load_step(out, key, quick) if reuse else None
         if rec is not None:
             status[key] = "reused"
             log(f"[{i}/{total}] {key}: reused (finished earlier)")
@@ -163,7 +205,7 @@ def assemble(out: str | Path = "reports", *, quick: bool = False, only: list[str
             status[key] = "skipped"
             log(f"[{i}/{total}] {key}: skipped (not in --only)")
             continue
-        log(f"[{i}/{total}] {key}: running ...")
+        log(f"[{i}/{total}] {key}: running ...{_eta(reference, key, quick)}")
         t0 = time.perf_counter()
         try:
             mod = importlib.import_module(module)
@@ -190,7 +232,7 @@ def assemble(out: str | Path = "reports", *, quick: bool = False, only: list[str
             continue
         seconds[key] = time.perf_counter() - t0
         write(out / "sections" / f"{key}.tex", d.latex)
-        rec = {**d.to_dict(), "quick": quick, "seconds": seconds[key]}
+        rec = {**d.to_dict(), "quick": quick, "seconds": seconds[key], "machine": machine_id()}
         write(out / "steps" / f"{key}.json",
               json.dumps(rec, indent=2, sort_keys=True, default=str) + "\n")
         records.append(rec)
@@ -200,7 +242,7 @@ def assemble(out: str | Path = "reports", *, quick: bool = False, only: list[str
     tex = document("DC is all you need, derived and checked: a reproduction with symrelu",
                    paper_body(records), author=f"generated by symrelu paper, {size}")
     write(out / "paper.tex", tex)
-    results = {"provenance": provenance({"quick": quick}, timestamp=False),
+    results = {"provenance": provenance({"quick": quick}) | dict(provenance_extra or {}),
                "steps": {r["key"]: r for r in records}}
     write(out / "results.json", json.dumps(results, indent=2, sort_keys=True, default=str)
           + "\n")

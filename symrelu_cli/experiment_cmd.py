@@ -6,6 +6,14 @@ booleans get ``--figures/--no-figures``, an optional value accepts ``none``),
 so a new Config field is on the command line without touching this file. The
 field docs in the Config's docstring become the help text.
 
+Where: without ``--out`` a run writes to a new folder per configuration,
+``./symrelu-runs/NAME-HASH/`` (HASH: the first 10 hex digits of the SHA-256 of
+the Config without ``out``), so a trial run never lands on earlier results, and
+the same configuration finds its own folder again (V-C resumes there). ``--out
+none`` writes nothing. A folder inside a paper build (one holding ``paper.tex``
+and ``steps/``, e.g. the committed reference results ``reports/``) is refused:
+its experiments are written by ``symrelu paper`` alone.
+
 Files: ``--out DIR`` never replaces a file in DIR that symrelu did not write
 (the folder's manifest, see :mod:`numeric.results`) unless ``--force``; the
 names the experiment writes are checked before it starts, and every write is
@@ -29,8 +37,13 @@ from typing import Any
 from symrelu.errors import EnvironmentProblemError
 from symrelu_cli._util import CLIError, UnavailableError
 
-__all__ = ["EXPERIMENTS", "OUTPUTS", "config_parser", "parse_config", "cmd_experiment",
-           "summary_lines", "check_outputs", "check_device", "DeviceUnavailableError"]
+__all__ = ["EXPERIMENTS", "OUTPUTS", "RUNS", "config_parser", "parse_config", "cmd_experiment",
+           "summary_lines", "check_outputs", "check_device", "DeviceUnavailableError",
+           "run_folder"]
+
+#: where ``symrelu experiment`` writes when ``--out`` is not given (one folder per configuration)
+RUNS = "symrelu-runs"
+_AUTO_OUT = object()  # the --out option was not given
 
 EXPERIMENTS = {
     "va": ("numeric.experiments.va", "Section V-A: the four-tone Taylor example (Fig. 1)"),
@@ -178,7 +191,13 @@ def config_parser(name: str, module: types.ModuleType) -> argparse.ArgumentParse
         tp = hints.get(field.name, str)
         default = _default(field)
         help_text = (docs.get(field.name) or field.name) + f" (default: {default})"
-        if tp is bool:
+        if field.name == "out":
+            parser.add_argument(flag, dest="out", type=_converter(tp), default=_AUTO_OUT,
+                                metavar="DIR",
+                                help=f"output directory (default: a new folder per "
+                                     f"configuration, ./{RUNS}/{name}-HASH/; 'none': no files); "
+                                     "never a folder inside a paper build such as reports/")
+        elif tp is bool:
             parser.add_argument(flag, dest=field.name, action=argparse.BooleanOptionalAction,
                                 default=default, help=help_text)
         else:
@@ -193,21 +212,50 @@ def config_parser(name: str, module: types.ModuleType) -> argparse.ArgumentParse
 
 def parse_config(name: str, options: list[str]) -> tuple[Any, bool, types.ModuleType]:
     """(Config, progress, module) for ``symrelu experiment NAME OPTIONS``."""
-    cfg, progress, _, module = _parse(name, options)
+    cfg, progress, _, module, _ = _parse(name, options)
     return cfg, progress, module
 
 
-def _parse(name: str, options: list[str]) -> tuple[Any, bool, bool, types.ModuleType]:
+def run_folder(name: str, cfg: Any) -> Path:
+    """``symrelu-runs/NAME-HASH``: the folder of this configuration when ``--out`` is not given.
+
+    HASH is the first 10 hex digits of the SHA-256 of the Config's fields
+    (``out`` excluded) as sorted JSON: one folder per configuration.
+
+    Examples
+    --------
+    >>> from numeric.experiments import vd
+    >>> a = run_folder("vd", vd.Config(inits=2))
+    >>> a.parent.name, a.name.startswith("vd-"), len(a.name)
+    ('symrelu-runs', True, 13)
+    >>> a == run_folder("vd", vd.Config(inits=2, out="elsewhere"))
+    True
+    >>> a == run_folder("vd", vd.Config(inits=3))
+    False
+    """
+    import hashlib
+    import json
+
+    fields = {k: v for k, v in dataclasses.asdict(cfg).items() if k != "out"}
+    text = json.dumps(fields, sort_keys=True, default=str)
+    return Path(RUNS) / f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
+
+
+def _parse(name: str, options: list[str]) -> tuple[Any, bool, bool, types.ModuleType, bool]:
     module = load(name)
     parser = config_parser(name, module)
     ns = vars(parser.parse_args(options))
     quiet = ns.pop("quiet")
     force = ns.pop("force")
+    out_given = ns["out"] is not _AUTO_OUT
+    if not out_given:
+        ns["out"] = _default(next(f for f in dataclasses.fields(module.Config)
+                                  if f.name == "out"))
     try:
         cfg = module.Config(**ns)
     except (TypeError, ValueError) as exc:
         raise CLIError(f"experiment {name}: {exc}") from None
-    return cfg, not quiet, force, module
+    return cfg, not quiet, force, module, out_given
 
 
 def check_outputs(name: str, out: str | Path | None, *, force: bool = False) -> None:
@@ -281,9 +329,19 @@ def cmd_experiment(args: argparse.Namespace) -> int:
     """Run the experiment and print its summary (and its warnings, on stderr)."""
     from numeric.results import guarded_outputs
     from symrelu.errors import SymreluWarning
+    from symrelu_cli.paper_cmd import inside_paper_folder
 
-    cfg, progress, force, module = _parse(args.name, list(args.options))
+    cfg, progress, force, module, out_given = _parse(args.name, list(args.options))
+    if not out_given:
+        cfg = dataclasses.replace(cfg, out=str(run_folder(args.name, cfg)))
     out = getattr(cfg, "out", None)
+    if out is not None:
+        paper = inside_paper_folder(out)
+        if paper is not None:
+            raise CLIError(f"--out {out} is inside the paper build {paper} (the reference "
+                           "results or a 'symrelu paper' folder): its experiments are written "
+                           "by 'symrelu paper' alone; leave --out out (a new folder under "
+                           f"./{RUNS}/) or name another folder")
     check_outputs(args.name, out, force=force)
     device = getattr(cfg, "device", None)
     if isinstance(device, str):
@@ -304,4 +362,6 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         with guarded_outputs(force):
             result = module.run(cfg, progress=progress)
     print("\n".join(summary_lines(args.name, result)))
+    if out is not None:
+        print(f"output folder: {out}")
     return 0

@@ -221,15 +221,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-figure", action="store_true", help="skip the spectrum figure")
 
     p = sub.add_parser("paper", help="reproduce the paper: derivations, experiments, one PDF",
-                       description="Run every derivation (Sections III, IV, V-A..V-D) and "
-                                   "experiment and assemble OUT/paper.pdf (+ .tex, figures, "
-                                   "results JSON). Finished steps are reused on rerun.",
+                       description="Recompute every derivation (Sections III, IV, V-A..V-D) "
+                                   "and experiment from scratch, assemble OUT/paper.pdf (+ .tex, "
+                                   "figures, results JSON), then compare each section with the "
+                                   "reference results (the committed reports/ of a symrelu "
+                                   "checkout) and print whether it reproduces: bitwise, within "
+                                   "a relative tolerance, or statistically (V-C). The reference "
+                                   "folder itself is written only with --update-reference.",
                        formatter_class=fmt)
-    p.add_argument("--out", default="reports", help="output directory (default reports/)")
+    p.add_argument("--out", default="symrelu-paper",
+                   help="output directory (default ./symrelu-paper/); the reference folder only "
+                        "with --update-reference")
     p.add_argument("--quick", action="store_true", help="small sizes: a few minutes")
     p.add_argument("--only", default=None,
-                   help="comma-separated steps to run (sec3,sec4,sec5a,sec5b,sec5c,sec5d)")
-    p.add_argument("--redo", action="store_true", help="recompute finished steps")
+                   help="comma-separated steps to run (sec3,sec4,sec5a,sec5b,sec5c,sec5d); the "
+                        "others are reused from an earlier run of this machine in --out")
+    p.add_argument("--resume", action="store_true",
+                   help="reuse the steps an earlier run of this machine finished in --out "
+                        "(default: recompute everything)")
+    p.add_argument("--reference", default=None, metavar="DIR",
+                   help="reference build to compare with (default: reports/ of the symrelu "
+                        "checkout, when symrelu runs from one; 'none': no comparison)")
+    p.add_argument("--update-reference", action="store_true",
+                   help="allow --out to be the reference folder and mark the build as the "
+                        "reference (maintainers: 'symrelu paper --out reports/ "
+                        "--update-reference')")
     p.add_argument("--force", action="store_true",
                    help="replace existing files not written by symrelu")
     p.add_argument("--no-pdf", action="store_true", help="write paper.tex only")

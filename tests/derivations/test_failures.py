@@ -127,24 +127,41 @@ def test_keep_going_continues_and_marks_the_section(steps, tmp_path):
     assert "This section FAILED to build" in frag and "bad: 1 != 2" in frag
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["steps"]["fake_bad"]["failed"] == "DerivationCheckError: bad: 1 != 2"
-    # a failed step is not reused: the next build runs it again
+    # a failed step is not reused: a resumed build runs it again
     res2 = assemble_mod.assemble(tmp_path, quick=True, pdf=False, experiments=False,
-                                 keep_going=True, log=logs.append)
+                                 keep_going=True, resume=True, log=logs.append)
     assert res2["steps"] == {"fake_ok1": "reused", "fake_bad": "failed", "fake_ok2": "reused"}
+    # without resume every step is recomputed
+    res3 = assemble_mod.assemble(tmp_path, quick=True, pdf=False, experiments=False,
+                                 keep_going=True, log=logs.append)
+    assert res3["steps"] == {"fake_ok1": "ran", "fake_bad": "failed", "fake_ok2": "ran"}
+
+
+def test_resume_reuses_only_steps_this_machine_finished(steps, tmp_path, monkeypatch):
+    assemble_mod.assemble(tmp_path, quick=True, pdf=False, experiments=False, keep_going=True,
+                          log=lambda s: None)
+    res = assemble_mod.assemble(tmp_path, quick=True, pdf=False, experiments=False,
+                                keep_going=True, resume=True, log=lambda s: None)
+    assert res["steps"]["fake_ok1"] == "reused"
+    # the same folder seen from another machine (a committed build, a fresh clone)
+    monkeypatch.setattr(assemble_mod, "machine_id", lambda: "another-machine")
+    res = assemble_mod.assemble(tmp_path, quick=True, pdf=False, experiments=False,
+                                keep_going=True, resume=True, log=lambda s: None)
+    assert res["steps"]["fake_ok1"] == "ran"
 
 
 def test_a_failure_replaces_a_finished_record_so_it_is_not_reused(steps, tmp_path, monkeypatch):
     assemble_mod.assemble(tmp_path, quick=True, pdf=False, experiments=False, keep_going=True,
                           log=lambda s: None)
-    # fake_ok1 now fails on --redo: its old finished record must not come back next time
+    # fake_ok1 now fails when rerun: its old finished record must not come back next time
     monkeypatch.setitem(sys.modules, "fake_ok1",
                         _section_module("fake_ok1", fail=ValueError("now broken")))
     res = assemble_mod.assemble(tmp_path, quick=True, pdf=False, experiments=False,
-                                keep_going=True, redo=True, only=["fake_ok1"],
+                                keep_going=True, only=["fake_ok1"],
                                 log=lambda s: None)
     assert res["steps"]["fake_ok1"] == "failed"
     res = assemble_mod.assemble(tmp_path, quick=True, pdf=False, experiments=False,
-                                keep_going=True, log=lambda s: None)
+                                keep_going=True, resume=True, log=lambda s: None)
     assert res["steps"]["fake_ok1"] == "failed"
 
 
