@@ -350,28 +350,41 @@ def _inner_mean(cs: list, k: int):
         alpha = mpmath.arg(cs[2])
         return phase_out_mean(s, R, abs(k)) * mpmath.expj(k * alpha)
     near = mpmath.mpf(10) ** (-(mpmath.mp.dps // 3))
-    angles = sorted(mpmath.arg(z) for z in _roots(cs, nudge=True) if abs(abs(z) - 1) < near)
     pi = mpmath.pi
-    points = [-pi, *angles, pi]
+    on_circle = sorted(((mpmath.arg(z), z / abs(z)) for z in _roots(cs, nudge=True)
+                        if abs(abs(z) - 1) < near), key=lambda p: p[0])
+    points = [(-pi, mpmath.mpc(-1)), *on_circle, (pi, mpmath.mpc(-1))]
+    span = D + abs(k)
 
-    def x(t):
-        return s + 2 * mpmath.fsum((cs[D + n] * mpmath.expj(n * t)).real for n in range(1, D + 1))
+    def powers(w):
+        out = {0: mpmath.mpc(1), 1: w, -1: mpmath.conj(w)}
+        for d in range(2, span + 1):
+            out[d] = out[d - 1] * w
+            out[-d] = mpmath.conj(out[d])
+        return out
 
-    def F(t):
-        terms = []
-        for n in range(-D, D + 1):
-            d = n - k
-            an = cs[D + n]
-            terms.append(an * t if d == 0 else an * mpmath.expj(d * t) / (1j * d))
-        return mpmath.fsum(terms)
+    def x(w):
+        acc, p = cs[D], mpmath.mpc(1)
+        for n in range(1, D + 1):
+            p = p * w
+            acc += 2 * (cs[D + n] * p).real
+        return acc.real
 
-    values = [F(t) for t in points]
+    def F(t, w):  # antiderivative of x e^{-ik t}: sum_n a_n G_{n-k}
+        pw = powers(w)
+        return mpmath.fsum(cs[D + n] * t if n == k else cs[D + n] * pw[n - k] / (1j * (n - k))
+                           for n in range(-D, D + 1))
+
+    values = [F(t, w) for t, w in points]
     total = mpmath.mpc(0)
     for j in range(len(points) - 1):
-        width = points[j + 1] - points[j]
+        width = points[j + 1][0] - points[j][0]
         if width == 0:
             continue
-        probe = max((x(points[j] + width * q) for q in (0.25, 0.5, 0.75)), key=abs)
+        # the sign of x on the interval, from the largest of three samples: one of them may
+        # sit on a tangency that the root finder returned as a pair just off the circle
+        probe = max((x(mpmath.expj(points[j][0] + width * q)) for q in (0.25, 0.5, 0.75)),
+                    key=abs)
         total += (values[j + 1] - values[j]) if probe >= 0 else (values[j] - values[j + 1])
     return total / (2 * pi)
 
@@ -410,19 +423,18 @@ def _kinks(b, coeffs, a: int, o: int) -> list:
                                 for m in range(N)) / N)
     if max(abs(x) for x in poly) == 0:
         return []
-    out = []
-    for z in _roots(poly):
-        if z != 0 and abs(mpmath.log(abs(z))) < _SPLIT_DISTANCE:
-            t = mpmath.arg(z)
-            if -mpmath.pi < t < mpmath.pi:
-                out.append(t)
-    out.sort()
-    dedup: list = []
-    close = mpmath.mpf(10) ** (-(mpmath.mp.dps - 5))
-    for t in out:
-        if not dedup or t - dedup[-1] > close:
-            dedup.append(t)
-    return dedup
+    pi = mpmath.pi
+    close = mpmath.mpf(10) ** (-(mpmath.mp.dps // 3))
+    candidates = sorted((abs(mpmath.log(abs(z))), mpmath.arg(z)) for z in _roots(poly)
+                        if z != 0 and abs(mpmath.log(abs(z))) < _SPLIT_DISTANCE)
+    splits = [-pi, pi]
+    for depth, t in candidates:
+        gap = min(abs(t - u) for u in splits)
+        # a root on the circle is a kink; one off it is a split point unless an existing one
+        # lies below it already (within half its distance from the axis)
+        if (depth < close and gap > 0) or 2 * gap > depth:
+            splits.append(t)
+    return sorted(splits)[1:-1]
 
 
 def _order_mean(b, coeffs, key, a: int, o: int, rule: TanhSinh, kinks: list):
