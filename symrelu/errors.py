@@ -21,9 +21,11 @@ __all__ = [
     "ResourceLimitError",
     "DivergenceError",
     "VerificationError",
+    "NoProofError",
     "FrequencyNotPresentError",
     "SymreluWarning",
     "DivergenceWarning",
+    "RelationAssumptionWarning",
     "EnvironmentProblemError",
 ]
 
@@ -84,6 +86,10 @@ class VerificationError(SymreluError, ValueError):
     """Digits of a numeric result could not be verified by a second computation."""
 
 
+class NoProofError(SymreluError, ValueError):
+    """A rigorous enclosure (``enclosure=True``) is not available for this value or method."""
+
+
 class FrequencyNotPresentError(SymreluError, ValueError):
     """A coefficient was asked at a frequency or multi-index the expansion cannot contain."""
 
@@ -94,3 +100,11 @@ class SymreluWarning(UserWarning):
 
 class DivergenceWarning(SymreluWarning):
     """The Taylor series does not converge for this signal and center (g leaves [-1, 1])."""
+
+
+class RelationAssumptionWarning(SymreluWarning):
+    """The regime rests on an assumed independence of frequencies that was not decided.
+
+    Raised for numbers outside the decided family (products of powers of pi and square
+    roots), e.g. ``E`` or ``log(2)``: see :mod:`symrelu.relations`.
+    """

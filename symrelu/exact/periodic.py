@@ -31,24 +31,29 @@ import mpmath
 import sympy
 
 from symrelu import budget
-from symrelu.errors import ResourceLimitError
+from symrelu.errors import NoProofError, ResourceLimitError
 from symrelu.exact._common import (
     CHECK_GUARD,
     GUARD,
+    MAX_EXTRA_DIGITS,
+    PrecisionLimitError,
     crosses_zero,
-    exact_parts,
-    normalized,
-    numeric_signal,
-    phase_parts,
     phase_zeros,
     to_mp,
     verified,
 )
+from symrelu.exact.balls import (
+    arb_of,
+    arb_precision,
+    ball_to_mpf,
+    bits_for_digits,
+    relative_radius_ok,
+)
 from symrelu.signal import MultiTone
 
 __all__ = [
-    "periodic_coefficient", "exact_periodic_value", "symmetry_shift", "zero_crossings",
-    "MAX_HARMONIC",
+    "periodic_coefficient", "periodic_ball", "acb_to_mpc", "is_proven", "exact_periodic_value",
+    "symmetry_shift", "zero_crossings", "MAX_HARMONIC",
 ]
 
 #: Largest harmonic number D of the base frequency handled (P has degree 2D).
@@ -129,45 +134,6 @@ def zero_crossings(signal: MultiTone) -> list:
         t = mpmath.mpf((int(man), int(exp)))
         out.append(2 * mpmath.atan(t))
     return sorted(out)
-
-
-def _coefficient_at_precision(signal: MultiTone, n: int, lam, c, wp: int) -> mpmath.mpc:
-    with mpmath.workdps(wp):
-        num = numeric_signal(signal)
-        lam, c = to_mp(lam), to_mp(c)
-        a = {0: mpmath.mpc(num.offset)}
-        for A, m, p in zip(num.amplitudes, signal.harmonics, num.phases):
-            a[m] = a.get(m, 0) + A / 2 * mpmath.expj(p)
-            a[-m] = mpmath.conj(a[m])
-
-        def x(tau):
-            return num.offset + mpmath.fsum(
-                A * mpmath.cos(m * tau + p)
-                for A, m, p in zip(num.amplitudes, signal.harmonics, num.phases)
-            )
-
-        def F(tau):  # antiderivative of x(tau) exp(-i n tau)
-            terms = []
-            for k, ak in a.items():
-                d = k - n
-                terms.append(ak * tau if d == 0 else ak * mpmath.expj(d * tau) / (1j * d))
-            return mpmath.fsum(terms)
-
-        points = [-mpmath.pi, *zero_crossings(signal), mpmath.pi]
-        values = [F(tau) for tau in points]
-        total = mpmath.mpc(0)
-        for j in range(len(points) - 1):
-            if points[j + 1] == points[j]:
-                continue
-            # the sign of x on the interval, from the largest of three samples: one of
-            # them may sit on a tangency (a double zero that the root finder, working on
-            # a rational approximation, returned as a complex pair)
-            width = points[j + 1] - points[j]
-            probe = max((x(points[j] + width * q) for q in (0.25, 0.5, 0.75)), key=abs)
-            sign = 1 if probe >= 0 else -1
-            total += sign * (values[j + 1] - values[j])
-        abs_part = total / (2 * mpmath.pi)
-        return lam * a.get(n, 0) + c * abs_part
 
 
 def _linear_part(signal: MultiTone, n: int) -> tuple[sympy.Expr, sympy.Expr]:
@@ -254,16 +220,348 @@ def _shifted(signal: MultiTone, js: list[int]) -> MultiTone:
                      frequencies=signal.frequencies, offset=signal.offset)
 
 
-def periodic_coefficient(signal: MultiTone, n: int, lam, c, dps: int) -> mpmath.mpc:
-    """The coefficient c_n (harmonic n of the base frequency) of lam*x + c*|x|, verified.
+# --- the proven engine: certified zeros and antiderivatives in Arb balls --------------------
 
-    Cases that need no integration are exact (:func:`exact_periodic_value`).
-    Otherwise the signal is divided by a power of two near its peak (the value
-    is homogeneous of degree 1), computed at ``dps + 15`` and again at
-    ``dps + 30`` digits (roots included) and compared to ``dps`` significant
-    digits, each part relative to itself; a value small next to the peak gets
-    more working precision until its own digits agree. A real or imaginary part
-    that vanishes by symmetry (:func:`symmetry_shift`) is an exact 0.
+
+class _Unresolved(Exception):
+    """The isolation needs more working precision (internal: caught by the precision loop)."""
+
+
+class _Trig:
+    """x(tau) = b + sum_m (alpha_m cos m tau - beta_m sin m tau) with ball coefficients."""
+
+    def __init__(self, b: flint.arb, tones: list) -> None:
+        self.b = b
+        self.tones = tones                      # [(m, alpha, beta)]
+        m2 = flint.arb(0)
+        for m, al, be in tones:
+            m2 += m * m * (abs(al) + abs(be))
+        self.m2 = m2.abs_upper()                # |x''| <= m2 everywhere
+
+    def at(self, c: flint.arb) -> tuple[flint.arb, flint.arb]:
+        x, dx = self.b, flint.arb(0)
+        for m, al, be in self.tones:
+            s, co = (m * c).sin_cos()
+            x += al * co - be * s
+            dx -= m * (al * s + be * co)
+        return x, dx
+
+
+class _Root:
+    """A certified simple zero: the ball ``r`` holds exactly one zero, where x changes sign."""
+
+    def __init__(self, r: flint.arb, tr: _Trig) -> None:
+        self.mid = r.mid()
+        x0, dx = tr.at(self.mid)
+        rad = r.rad()
+        sup = x0.abs_upper() + (dx.abs_upper() + tr.m2 * rad) * rad   # |x| on the ball
+        self.err = (sup * rad).abs_upper()      # |F(root) - F(mid)| <= rad sup|x|
+
+
+def _sign(v: flint.arb) -> int:
+    return 1 if v > 0 else -1
+
+
+def _refine(tr: _Trig, r: flint.arb) -> flint.arb:
+    """Interval Newton on a ball known to hold a unique zero, until it stops shrinking."""
+    for _ in range(200):
+        c, h = r.mid(), r.rad()
+        x0, dx = tr.at(c)
+        slope = dx + flint.arb(0, (tr.m2 * h).abs_upper())
+        if slope.contains(0):
+            break
+        nxt = (c - x0 / slope).intersection(r)
+        shrunk = nxt.rad() < r.rad() / 2
+        r = nxt
+        if not shrunk:
+            break
+    return r
+
+
+def _split(lo: flint.arb, hi: flint.arb, tr: _Trig) -> flint.arb:
+    """An exact split point inside (lo, hi), with no zero of x within 1/1024 of the width.
+
+    A zero at a split point would sit on the end of both halves, where no
+    interval Newton test can hold it inside; any point serves, so this one is moved.
+    """
+    w = ((hi.mid() - lo.mid()) / 1024).abs_upper()
+    for frac in ("0.5", "0.4375", "0.5625", "0.34375", "0.65625", "0.28125", "0.71875"):
+        c = (lo.mid() + (hi.mid() - lo.mid()) * flint.arb(frac)).mid()
+        x0, dx = tr.at(c)
+        if x0.abs_lower() > (dx.abs_upper() + tr.m2 * w) * w:
+            return c
+    return c
+
+
+def _isolate(tr: _Trig, tau0: flint.arb, cluster_tol: flint.arb) -> list:
+    """Cover [tau0, tau0 + 2 pi] by pieces, left to right, each proven:
+
+    ("s", lo, hi, sign)          x has this sign on [lo, hi]
+    ("r", lo, hi, root, sl, sr)  one simple zero in (lo, hi), sign sl before it and sr after
+    ("c", lo, hi, bound)         a cluster (tangency, close zeros): |x| <= bound / (hi - lo)
+    """
+    prec = flint.ctx.prec
+    min_h = flint.arb(2) ** -(prec - 8)
+    stack = [(tau0, tau0 + 2 * flint.arb.pi())]
+    pieces = []
+    while stack:
+        lo, hi = stack.pop()
+        c = (lo.mid() + hi.mid()).mid() / 2
+        h = max((c - lo.lower()).abs_upper(), (hi.upper() - c).abs_upper())
+        x0, dx = tr.at(c)
+        reach = ((dx.abs_upper() + tr.m2 * h) * h).abs_upper()   # |x - x(c)| on [c-h, c+h]
+        if x0.abs_lower() > reach:
+            pieces.append(("s", lo, hi, _sign(x0)))
+            continue
+        slope = dx + flint.arb(0, (tr.m2 * h).abs_upper())        # x' on [c-h, c+h]
+        if not slope.contains(0):
+            newton = c - x0 / slope
+            if newton.upper() < lo.lower() or newton.lower() > hi.upper():
+                pieces.append(("s", lo, hi, _sign(x0)))         # no zero; x0 is not 0 then
+                continue
+            if newton.lower() > lo.upper() and newton.upper() < hi.lower():
+                root = _Root(_refine(tr, newton), tr)
+                sr = _sign(slope)
+                pieces.append(("r", lo, hi, root, -sr, sr))
+                continue
+        else:
+            bound = (2 * h * (x0.abs_upper() + reach)).abs_upper()   # int_J |x|
+            if bound <= cluster_tol:
+                pieces.append(("c", lo, hi, bound))
+                continue
+        if h < min_h:
+            raise _Unresolved
+        mid = _split(lo, hi, tr)
+        stack.append((mid, hi))
+        stack.append((lo, mid))
+    return pieces
+
+
+def _abs_integral(tr: _Trig, a: dict, n: int, pieces: list) -> flint.acb:
+    """(1/2pi) int |x| e^{-i n tau} over the period, from the pieces and the antiderivative."""
+
+    def F(tau: flint.arb) -> flint.acb:       # sum_k a_k G_{k-n}(tau)
+        out = flint.acb(0)
+        for k, ak in a.items():
+            d = k - n
+            if d == 0:
+                out += ak * tau
+            else:
+                s, co = (d * tau).sin_cos()
+                out += ak * flint.acb(s, -co) / d          # e^{i d tau} / (i d)
+        return out
+
+    segments, err = [], flint.arb(0)
+    for piece in pieces:
+        if piece[0] == "s":
+            segments.append((piece[1], piece[2], piece[3]))
+        elif piece[0] == "r":
+            _, lo, hi, root, sl, sr = piece
+            segments += [(lo, root, sl), (root, hi, sr)]
+        else:
+            err += piece[3]
+    runs: list = []
+    for start, end, s in segments:
+        if runs and runs[-1][2] == s and runs[-1][1] is start:
+            runs[-1][1] = end
+        else:
+            runs.append([start, end, s])
+    cache: dict = {}
+
+    def value(point) -> flint.acb:
+        if id(point) not in cache:
+            if isinstance(point, _Root):
+                e = flint.arb(0, point.err)
+                cache[id(point)] = F(point.mid) + flint.acb(e, e)
+            else:
+                cache[id(point)] = F(point)
+        return cache[id(point)]
+
+    total = flint.acb(0)
+    for start, end, s in runs:
+        total += s * (value(end) - value(start))
+    total += flint.acb(flint.arb(0, err), flint.arb(0, err))
+    return total / (2 * flint.arb.pi())
+
+
+def _value_ball(value: sympy.Expr, strict: bool) -> flint.arb:
+    if strict:
+        return arb_of(value)
+    try:
+        return arb_of(value)
+    except NoProofError:          # not proven: the caller checks at two precisions
+        digits = int(flint.ctx.prec / 3.32) + 10
+        with mpmath.workdps(digits):
+            return flint.arb(_fmpq_of(to_mp(value)))
+
+
+def _signal_balls(signal: MultiTone, strict: bool) -> tuple[_Trig, dict, flint.arb]:
+    """(x as a _Trig, its Laurent coefficients a_k as acb, an upper bound of its peak)."""
+    b = _value_ball(signal.offset, strict)
+    tones, a = [], {0: flint.acb(b)}
+    peak = abs(b)
+    for A, m, p in zip(signal.amplitudes, signal.harmonics, signal.phases):
+        amp = _value_ball(A, strict)
+        q = p / sympy.pi
+        if isinstance(q, sympy.Rational):
+            s, co = flint.arb.sin_cos_pi_fmpq(flint.fmpq(int(q.p), int(q.q)))
+        else:
+            s, co = _value_ball(p, strict).sin_cos()
+        al, be = amp * co, amp * s
+        tones.append((m, al, be))
+        a[m] = flint.acb(al, be) / 2
+        a[-m] = a[m].conjugate()
+        peak += abs(amp)
+    return _Trig(b, tones), a, peak.abs_upper()
+
+
+def _coefficient_ball(signal: MultiTone, n: int, lam, c, strict: bool) -> flint.acb:
+    """c_n of lam x + c|x| as a ball at the current Arb precision (n >= 0)."""
+    tr, a, peak = _signal_balls(signal, strict)
+    lam_b, c_b = _value_ball(lam, strict), _value_ball(c, strict)
+    linear = a.get(n, flint.acb(0))
+    if c == 0:
+        return lam_b * linear
+    best = None
+    for j in range(-24, 25):                    # a start where x is certainly not 0
+        t = flint.arb(j) / 8
+        v = tr.at(t)[0]
+        if not v.contains(0) and (best is None or v.abs_lower() > best[1]):
+            best = (t, v.abs_lower())
+    if best is None:
+        raise _Unresolved
+    cluster_tol = peak * flint.arb(2) ** -flint.ctx.prec
+    pieces = _isolate(tr, best[0], cluster_tol)
+    return lam_b * linear + c_b * _abs_integral(tr, a, n, pieces)
+
+
+def _log10_upper(x: flint.arb) -> float:
+    man, exp = x.abs_upper().man_exp()
+    return (math.log2(int(man)) + int(exp)) / math.log2(10) if man else -math.inf
+
+
+def _exact_ball(value: sympy.Expr, strict: bool) -> flint.arb:
+    value = sympy.sympify(value)
+    return flint.arb(0) if value.is_zero else _value_ball(value, strict)
+
+
+def periodic_ball(signal: MultiTone, n: int, lam, c, digits: int, *,
+                  strict: bool = True) -> flint.acb:
+    r"""c_n of lam x + c|x| (harmonic n >= 0 of the base frequency) as a proven Arb ball.
+
+    Each part of the returned :class:`flint.acb` is an exact 0 where it is
+    decided to vanish (the DC's imaginary part, a symmetry of the signal,
+    :func:`exact_periodic_value`), and otherwise has radius at most
+    ``10^-digits`` times its own smallest value. The zeros of x on one period
+    are isolated in balls (interval Newton: a unique simple zero where x
+    changes sign), the rest of the period is covered by intervals where the
+    sign of x is proven, and a tangency or a cluster of close zeros is an
+    interval whose contribution is bounded by its width times the bound of |x|
+    on it; |x| e^{-in tau} is integrated with the closed-form antiderivative
+    evaluated in balls. ``strict=False`` (internal) evaluates values with no
+    ball form through mpmath: the result is then not a proof.
+
+    Raises
+    ------
+    PrecisionLimitError
+        When the radius is not reached with ``MAX_EXTRA_DIGITS`` more digits of
+        working precision; the message names the radius that is proven.
+
+    Examples
+    --------
+    >>> sig = MultiTone(amplitudes=[1, 1, 1, 1], frequencies=[5, 10, 20, 40])
+    >>> half = sympy.Rational(1, 2)
+    >>> ball = periodic_ball(sig, 0, half, half, 30)
+    >>> with flint.ctx.workprec(200):     # the value to 40 digits, from the mpmath.quad tests
+    ...     truth = flint.arb("0.5744416953394808164882289953220568708482 +/- 1e-40")
+    ...     ball.real.overlaps(truth), ball.real.rad() < 1e-30 * ball.real, ball.imag == 0
+    (True, True, True)
+    """
+    exact = exact_periodic_value(signal, n, lam, c)
+    found = _symmetry(signal)
+    if n == 0:
+        zeros = (False, True)
+    elif found is not None:
+        zeros = phase_zeros(-n * found[0])
+    else:
+        zeros = (False, False)
+    what = "the DC" if n == 0 else f"the coefficient at harmonic {n}"
+    if exact is None:
+        cost = budget.periodic_estimate(max(signal.harmonics, default=0), signal.K, digits,
+                                        what).check()
+        tracker = budget.Tracker(what, 1, cost.seconds)  # one step per working precision
+    extra = 0
+    while True:
+        bits = bits_for_digits(digits + 10 + extra) + 16
+        with arb_precision(bits):
+            try:
+                if exact is not None:
+                    value = flint.acb(_exact_ball(exact[0], strict),
+                                      _exact_ball(exact[1], strict))
+                else:
+                    value = _coefficient_ball(signal, n, lam, c, strict)
+                    tracker.step()
+                unresolved = False
+            except _Unresolved:
+                unresolved = True
+            if not unresolved:
+                parts = [flint.arb(0) if z else p for p, z in zip((value.real, value.imag), zeros)]
+                value = flint.acb(*parts)
+                if all(relative_radius_ok(p, digits) for p in parts):
+                    return value
+                lost = max(_log10_upper(p.rad() * flint.arb(10) ** digits / p.abs_lower())
+                           if p.abs_lower() > 0 else digits + 5 for p in parts)
+            else:
+                lost = 10
+        if extra >= MAX_EXTRA_DIGITS:
+            raise _radius_limit(what, value if not unresolved else None, digits, bits)
+        extra = min(max(2 * extra, extra + int(math.ceil(lost)) + 5), MAX_EXTRA_DIGITS)
+
+
+def _radius_limit(what: str, value, digits: int, bits: int) -> PrecisionLimitError:
+    work = int(bits / math.log2(10))
+    if value is None:
+        return PrecisionLimitError(
+            f"the zeros of x could not be isolated for {what} with {work} digits of working "
+            "precision, the most this method uses here"
+        )
+    rad = max(value.real.rad(), value.imag.rad())
+    low = min((p.abs_lower() for p in (value.real, value.imag) if p != 0), default=None)
+    with mpmath.workdps(20):
+        r = mpmath.mpf(rad.mid().str(20, radius=False)) if rad else mpmath.mpf(0)
+        if low is None or low == 0:
+            return PrecisionLimitError(
+                f"{what} could not be separated from 0 with {work} digits of working precision: "
+                f"the proven ball has radius {mpmath.nstr(r, 3)}, so it is below "
+                f"1e{int(mpmath.ceil(mpmath.log10(2 * r)))} in magnitude, and whether it is "
+                "exactly 0 was not decided"
+            )
+        rel = r / mpmath.mpf(low.str(20, radius=False))
+        return PrecisionLimitError(
+            f"{digits} digits of {what} could not be proven with {work} digits of working "
+            f"precision: the radius that can be proven is {mpmath.nstr(r, 3)} "
+            f"({mpmath.nstr(rel, 3)} relative); ask for fewer digits"
+        )
+
+
+def acb_to_mpc(ball: flint.acb, dps: int) -> mpmath.mpc:
+    """Each part's center rounded to ``dps`` digits (an exact 0 stays 0)."""
+    with arb_precision(bits_for_digits(dps) + 64):    # .real rounds to the context precision
+        re, im = ball.real, ball.imag
+    with mpmath.workdps(dps):                   # mpc() rounds to the current precision
+        return mpmath.mpc(ball_to_mpf(re, dps), ball_to_mpf(im, dps))
+
+
+def periodic_coefficient(signal: MultiTone, n: int, lam, c, dps: int) -> mpmath.mpc:
+    """The coefficient c_n (harmonic n of the base frequency) of lam*x + c*|x|, to ``dps`` digits.
+
+    The value is the center of the proven ball of :func:`periodic_ball`
+    (radius below 10^-(dps + 3) of each part) rounded to ``dps`` digits, so
+    every digit returned lies inside the enclosure up to that rounding. A
+    signal holding a value with no ball evaluation (:func:`symrelu.exact.balls.arb_of`
+    names the supported forms: rationals, pi, e, roots, elementary functions,
+    real algebraic numbers) is not proven: the same computation runs at two
+    precisions, with those values from mpmath, and must agree to ``dps`` digits.
 
     Examples
     --------
@@ -276,49 +574,33 @@ def periodic_coefficient(signal: MultiTone, n: int, lam, c, dps: int) -> mpmath.
     >>> mpmath.nstr(periodic_coefficient(tiny, 0, half, half, 20).real, 20)
     '3.1830988618379067154e-301'
     """
-    exact = exact_periodic_value(signal, n, lam, c)
-    if exact is not None:
-        return exact_parts(*exact, dps)
-    name = "the DC" if n == 0 else f"the coefficient at harmonic {n}"
-    cost = budget.periodic_estimate(max(signal.harmonics, default=0), signal.K, dps, name).check()
-    tracker = budget.Tracker(name, 2, cost.seconds)  # one step per precision
-    sig, e = normalized(signal)
-    found = _symmetry(sig)
-    if found is not None:
-        tau0, js = found
-        sym = _shifted(sig, js)
-        zeros = phase_zeros(-n * tau0)
+    try:
+        return acb_to_mpc(periodic_ball(signal, n, lam, c, dps + 3), dps)
+    except NoProofError:
+        pass
 
-        def at(wp):
-            def run(extra):
-                with mpmath.workdps(wp + extra):
-                    real = _coefficient_at_precision(sym, n, lam, c, wp + extra).real
-                    cos, sin = phase_parts(-n * tau0, wp + extra)
-                    tracker.step()
-                    return mpmath.mpc(real * cos, real * sin)
-            return run
-    else:
-        zeros = (False, n == 0)   # the DC is real
-
-        def at(wp):
-            def run(extra):
-                with mpmath.workdps(wp + extra):  # mpc() rounds to the current precision
-                    value = _coefficient_at_precision(sig, n, lam, c, wp + extra)
-                    tracker.step()
-                    return mpmath.mpc(value.real) if n == 0 else value
-            return run
+    def at(guard):
+        def run(extra):
+            ball = periodic_ball(signal, n, lam, c, dps + guard + extra, strict=False)
+            return acb_to_mpc(ball, dps + guard + extra)
+        return run
 
     with mpmath.workdps(dps + GUARD):
         scale = abs(to_mp(lam)) + abs(to_mp(c))
-    value = verified(
-        at(dps + GUARD),
-        at(dps + CHECK_GUARD),
-        dps,
-        name,
-        "integration between the zeros at two precisions",
-        scale=scale,
-        unit=mpmath.ldexp(1, e),
-        zero_parts=zeros,
-    )
-    with mpmath.workdps(dps):  # the shift by 2^e is exact; the parts are already rounded
-        return mpmath.mpc(mpmath.ldexp(value.real, e), mpmath.ldexp(value.imag, e))
+    zeros = (False, True) if n == 0 else None
+    return verified(at(GUARD), at(CHECK_GUARD), dps,
+                    "the DC" if n == 0 else f"the coefficient at harmonic {n}",
+                    "integration between the zeros at two precisions", scale=scale,
+                    unit=1, zero_parts=zeros)
+
+
+def is_proven(signal: MultiTone, lam, c) -> bool:
+    """Whether :func:`periodic_coefficient` proves its value (every value has a ball form)."""
+    values = [signal.offset, *signal.amplitudes, *signal.phases, lam, c]
+    try:
+        with arb_precision(64):
+            for v in values:
+                arb_of(v)
+    except NoProofError:
+        return False
+    return True

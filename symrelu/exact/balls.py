@@ -1,0 +1,241 @@
+r"""Arb balls for exact values: rigorous conversion of sympy numbers, scoped precision, rounding.
+
+A ball (:class:`flint.arb`, :class:`flint.acb`) is a value together with its
+error: the true number lies inside it. :func:`arb_of` turns an exact sympy
+number into a ball at the current Arb precision, node by node (rationals,
+pi, e, sums, products, powers, the elementary functions, real algebraic
+roots through sympy's exact isolating intervals), so no midpoint is taken
+without its radius. :func:`one_tone_ball` and :func:`two_tone_dc_ball` are
+the generic-regime closed forms (DESIGN.md 1.3) evaluated in balls.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Iterator
+
+import flint
+import mpmath
+import sympy
+
+from symrelu.errors import NoProofError
+
+__all__ = [
+    "arb_of",
+    "arb_precision",
+    "bits_for_digits",
+    "ball_to_mpf",
+    "relative_radius_ok",
+    "one_tone_ball",
+    "two_tone_dc_ball",
+]
+
+_LOG2_10 = math.log2(10)
+
+
+def bits_for_digits(digits: int) -> int:
+    """Bits of binary precision that hold ``digits`` decimal digits."""
+    return int(math.ceil(digits * _LOG2_10))
+
+
+@contextlib.contextmanager
+def arb_precision(bits: int) -> Iterator[None]:
+    """Set ``flint.ctx.prec`` for a block and restore it after (as mpmath's workprec does)."""
+    old = flint.ctx.prec
+    flint.ctx.prec = int(bits)
+    try:
+        yield
+    finally:
+        flint.ctx.prec = old
+
+
+def _fmpq(value: sympy.Rational) -> flint.fmpq:
+    return flint.fmpq(int(value.p), int(value.q))
+
+
+def _pi_multiple(expr: sympy.Expr) -> sympy.Rational | None:
+    q = expr / sympy.pi
+    return q if isinstance(q, sympy.Rational) else None
+
+
+_UNARY = {
+    sympy.exp: "exp", sympy.log: "log", sympy.sin: "sin", sympy.cos: "cos", sympy.tan: "tan",
+    sympy.asin: "asin", sympy.acos: "acos", sympy.atan: "atan", sympy.sinh: "sinh",
+    sympy.cosh: "cosh", sympy.tanh: "tanh",
+}
+
+
+def _ball(expr: sympy.Expr) -> flint.arb:
+    if isinstance(expr, sympy.Rational):       # Integer included
+        return flint.arb(_fmpq(expr))
+    if isinstance(expr, sympy.Float):          # its exact binary value
+        sign, man, exp, _ = expr._mpf_
+        return flint.arb(_fmpq(sympy.Integer((-1) ** sign * int(man)) * sympy.Integer(2) ** exp))
+    if expr is sympy.pi:
+        return flint.arb.pi()
+    if expr is sympy.E:
+        return flint.arb(1).exp()
+    if isinstance(expr, sympy.Add):
+        out = flint.arb(0)
+        for term in expr.args:
+            out += _ball(term)
+        return out
+    if isinstance(expr, sympy.Mul):
+        out = flint.arb(1)
+        for factor in expr.args:
+            out *= _ball(factor)
+        return out
+    if isinstance(expr, sympy.Pow):
+        base, e = expr.args
+        if isinstance(e, sympy.Integer):
+            b = _ball(base)
+            return b ** int(e) if e >= 0 else 1 / b ** int(-e)
+        b = _ball(base)
+        if e == sympy.S.Half:
+            return b.sqrt()
+        return (_ball(e) * b.log()).exp()
+    if isinstance(expr, (sympy.cos, sympy.sin)):
+        q = _pi_multiple(expr.args[0])
+        if q is not None:
+            f = flint.arb.cos_pi_fmpq if isinstance(expr, sympy.cos) else flint.arb.sin_pi_fmpq
+            return f(_fmpq(q))
+    for cls, name in _UNARY.items():
+        if isinstance(expr, cls):
+            return getattr(_ball(expr.args[0]), name)()
+    if isinstance(expr, sympy.atan2):
+        return flint.arb.atan2(_ball(expr.args[0]), _ball(expr.args[1]))
+    if isinstance(expr, sympy.Abs):
+        return abs(_ball(expr.args[0]))
+    if isinstance(expr, sympy.CRootOf) and expr.is_real:
+        # sympy refines an exact rational isolating interval: the root is within dx of q
+        dx = sympy.Rational(1, 2 ** (flint.ctx.prec + 8))
+        q = sympy.Rational(expr.eval_rational(dx=dx, dy=dx))
+        return flint.arb(_fmpq(q), flint.arb(_fmpq(dx)))
+    raise NoProofError(
+        f"no ball evaluation is known for {type(expr).__name__} (in {expr}); the value is "
+        "checked by two computations instead of proven"
+    )
+
+
+def arb_of(value: sympy.Expr) -> flint.arb:
+    """An exact real sympy number as a ball at the current Arb precision.
+
+    Raises
+    ------
+    NoProofError
+        For a node with no rigorous ball evaluation here, or a value whose
+        ball is not finite (e.g. the square root of a ball that meets 0).
+
+    Examples
+    --------
+    >>> with arb_precision(64):
+    ...     ball = arb_of(sympy.sqrt(2) * sympy.cos(sympy.pi / 4))
+    >>> ball.contains(1), ball.rad() < 1e-18
+    (True, True)
+    """
+    out = _ball(sympy.sympify(value))
+    if not out.is_finite():
+        raise NoProofError(f"the value {value} has no finite ball at {flint.ctx.prec} bits")
+    return out
+
+
+def relative_radius_ok(ball: flint.arb, digits: int) -> bool:
+    """Whether ``ball`` has radius at most 10^-digits times the smallest value it contains.
+
+    An exact ball (radius 0) qualifies; a ball that contains 0 and is not the
+    exact zero does not.
+    """
+    if ball.rad() == 0:
+        return True
+    low = ball.abs_lower()
+    if low == 0:
+        return False
+    return bool(ball.rad() * flint.arb(10) ** digits <= low)
+
+
+def ball_to_mpf(ball: flint.arb, dps: int) -> mpmath.mpf:
+    """The ball's center rounded to ``dps`` digits (mpmath), its radius ignored by the caller."""
+    with arb_precision(bits_for_digits(dps) + 64):  # mid() rounds to the context precision
+        man, exp = ball.mid().man_exp()
+    with mpmath.workdps(dps):
+        return +mpmath.mpf((int(man), int(exp)))
+
+
+# --- generic regime, one and two tones (closed forms in balls) ----------------------------
+
+
+def _abs_cosine_amplitude(n: int, a: flint.arb, b: flint.arb, inside: bool | None):
+    """Cosine amplitude of cos(n theta) in |b + a cos theta| (a > 0), as a ball.
+
+    ``inside`` says whether |b| < a (decided exactly by the caller).
+    """
+    if not inside:
+        sgn = 1 if b > 0 else -1
+        return abs(b) if n == 0 else (sgn * a if n == 1 else flint.arb(0))
+    pi = flint.arb.pi()
+    if b == 0:
+        if n in (0, 1):
+            return 2 * a / pi if n == 0 else flint.arb(0)
+        if n % 2:
+            return flint.arb(0)
+        m = n // 2
+        return 4 * a / pi * (-1) ** (m + 1) / (4 * m * m - 1)
+    r = b / a
+    root = (a * a - b * b).sqrt()
+    if n == 0:
+        return 2 / pi * (b * r.asin() + root)
+    if n == 1:
+        return 2 / pi * (a * r.asin() + r * root)
+    alpha = (-r).acos()
+    return 4 / pi * (b * (n * alpha).sin() / n + a / 2 * (
+        ((n + 1) * alpha).sin() / (n + 1) + ((n - 1) * alpha).sin() / (n - 1)))
+
+
+def one_tone_ball(A: flint.arb, phi: flint.acb, b: flint.arb, k: int,
+                  lam: flint.arb, c: flint.arb, inside: bool) -> flint.acb:
+    r"""Coefficient of :math:`e^{ik\theta}` in :math:`\lambda x + c|x|`, one tone.
+
+    Here :math:`x = b + A\cos(\theta+\varphi)`.
+
+    ``A > 0`` (canonical signals), ``phi`` the ball of :math:`e^{i\varphi}`,
+    ``inside`` whether |b| < A. The closed forms of DESIGN.md 1.3 in balls.
+
+    Examples
+    --------
+    >>> with arb_precision(80):
+    ...     z = one_tone_ball(flint.arb(1), flint.acb(1), flint.arb(0), 0, flint.arb(0.5),
+    ...                       flint.arb(0.5), True)
+    >>> z.real.overlaps(1 / flint.arb.pi()), z.imag == 0
+    (True, True)
+    """
+    n = abs(k)
+    amp = _abs_cosine_amplitude(n, A, b, inside)
+    if n == 0:
+        return flint.acb(lam * b + c * amp)
+    value = c * amp / 2 * phi ** n
+    if n == 1:
+        value += lam * A / 2 * phi
+    return value if k > 0 else value.conjugate()
+
+
+def two_tone_dc_ball(A: flint.arb, B: flint.arb, lam: flint.arb, c: flint.arb) -> flint.arb:
+    r"""Torus DC of :math:`\lambda x + c|x|`, :math:`x = A\cos\theta_1 + B\cos\theta_2`, A, B > 0.
+
+    :math:`\overline{|x|} = \frac{4}{\pi^2}(A+B)E(m)`, :math:`m = 4AB/(A+B)^2`
+    (Arb's ``elliptic_e`` takes the parameter m = k^2); the linear part has no DC.
+
+    Examples
+    --------
+    >>> with arb_precision(80):
+    ...     d = two_tone_dc_ball(flint.arb(1), flint.arb(1), flint.arb(0), flint.arb(1))
+    >>> d.overlaps(8 / flint.arb.pi() ** 2)           # two equal tones: 8A/pi^2
+    True
+    """
+    del lam  # the linear part x has zero mean on the torus
+    s = A + B
+    m = 1 - ((A - B) / s) ** 2        # = 4AB/(A+B)^2, written so that the ball stays <= 1
+    e = flint.acb(m).elliptic_e()
+    if not e.imag.contains(0):
+        raise NoProofError("the elliptic integral came out complex")   # cannot happen: m <= 1
+    return c * 4 / flint.arb.pi() ** 2 * s * e.real
