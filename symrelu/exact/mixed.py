@@ -437,8 +437,8 @@ def _kinks(b, coeffs, a: int, o: int) -> list:
     return sorted(splits)[1:-1]
 
 
-def _order_mean(b, coeffs, key, a: int, o: int, rule: TanhSinh, kinks: list):
-    """(1/4pi^2) integral of |x| e^{-ik.theta}: inner theta_a in closed form, outer theta_o."""
+def _outer_integrand(b, coeffs, key, a: int, o: int):
+    """theta_o -> (mean over theta_a of |x| e^{-ik_a theta_a}) e^{-ik_o theta_o}, in Arb."""
     ka, ko = key[a], key[o]
     dc = not any(key)
 
@@ -450,19 +450,35 @@ def _order_mean(b, coeffs, key, a: int, o: int, rule: TanhSinh, kinks: list):
             return to_arb(value.real)
         return acb(to_arb(value.real), to_arb(value.imag))
 
+    return f
+
+
+def _order_mean(b, coeffs, key, a: int, o: int, rule: TanhSinh, kinks: list):
+    """(1/4pi^2) integral of |x| e^{-ik.theta}: inner theta_a in closed form, outer theta_o."""
+    f = _outer_integrand(b, coeffs, key, a, o)
     pi = mpmath.pi
-    points = [to_arb(p) for p in [-pi, *kinks, pi]]
-    total = rule.integrate(f, points)
-    if dc:
+    total = rule.integrate(f, [to_arb(p) for p in [-pi, *kinks, pi]])
+    if not any(key):
         return mpmath.mpc(to_mpf(total)) / (2 * pi)
     return mpmath.mpc(to_mpf(total.real), to_mpf(total.imag)) / (2 * pi)
 
 
-def _time_one_evaluation(b, coeffs, key, a, o) -> float:
-    start = time.perf_counter()
-    for t in ("0.3", "1.7", "-2.2"):
-        _inner_mean(_inner_coefficients(b, coeffs, a, o, mpmath.expj(mpmath.mpf(t))), key[a])
-    return (time.perf_counter() - start) / 3
+def _time_one_evaluation(b, coeffs, key, a, o, kinks) -> float:
+    """Seconds for one evaluation of the outer integrand, timed at sample points.
+
+    Half of them near a kink, where the tanh-sinh rule puts many of its nodes
+    and the inner roots nearly coincide (their isolation costs more).
+    """
+    f = _outer_integrand(b, coeffs, key, a, o)
+    near = kinks[0] if kinks else mpmath.mpf(0)
+    ts = [mpmath.mpf(t) for t in ("0.3", "1.7", "-2.2")]
+    ts += [near + mpmath.mpf(10) ** -d for d in (3, mpmath.mp.dps // 3, mpmath.mp.dps)]
+    points = [to_arb(t) for t in ts]
+    with arb_precision(mpmath.mp.dps + 15):
+        start = time.perf_counter()
+        for t in points:
+            f(t)
+        return (time.perf_counter() - start) / len(points)
 
 
 # --------------------------------------------------------------------------- driver
@@ -573,23 +589,54 @@ def _verified_value(tones, b, key, lam, c, dps):
     with mpmath.workdps(dps + GUARD):
         scale = abs(to_mp(lam)) + abs(to_mp(c))
 
-    def run_at(order: int, guard: int, rule_extra: int):
+    guards = (GUARD, CHECK_GUARD)
+    prepared: dict = {}
+
+    def prepare(order: int, extra: int):
+        """(b, coefficients, kinks, seconds per inner evaluation) at the order's precision."""
+        if (order, extra) not in prepared:
+            a, o = (0, 1) if order == 0 else (1, 0)
+            with mpmath.workdps(dps + guards[order] + extra):
+                b_mp, coeffs = _laurent(tones, b)
+                kinks = _kinks(b_mp, coeffs, a, o)
+                per = _time_one_evaluation(b_mp, coeffs, key, a, o, kinks)
+            prepared[(order, extra)] = (b_mp, coeffs, kinks, per)
+        return prepared[(order, extra)]
+
+    def estimate(extra: int, factor: int, digits: int = dps) -> float:
+        """Seconds both orders would take for ``digits`` digits (the inner cost scaled)."""
+        total = 0.0
+        for order in (0, 1):
+            _, _, kinks, per = prepare(order, extra)
+            grow = ((digits + guards[order] + extra) / (dps + guards[order] + extra)) ** 1.5
+            total += ((len(kinks) + 1) * per * grow
+                      * nodes_per_segment(digits + extra + _RULE_EXTRA[order] * factor))
+        return total
+
+    def refuse_if_long(extra: int, factor: int) -> None:
+        seconds = estimate(extra, factor)
+        if seconds <= MAX_SECONDS_MIXED:
+            return
+        fits = [d for d in range(1, dps) if estimate(extra, factor, d) <= MAX_SECONDS_MIXED]
+        offer = (f"at most {fits[-1]} digits fit in about a minute" if fits
+                 else "its kinks are too many for any digits in about a minute")
+        raise PrecisionLimitError(
+            f"{dps} digits of the rank-2 torus {_what(key)} would take about {seconds:.0f} s "
+            f"here (two orders of integration, {sum(len(prepare(o, extra)[2]) for o in (0, 1))}"
+            f" kinks, one inner evaluation timed); {offer}"
+        )
+
+    def run_at(order: int, factor: int):
         a, o = (0, 1) if order == 0 else (1, 0)
 
         def run(extra):
-            wp = dps + guard + extra
+            wp = dps + guards[order] + extra
+            if order == 0:
+                refuse_if_long(extra, factor)   # both orders, before either runs
+            b_mp, coeffs, kinks, _ = prepare(order, extra)
             with mpmath.workdps(wp):
-                b_mp, coeffs = _laurent(tones, b)
-                kinks = _kinks(b_mp, coeffs, a, o)
-                digits = dps + extra + rule_extra
+                digits = dps + extra + _RULE_EXTRA[order] * factor
                 evaluations = (len(kinks) + 1) * nodes_per_segment(digits)
-                seconds = evaluations * _time_one_evaluation(b_mp, coeffs, key, a, o)
-                if seconds > MAX_SECONDS_MIXED / 2:
-                    raise PrecisionLimitError(
-                        f"{dps} digits of the rank-2 torus {_what(key)} would take about "
-                        f"{seconds * 2:.0f} s here ({evaluations} evaluations of the inner "
-                        f"closed form per order, {len(kinks)} kinks); ask for fewer digits"
-                    )
                 with arb_precision(digits + 15):
                     rule = TanhSinh(digits, budget=4 * evaluations + 100)
                     d = _order_mean(b_mp, coeffs, key, a, o, rule, kinks)
@@ -604,8 +651,7 @@ def _verified_value(tones, b, key, lam, c, dps):
     how = "the two orders of integration (inner closed form, outer tanh-sinh split at the kinks)"
 
     def check(factor):
-        return verified(run_at(0, GUARD, _RULE_EXTRA[0] * factor),
-                        run_at(1, CHECK_GUARD, _RULE_EXTRA[1] * factor),
+        return verified(run_at(0, factor), run_at(1, factor),
                         dps, what, how, scale=scale, max_extra=_MAX_EXTRA,
                         unit=mpmath.ldexp(1, e), zero_parts=zeros)
 
