@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import flint
 import mpmath
 import sympy
 
 from symrelu.errors import NoProofError
+from symrelu.exact._common import MAX_EXTRA_DIGITS, PrecisionLimitError
 
 __all__ = [
+    "NeedsPrecision",
+    "proven_ball",
     "arb_of",
     "arb_precision",
     "bits_for_digits",
@@ -29,6 +32,11 @@ __all__ = [
     "relative_radius_ok",
     "one_tone_ball",
     "two_tone_dc_ball",
+    "generic_ball",
+    "generic_ball_available",
+    "real_ball",
+    "acb_to_mpc",
+    "conjugate_ball",
 ]
 
 _LOG2_10 = math.log2(10)
@@ -162,6 +170,79 @@ def ball_to_mpf(ball: flint.arb, dps: int) -> mpmath.mpf:
         return +mpmath.mpf((int(man), int(exp)))
 
 
+class NeedsPrecision(Exception):
+    """A ball computation needs more working precision (raised inside, caught by proven_ball)."""
+
+
+def _log10_upper(x: flint.arb) -> float:
+    man, exp = x.abs_upper().man_exp()
+    return (math.log2(int(man)) + int(exp)) / math.log2(10) if man else -math.inf
+
+
+def proven_ball(compute: Callable[[], flint.acb], zeros: tuple[bool, bool], digits: int,
+                what: str) -> flint.acb:
+    """Run ``compute()`` at rising Arb precision until each part has ``digits`` relative digits.
+
+    ``zeros`` flags the parts decided to be exactly 0 (they are set to 0);
+    every other part must reach radius at most 10^-digits times its smallest
+    value. The working precision starts ``digits + 10`` digits high and grows
+    by the digits missing, up to ``MAX_EXTRA_DIGITS`` more; ``compute`` may raise
+    :class:`NeedsPrecision`.
+
+    Raises
+    ------
+    PrecisionLimitError
+        Naming the radius that is proven at the highest working precision.
+    """
+    extra = 0
+    while True:
+        bits = bits_for_digits(digits + 10 + extra) + 16
+        with arb_precision(bits):
+            try:
+                value = compute()
+                unresolved = False
+            except NeedsPrecision:
+                unresolved = True
+            if not unresolved:
+                parts = [flint.arb(0) if z else p for p, z in zip((value.real, value.imag), zeros)]
+                value = flint.acb(*parts)
+                if all(relative_radius_ok(p, digits) for p in parts):
+                    return value
+                lost = max(_log10_upper(p.rad() * flint.arb(10) ** digits / p.abs_lower())
+                           if p.abs_lower() > 0 else digits + 5 for p in parts)
+            else:
+                lost = 10
+        if extra >= MAX_EXTRA_DIGITS:
+            raise _radius_limit(what, value if not unresolved else None, digits, bits)
+        extra = min(max(2 * extra, extra + int(math.ceil(lost)) + 5), MAX_EXTRA_DIGITS)
+
+
+def _radius_limit(what: str, value, digits: int, bits: int) -> PrecisionLimitError:
+    work = int(bits / math.log2(10))
+    if value is None:
+        return PrecisionLimitError(
+            f"{what} could not be computed with {work} digits of working "
+            "precision, the most this method uses here"
+        )
+    rad = max(value.real.rad(), value.imag.rad())
+    low = min((p.abs_lower() for p in (value.real, value.imag) if p != 0), default=None)
+    with mpmath.workdps(20):
+        r = mpmath.mpf(rad.mid().str(20, radius=False)) if rad else mpmath.mpf(0)
+        if low is None or low == 0:
+            return PrecisionLimitError(
+                f"{what} could not be separated from 0 with {work} digits of working precision: "
+                f"the proven ball has radius {mpmath.nstr(r, 3)}, so it is below "
+                f"1e{int(mpmath.ceil(mpmath.log10(2 * r)))} in magnitude, and whether it is "
+                "exactly 0 was not decided"
+            )
+        rel = r / mpmath.mpf(low.str(20, radius=False))
+        return PrecisionLimitError(
+            f"{digits} digits of {what} could not be proven with {work} digits of working "
+            f"precision: the radius that can be proven is {mpmath.nstr(r, 3)} "
+            f"({mpmath.nstr(rel, 3)} relative); ask for fewer digits"
+        )
+
+
 # --- generic regime, one and two tones (closed forms in balls) ----------------------------
 
 
@@ -239,3 +320,89 @@ def two_tone_dc_ball(A: flint.arb, B: flint.arb, lam: flint.arb, c: flint.arb) -
     if not e.imag.contains(0):
         raise NoProofError("the elliptic integral came out complex")   # cannot happen: m <= 1
     return c * 4 / flint.arb.pi() ** 2 * s * e.real
+
+
+def _phase_ball(phi: sympy.Expr) -> flint.acb:
+    """e^{i phi} as a ball (phases that are rational multiples of pi exactly so where exact)."""
+    q = _pi_multiple(phi)
+    if q is not None:
+        s, co = flint.arb.sin_cos_pi_fmpq(_fmpq(q))
+    else:
+        s, co = arb_of(phi).sin_cos()
+    return flint.acb(co, s)
+
+
+def generic_ball_available(signal, key: tuple[int, ...]) -> bool:
+    """Whether :func:`generic_ball` proves this torus coefficient: one tone, or the DC of two
+    tones without offset."""
+    return signal.K == 1 or (signal.K == 2 and not any(key) and signal.offset.is_zero is True)
+
+
+def generic_ball(signal, key: tuple[int, ...], lam, c, digits: int) -> flint.acb:
+    r"""Torus coefficient of :math:`e^{ik\cdot\theta}` in :math:`\lambda x + c|x|`, proven.
+
+    One tone (any offset, any k): the closed forms of :func:`one_tone_ball`.
+    Two tones, DC, no offset: :func:`two_tone_dc_ball`. Parts decided to vanish
+    (the DC's imaginary part, a phase factor's zero part) are exact zeros;
+    each other part has radius at most 10^-digits relative.
+
+    Examples
+    --------
+    >>> from symrelu.signal import MultiTone
+    >>> half = sympy.Rational(1, 2)
+    >>> z = generic_ball(MultiTone(amplitudes=[1, 1], frequencies=[1, "sqrt(2)"]), (0, 0),
+    ...                  half, half, 30)
+    >>> with arb_precision(200):
+    ...     z.real.overlaps(4 / flint.arb.pi() ** 2), z.imag == 0      # (1/2) 8/pi^2
+    (True, True)
+    """
+    from symrelu.exact._common import crosses_zero, phase_zeros
+
+    if not generic_ball_available(signal, key):
+        raise NoProofError(
+            f"no proven method for this torus coefficient ({signal.K} tones, multi-index {key}"
+            f"{', with an offset' if not signal.offset.is_zero else ''}): only one tone and the "
+            "DC of two tones without offset are proven; the default call (enclosure=False) "
+            "checks it by two independent methods"
+        )
+    angle = sum((k * p for k, p in zip(key, signal.phases)), sympy.Integer(0))
+    zeros = (False, True) if not any(key) else phase_zeros(angle)
+    what = "the DC" if not any(key) else f"the coefficient at {key}"
+    inside = crosses_zero(signal)
+
+    def compute() -> flint.acb:
+        lam_b, c_b = arb_of(lam), arb_of(c)
+        amps = [arb_of(a) for a in signal.amplitudes]
+        if signal.K == 2:
+            return flint.acb(two_tone_dc_ball(amps[0], amps[1], lam_b, c_b))
+        b = arb_of(signal.offset)
+        crosses = inside
+        if crosses is None:                  # sympy could not decide |b| < A: the balls do
+            gap = abs(b) - amps[0]
+            if gap.contains(0):
+                raise NeedsPrecision
+            crosses = bool(gap < 0)
+        return one_tone_ball(amps[0], _phase_ball(signal.phases[0]), b, key[0], lam_b, c_b,
+                             crosses)
+
+    return proven_ball(compute, zeros, digits, what)
+
+
+def real_ball(ball: flint.acb, digits: int) -> flint.arb:
+    """The real part of ``ball`` (Arb's ``.real`` rounds to the context precision: set it)."""
+    with arb_precision(bits_for_digits(digits + 20)):
+        return ball.real
+
+
+def conjugate_ball(ball: flint.acb, digits: int) -> flint.acb:
+    """The conjugate of ``ball``, at a precision that keeps ``digits`` digits."""
+    with arb_precision(bits_for_digits(digits + 20)):
+        return ball.conjugate()
+
+
+def acb_to_mpc(ball: flint.acb, dps: int) -> mpmath.mpc:
+    """Each part's center rounded to ``dps`` digits (an exact 0 stays 0)."""
+    with arb_precision(bits_for_digits(dps) + 64):    # .real rounds to the context precision
+        re, im = ball.real, ball.imag
+    with mpmath.workdps(dps):                   # mpc() rounds to the current precision
+        return mpmath.mpc(ball_to_mpf(re, dps), ball_to_mpf(im, dps))

@@ -35,24 +35,22 @@ from symrelu.errors import NoProofError, ResourceLimitError
 from symrelu.exact._common import (
     CHECK_GUARD,
     GUARD,
-    MAX_EXTRA_DIGITS,
-    PrecisionLimitError,
     crosses_zero,
     phase_zeros,
     to_mp,
     verified,
 )
 from symrelu.exact.balls import (
+    NeedsPrecision,
+    acb_to_mpc,
     arb_of,
     arb_precision,
-    ball_to_mpf,
-    bits_for_digits,
-    relative_radius_ok,
+    proven_ball,
 )
 from symrelu.signal import MultiTone
 
 __all__ = [
-    "periodic_coefficient", "periodic_ball", "acb_to_mpc", "is_proven", "exact_periodic_value",
+    "periodic_coefficient", "periodic_ball", "is_proven", "exact_periodic_value",
     "symmetry_shift", "zero_crossings", "MAX_HARMONIC",
 ]
 
@@ -223,10 +221,6 @@ def _shifted(signal: MultiTone, js: list[int]) -> MultiTone:
 # --- the proven engine: certified zeros and antiderivatives in Arb balls --------------------
 
 
-class _Unresolved(Exception):
-    """The isolation needs more working precision (internal: caught by the precision loop)."""
-
-
 class _Trig:
     """x(tau) = b + sum_m (alpha_m cos m tau - beta_m sin m tau) with ball coefficients."""
 
@@ -330,7 +324,7 @@ def _isolate(tr: _Trig, tau0: flint.arb, cluster_tol: flint.arb) -> list:
                 pieces.append(("c", lo, hi, bound))
                 continue
         if h < min_h:
-            raise _Unresolved
+            raise NeedsPrecision
         mid = _split(lo, hi, tr)
         stack.append((mid, hi))
         stack.append((lo, mid))
@@ -429,15 +423,10 @@ def _coefficient_ball(signal: MultiTone, n: int, lam, c, strict: bool) -> flint.
         if not v.contains(0) and (best is None or v.abs_lower() > best[1]):
             best = (t, v.abs_lower())
     if best is None:
-        raise _Unresolved
+        raise NeedsPrecision
     cluster_tol = peak * flint.arb(2) ** -flint.ctx.prec
     pieces = _isolate(tr, best[0], cluster_tol)
     return lam_b * linear + c_b * _abs_integral(tr, a, n, pieces)
-
-
-def _log10_upper(x: flint.arb) -> float:
-    man, exp = x.abs_upper().man_exp()
-    return (math.log2(int(man)) + int(exp)) / math.log2(10) if man else -math.inf
 
 
 def _exact_ball(value: sympy.Expr, strict: bool) -> flint.arb:
@@ -490,66 +479,15 @@ def periodic_ball(signal: MultiTone, n: int, lam, c, digits: int, *,
         cost = budget.periodic_estimate(max(signal.harmonics, default=0), signal.K, digits,
                                         what).check()
         tracker = budget.Tracker(what, 1, cost.seconds)  # one step per working precision
-    extra = 0
-    while True:
-        bits = bits_for_digits(digits + 10 + extra) + 16
-        with arb_precision(bits):
-            try:
-                if exact is not None:
-                    value = flint.acb(_exact_ball(exact[0], strict),
-                                      _exact_ball(exact[1], strict))
-                else:
-                    value = _coefficient_ball(signal, n, lam, c, strict)
-                    tracker.step()
-                unresolved = False
-            except _Unresolved:
-                unresolved = True
-            if not unresolved:
-                parts = [flint.arb(0) if z else p for p, z in zip((value.real, value.imag), zeros)]
-                value = flint.acb(*parts)
-                if all(relative_radius_ok(p, digits) for p in parts):
-                    return value
-                lost = max(_log10_upper(p.rad() * flint.arb(10) ** digits / p.abs_lower())
-                           if p.abs_lower() > 0 else digits + 5 for p in parts)
-            else:
-                lost = 10
-        if extra >= MAX_EXTRA_DIGITS:
-            raise _radius_limit(what, value if not unresolved else None, digits, bits)
-        extra = min(max(2 * extra, extra + int(math.ceil(lost)) + 5), MAX_EXTRA_DIGITS)
 
+    def compute() -> flint.acb:
+        if exact is not None:
+            return flint.acb(_exact_ball(exact[0], strict), _exact_ball(exact[1], strict))
+        value = _coefficient_ball(signal, n, lam, c, strict)
+        tracker.step()
+        return value
 
-def _radius_limit(what: str, value, digits: int, bits: int) -> PrecisionLimitError:
-    work = int(bits / math.log2(10))
-    if value is None:
-        return PrecisionLimitError(
-            f"the zeros of x could not be isolated for {what} with {work} digits of working "
-            "precision, the most this method uses here"
-        )
-    rad = max(value.real.rad(), value.imag.rad())
-    low = min((p.abs_lower() for p in (value.real, value.imag) if p != 0), default=None)
-    with mpmath.workdps(20):
-        r = mpmath.mpf(rad.mid().str(20, radius=False)) if rad else mpmath.mpf(0)
-        if low is None or low == 0:
-            return PrecisionLimitError(
-                f"{what} could not be separated from 0 with {work} digits of working precision: "
-                f"the proven ball has radius {mpmath.nstr(r, 3)}, so it is below "
-                f"1e{int(mpmath.ceil(mpmath.log10(2 * r)))} in magnitude, and whether it is "
-                "exactly 0 was not decided"
-            )
-        rel = r / mpmath.mpf(low.str(20, radius=False))
-        return PrecisionLimitError(
-            f"{digits} digits of {what} could not be proven with {work} digits of working "
-            f"precision: the radius that can be proven is {mpmath.nstr(r, 3)} "
-            f"({mpmath.nstr(rel, 3)} relative); ask for fewer digits"
-        )
-
-
-def acb_to_mpc(ball: flint.acb, dps: int) -> mpmath.mpc:
-    """Each part's center rounded to ``dps`` digits (an exact 0 stays 0)."""
-    with arb_precision(bits_for_digits(dps) + 64):    # .real rounds to the context precision
-        re, im = ball.real, ball.imag
-    with mpmath.workdps(dps):                   # mpc() rounds to the current precision
-        return mpmath.mpc(ball_to_mpf(re, dps), ball_to_mpf(im, dps))
+    return proven_ball(compute, zeros, digits, what)
 
 
 def periodic_coefficient(signal: MultiTone, n: int, lam, c, dps: int) -> mpmath.mpc:
