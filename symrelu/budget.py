@@ -16,10 +16,9 @@ What is estimated:
   before the big integer is built: ``"1e100000000"`` would need a
   100-million-digit integer (seconds of parsing, and every later step on it
   slower still). Exponents are read from at most 12 characters.
-- **the periodic exact engine** (:func:`periodic_estimate`): isolating the zeros
-  of a degree-2D polynomial (D the highest harmonic; FLINT's cost grows like
-  (2D)^3) and evaluating the closed forms at every zero (about 2D zeros, each
-  a sum over the K tones), twice (two precisions).
+- **the periodic exact engine** (:func:`periodic_estimate`): isolating the (at
+  most 2D, D the highest harmonic) zeros of x on a period in Arb balls and
+  evaluating the closed forms at each of them, each step a sum over the K tones.
 - **expansions** (:func:`expansion_estimate`): bytes and seconds per polynomial
   term of the exact Taylor expansion, times the term count of
   :func:`symrelu.trigpoly.estimate_terms`.
@@ -40,13 +39,14 @@ Examples
 >>> import textwrap
 >>> from symrelu import MultiTone
 >>> from symrelu.exact import exact_dc
+>>> many = MultiTone(amplitudes=[1] * 400, frequencies=range(1, 401))
 >>> try:
-...     exact_dc(MultiTone.parse("1@1 + 1@1500"))
+...     exact_dc(many)
 ... except ResourceLimitError as exc:
 ...     print(textwrap.fill(str(exc), 88))
-the DC (periodic engine, highest harmonic 1500, 2 tones, 30 digits) would take about
-8.1e+02 s and 11 MB (limits 60 s, 4 GB): use a coarser frequency grid (a highest
-harmonic of about 400), or raise the limit with symrelu.budget.limits(seconds=1700)
+the DC (periodic engine, highest harmonic 400, 400 tones, 33 digits) would take about
+2e+02 s and 1.9 MB (limits 60 s, 4 GB): use fewer tones (about 100 at this highest
+harmonic), or raise the limit with symrelu.budget.limits(seconds=410)
 >>> with limits(seconds=10):
 ...     limits().seconds
 10.0
@@ -363,11 +363,12 @@ def binary_digits(mantissa_bits: int, exponent: int) -> int:
 
 
 # ------------------------------------------------------------------ exact engines
-#: Seconds per (2D)^3 of FLINT's root isolation (fmpq_poly.complex_roots), per call.
-ROOT_SECONDS = 1.5e-8
-#: Seconds per (zero, tone) pair of the closed-form evaluation at 15 digits, per precision.
-INTERVAL_SECONDS = 7e-5
-#: Fixed cost of an exact periodic value (sympy checks, two runs), seconds.
+#: Seconds per (zero, tone) pair of isolating the zeros and evaluating the closed forms
+#: at 15 digits, for few tones; a pair costs (1 + K / TONE_SCALE) times more with K tones
+#: (the isolation subdivides more finely among many tones).
+INTERVAL_SECONDS = 1e-4
+TONE_SCALE = 100
+#: Fixed cost of an exact periodic value (sympy checks), seconds.
 PERIODIC_BASE_SECONDS = 0.05
 
 
@@ -387,35 +388,42 @@ def periodic_estimate(D: int, K: int, dps: int, what: str = "the value") -> Esti
 
     Notes
     -----
-    Root isolation costs about ``1.5e-8 (2D)^3`` seconds per precision (FLINT;
-    its working precision matters only beyond about 170 digits); the closed
-    forms cost about ``7e-5`` seconds per zero and tone at 15 digits, growing
-    like ``((dps + 30) / 45)^0.7`` beyond, with at most 2D zeros (the estimate
-    takes 2D: signals with fewer sign changes run faster). Memory is that of the
+    Isolating the zeros and integrating between them costs about
+    ``1e-4 (1 + K/100)`` seconds per zero and tone at 15 digits, growing like
+    ``((dps + 30) / 45)^0.7`` beyond, with at most 2D zeros (the estimate takes
+    2D: signals with fewer sign changes run faster). Memory is that of the
     polynomial and its root balls: about a MB beyond what the interpreter holds.
 
     Examples
     --------
-    >>> periodic_estimate(400, 2, 15).seconds > 10 * periodic_estimate(100, 2, 15).seconds
-    True
+    >>> round(periodic_estimate(1500, 2, 15).seconds, 1)
+    0.7
+    >>> round(periodic_estimate(200, 200, 15).seconds)
+    24
     """
     seconds = _periodic_seconds(D, K, dps)
     memory = 2**20 + 2 * D * (2 * D + 4 * (dps + 30))  # the polynomial and its root balls
     top = D
     while top > 1 and _periodic_seconds(top, min(K, top), dps) > _LIMITS.get().seconds / 2:
         top = int(top * 0.8)
-    hint = ("use a coarser frequency grid (a highest harmonic of about "
-            f"{_round_down(top)})" if top < D else "ask for fewer digits")
+    tones = K
+    while tones > 1 and _periodic_seconds(D, tones, dps) > _LIMITS.get().seconds / 2:
+        tones = int(tones * 0.8)
+    if 2 <= tones < K:
+        hint = f"use fewer tones (about {_round_down(tones)} at this highest harmonic)"
+    elif top < D:
+        hint = f"use a coarser frequency grid (a highest harmonic of about {_round_down(top)})"
+    else:
+        hint = "ask for fewer digits"
     return Estimate(seconds, memory,
                     f"{what} (periodic engine, highest harmonic {D}, {K} tones, {dps} digits)",
                     hint)
 
 
 def _periodic_seconds(D: int, K: int, dps: int) -> float:
-    zeros = 2 * D
-    roots = ROOT_SECONDS * zeros**3 * max(1.0, (dps + 30) / 200)
-    intervals = INTERVAL_SECONDS * zeros * max(K, 1) * max(1.0, (dps + 30) / 45) ** 0.7
-    return PERIODIC_BASE_SECONDS + 2 * (roots + intervals)
+    K = max(K, 1)
+    per_pair = INTERVAL_SECONDS * (1 + K / TONE_SCALE) * max(1.0, (dps + 30) / 45) ** 0.7
+    return PERIODIC_BASE_SECONDS + 2 * D * K * per_pair
 
 
 def _round_down(x: int) -> int:
@@ -428,9 +436,14 @@ def _round_down(x: int) -> int:
 
 # ------------------------------------------------------------------ expansions
 #: Peak bytes per estimated polynomial term of an expansion (FLINT polynomial, its
-#: monomial lists and the grouped slices), plus per-term growth with the order.
+#: monomial lists and the grouped slices), plus per-term growth with the order (the
+#: rationals grow; a periodic coefficient sums many of them).
 TERM_BYTES = 420
-TERM_BYTES_PER_ORDER = 10
+TERM_BYTES_PER_ORDER = {"generic": 2, "periodic": 9}
+#: Orders beyond which a term costs more time: a factor 1 + (N / ORDER_SCALE)^2.
+ORDER_SCALE = 60
+#: Orders beyond which symbolic parameters cost more: a factor max(1, (N / SYMBOLIC_SCALE)^2).
+SYMBOLIC_SCALE = 40
 #: Seconds per estimated term to build the exact polynomial (FLINT, Horner in x^2).
 TERM_SECONDS = 2.0e-6
 #: Seconds per estimated term to convert the whole spectrum to sympy.
@@ -443,14 +456,17 @@ DOCUMENT_MEMORY_FACTOR = 4.0
 EXPANSION_BASE_BYTES = 8 * 2**20
 
 
-def expansion_estimate(terms: int, order: int, *, convert: bool = True,
+def expansion_estimate(terms: int, order: int, *, regime: str = "generic",
+                       symbolic: bool = False, convert: bool = True,
                        what: str = "the expansion",
                        terms_at: Callable[[int], int] | None = None,
                        seconds_factor: float = 1.0, memory_factor: float = 1.0) -> Estimate:
     """Estimated cost of an exact expansion with ``terms`` polynomial terms (estimate_terms).
 
-    ``convert`` adds the conversion of every coefficient to a sympy
-    expression (what :meth:`Expansion.spectrum` does). ``terms_at(n)``, the
+    ``regime`` ("generic" or "periodic") and ``symbolic`` (the signal has
+    symbolic parameters) select the per-term costs; ``convert`` adds the
+    conversion of every coefficient to a sympy expression (what
+    :meth:`Expansion.spectrum` does). ``terms_at(n)``, the
     term count at order n, lets the suggestion name the largest order that
     fits the limits. ``seconds_factor`` and ``memory_factor`` scale the cost for
     a caller that does more with each term (the ``symrelu expand`` document:
@@ -460,12 +476,16 @@ def expansion_estimate(terms: int, order: int, *, convert: bool = True,
     --------
     >>> e = expansion_estimate(4_700_000, 6)
     >>> round(e.bytes / 1e9, 1), round(e.seconds)
-    (2.3, 38)
+    (2.0, 38)
     """
+    per_order = TERM_BYTES_PER_ORDER["periodic" if regime == "periodic" else "generic"]
+
     def cost(n: int, count: int) -> tuple[float, float]:
-        seconds = count * (TERM_SECONDS + (CONVERT_SECONDS if convert else 0.0)) * seconds_factor
-        memory = (EXPANSION_BASE_BYTES
-                  + count * (TERM_BYTES + TERM_BYTES_PER_ORDER * n)) * memory_factor
+        grow = max(1.0, (n / SYMBOLIC_SCALE) ** 2) if symbolic else 1.0
+        seconds = count * (TERM_SECONDS + (CONVERT_SECONDS if convert else 0.0)) \
+            * (1 + (n / ORDER_SCALE) ** 2) * grow * seconds_factor
+        memory = (EXPANSION_BASE_BYTES + count * (TERM_BYTES + per_order * n) * grow) \
+            * memory_factor
         return seconds, memory
 
     seconds, memory = cost(order, terms)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import flint
 import sympy
 
 from symrelu.errors import SeriesOrderError
@@ -90,7 +91,11 @@ def power_coefficients(N: int) -> tuple[sympy.Rational, ...]:
     """
     N = check_order(N)
     a = _coefficients(N + 1)
-    return tuple(
-        sympy.Add(*(a[n] * sympy.binomial(n, j) * (-1) ** (n - j) for n in range(j, N + 1)))
-        for j in range(N + 1)
-    )
+    # Horner in (y - 1) with FLINT rationals: O(N) polynomial steps in C (the double sum
+    # of a_n binom(n, j) (-1)^(n-j) in sympy took 7 s at N = 400)
+    y_minus_1 = flint.fmpq_poly([-1, 1])
+    p = flint.fmpq_poly([])
+    for n in range(N, -1, -1):
+        p = p * y_minus_1 + flint.fmpq(int(a[n].p), int(a[n].q))
+    coeffs = [sympy.Rational(int(c.p), int(c.q)) for c in p.coeffs()]
+    return tuple(coeffs + [sympy.Integer(0)] * (N + 1 - len(coeffs)))

@@ -151,7 +151,8 @@ def _check_document_cost(e) -> None:
 
     terms = estimate_terms(e.model, e.order)
     budget.expansion_estimate(
-        terms, e.order, what=f"the order-{e.order} expansion in the {e.regime} regime "
+        terms, e.order, regime=e.model.regime, symbolic=bool(e.model.params),
+        what=f"the order-{e.order} expansion in the {e.regime} regime "
         f"({terms:.2g} polynomial terms) and its document",
         terms_at=lambda n: estimate_terms(e.model, n),
         seconds_factor=budget.DOCUMENT_SECONDS_FACTOR, memory_factor=budget.DOCUMENT_MEMORY_FACTOR,

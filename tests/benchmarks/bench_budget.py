@@ -29,7 +29,9 @@ if kind == "dc":
 else:
     expand(MultiTone.parse("1@1 + 1@2"), order=1, regime="generic").spectrum()
     e = expand(sig, order=n, regime=regime)
-    est = budget.expansion_estimate(estimate_terms(SignalModel.build(sig, regime), n), n)
+    model = SignalModel.build(sig, regime)
+    est = budget.expansion_estimate(estimate_terms(model, n), n, regime=model.regime,
+                                    symbolic=bool(model.params))
     work = lambda: e.spectrum()
 with open("/proc/self/statm") as f:
     before = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -51,6 +53,12 @@ CASES = [
     ("expand", "1@1 + 1@2 + 1@3 + 1@4 + 1@5 + 1@6", 6, "generic"),
     ("expand", "1@1 + 1@2 + 1@3 + 1@5 + 1@7 + 1@11 + 1@13", 5, "generic"),
     ("expand", "1@1 + 1@2 + 1@3 + 1@5 + 1@7 + 1@11", 8, "generic"),
+    ("expand", "1@1 + 1@2 + 1@3", 40, "generic"),
+    ("expand", "1@1 + 1@2", 300, "periodic"),
+    ("expand", "1@1 + 1@2", 600, "periodic"),
+    ("expand", "A@1 + 1@2", 30, "periodic"),
+    ("expand", "A@1 + 1@2", 60, "periodic"),
+    ("expand", "A@1 + 1@2", 100, "periodic"),
 ]
 
 
