@@ -1,0 +1,115 @@
+"""Which guarantee an exact value carries: :func:`guarantee`, without computing the value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from symrelu._values import value_text
+from symrelu.errors import SymreluError
+from symrelu.exact._common import activation_weights, check_dps, check_signal
+from symrelu.exact.balls import generic_ball_available
+from symrelu.exact.generic import MAX_DPS_GENERIC
+from symrelu.exact.periodic import is_proven
+from symrelu.exact.values import MAX_DPS_PERIODIC
+from symrelu.signal import MultiTone
+from symrelu.trigpoly import resolve_regime
+
+__all__ = ["Guarantee", "guarantee", "KINDS"]
+
+#: The kinds of guarantee, strongest first.
+KINDS = ("proven", "two independent methods", "two precisions", "refused")
+
+_PERIODIC_PROOF = (
+    "ball arithmetic (Arb): the zeros of x on one period are isolated by interval Newton, the "
+    "sign of x is proven between them, tangencies and close zeros are clusters whose share is "
+    "bounded, and the closed-form antiderivatives are evaluated in balls"
+)
+
+
+@dataclass(frozen=True)
+class Guarantee:
+    """What :func:`symrelu.exact_dc` / :func:`symrelu.exact_coefficient` would guarantee.
+
+    Attributes
+    ----------
+    kind : str
+        One of :data:`KINDS`: "proven" (a ball that contains the true value;
+        ``enclosure=True`` returns it, the default call rounds it), "two
+        independent methods" (two computations that share neither formula nor
+        quadrature agree to ``dps`` digits: evidence, not proof), "two
+        precisions" (the proven engine run twice on inputs it cannot evaluate
+        in balls: evidence), "refused" (the call raises).
+    reason : str
+        Why, in words.
+    """
+
+    kind: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS} (got {self.kind!r})")
+
+    @property
+    def proven(self) -> bool:
+        """Whether the value comes with a proof (``enclosure=True`` is available)."""
+        return self.kind == "proven"
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.reason}"
+
+
+def guarantee(signal: MultiTone, dps: int = 30, at: Any = None, regime: str = "auto",
+              activation: Any = "relu") -> Guarantee:
+    """The guarantee :func:`symrelu.exact_dc` (``at=None``) or :func:`symrelu.exact_coefficient`
+    would give for these arguments, and why; cheap (nothing is integrated).
+
+    Examples
+    --------
+    >>> from symrelu.signal import MultiTone
+    >>> guarantee(MultiTone(amplitudes=[1, 1, 1, 1], frequencies=[5, 10, 20, 40]), dps=50).kind
+    'proven'
+    >>> g = MultiTone(amplitudes=[1, "0.7", "0.4"], frequencies=[1, "sqrt(2)", "sqrt(3)"])
+    >>> print(guarantee(g, dps=25))     # doctest: +ELLIPSIS
+    two independent methods: the Bessel integral (mpmath) against ...
+    >>> guarantee(g, dps=500).kind
+    'refused'
+    """
+    try:
+        sig = check_signal(signal, "guarantee")
+        _, lam, c = activation_weights(activation)
+        regime = resolve_regime(sig, regime)
+        if regime == "periodic":
+            check_dps(dps, MAX_DPS_PERIODIC)
+            if isinstance(at, (tuple, list)):
+                return Guarantee("refused", "in the periodic regime a coefficient is addressed "
+                                 f"by a frequency, not the multi-index {value_text(at)}")
+            if is_proven(sig, lam, c):
+                return Guarantee("proven", _PERIODIC_PROOF)
+            return Guarantee("two precisions", "a value of the signal has no ball evaluation "
+                             "here, so the proven engine runs at two precisions on values from "
+                             "mpmath and the two must agree")
+        if regime == "mixed":
+            return Guarantee("two independent methods", "the reduced-torus integral in both "
+                             "orders of integration (symrelu.exact.mixed), which must agree")
+        check_dps(dps, MAX_DPS_GENERIC)
+        key = (0,) * sig.K if at is None else at
+        if not isinstance(key, (tuple, list)) or len(key) != sig.K:
+            return Guarantee("refused", f"a torus coefficient is addressed by a tuple of {sig.K} "
+                             f"integers, not {value_text(at)}")
+        key = tuple(key)
+        if generic_ball_available(sig, key):
+            how = ("the single-tone closed forms (arccos, square root)" if sig.K == 1 else
+                   "the two-tone closed form (4/pi^2)(A+B)E(4AB/(A+B)^2)")
+            return Guarantee("proven", f"{how} evaluated in Arb balls")
+        if sig.K == 2:
+            return Guarantee("two independent methods", "phase-out quadrature against the "
+                             "Bessel integral (no ball proof for two tones beyond the DC "
+                             "without offset yet)")
+        return Guarantee("two independent methods", "the Bessel integral (mpmath) against the "
+                         "planar random walk or nested phase-out quadrature (Arb); no ball "
+                         "proof for three or more tones yet, and a request the second method "
+                         "cannot afford is refused when the value is computed")
+    except SymreluError as exc:
+        return Guarantee("refused", str(exc))
