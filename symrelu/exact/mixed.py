@@ -621,7 +621,7 @@ def _verified_value(tones, b, key, lam, c, dps):
         offer = (f"at most {fits[-1]} digits fit in about a minute" if fits
                  else "its kinks are too many for any digits in about a minute")
         raise PrecisionLimitError(
-            f"{dps} digits of the rank-2 torus {_what(key)} would take about {seconds:.0f} s "
+            f"{dps} digits of the rank-2 torus {_what(key)} would take about {seconds:.1f} s "
             f"here (two orders of integration, {sum(len(prepare(o, extra)[2]) for o in (0, 1))}"
             f" kinks, one inner evaluation timed); {offer}"
         )

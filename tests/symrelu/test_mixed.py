@@ -79,13 +79,23 @@ def test_block_case_dc_against_phase_out_oracle():
     assert _agree(value, expected, 19)
 
 
-@pytest.mark.parametrize("k1", [1, 2])
+@pytest.mark.parametrize("k1", [1, pytest.param(2, marks=pytest.mark.slow)])
 def test_block_case_harmonics_with_offset_against_phase_out_oracle(k1):
     amps, b = [one, R(1, 2), R(3, 4)], R(1, 10)
     value = mixed_value(amps, [(1, 0), (2, 0), (0, 1)], [0, 0, 0], b, (k1, 0), "abs", 15)
     expected = _block_oracle(1, R(1, 2), R(3, 4), b, k1, 15)
     assert value.imag == 0            # zero phases: decided exactly by the symmetry theta -> -theta
     assert _agree(value.real, expected, 14)
+
+
+def test_tiny_signal_keeps_its_digits():
+    # homogeneity: the DC of 1e-300 (x) is 1e-300 times the DC of x (phase-out oracle)
+    tiny = R(1, 10**300)
+    value = mixed_value([tiny, tiny, tiny], [(1, 0), (2, 0), (0, 1)], [0, 0, 0], 0, None,
+                        "relu", 12)
+    with mpmath.workdps(40):
+        expected = _block_oracle(1, 1, 1, 0, 0, 12) / 2 * mpmath.mpf(10) ** -300
+    assert _agree(value, expected, 11)
 
 
 # --------------------------------------------------------------------------- (b, c) grids
@@ -100,7 +110,7 @@ def _grid_mean(amps, vecs, phases, b, key, N, chunk=500):
     return total / N**2
 
 
-@pytest.mark.parametrize("key", [None, (1, 0), (0, 2)])
+@pytest.mark.parametrize("key", [None, pytest.param((1, 0), marks=pytest.mark.slow), (0, 2)])
 def test_coupled_tones_with_offset_and_phases_against_a_torus_grid(key):
     # frequencies 1, sqrt(2), 1 + sqrt(2): vectors (1,0), (0,1), (1,1); phases 0, pi/3 (a
     # symmetry point is searched) and sqrt(2) (none exists)
@@ -156,6 +166,23 @@ def test_a_request_over_the_time_limit_is_refused_up_front(monkeypatch):
         mixed_value([one, one, one], [(1, 0), (2, 0), (0, 1)], [0, 0, 0], 0, None, "relu", 10)
 
 
+@pytest.mark.slow
+def test_the_cost_estimate_is_within_a_factor_two_of_the_run(monkeypatch):
+    import re
+    import time
+
+    args = ([one, one, one], [(1, 0), (2, 0), (0, 1)], [0, 0, 0], 0, None, "relu", 30)
+    monkeypatch.setattr(mixed, "MAX_SECONDS_MIXED", 1e-6)
+    with pytest.raises(PrecisionLimitError) as refused:
+        mixed_value(*args)
+    estimate = float(re.search(r"would take about ([0-9.]+) s", str(refused.value)).group(1))
+    monkeypatch.setattr(mixed, "MAX_SECONDS_MIXED", 600.0)
+    start = time.perf_counter()
+    mixed_value(*args)
+    elapsed = time.perf_counter() - start
+    assert elapsed / 2 <= estimate <= 2 * elapsed, (estimate, elapsed)
+
+
 def test_disagreeing_orders_raise_after_a_retry(monkeypatch):
     # only the order with theta_2 inner uses the arccos phase-out (inner degree 1); make it wrong
     real = mixed.phase_out_mean
@@ -167,7 +194,7 @@ def test_disagreeing_orders_raise_after_a_retry(monkeypatch):
 
     monkeypatch.setattr(mixed, "phase_out_mean", wrong)
     with pytest.raises(VerificationError, match="two orders of integration"):
-        mixed_value([one, one, one], [(1, 0), (2, 0), (0, 1)], [0, 0, 0], 0, None, "relu", 12)
+        mixed_value([one, one, one], [(1, 0), (2, 0), (0, 1)], [0, 0, 0], 0, None, "relu", 10)
     assert calls
 
 
