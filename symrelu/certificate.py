@@ -17,8 +17,12 @@ How the range of g is known:
 - ``"numeric"``: periodic regime, the extrema of the trigonometric polynomial
   at its critical points, refined to 30 significant digits, with a rigorous
   bracket from a dense grid and the curvature bound.
-- ``"bound"``: symbolic values in the periodic regime; the torus values are
+- ``"bound"``: symbolic values in the periodic regime, or the mixed regime (a
+  reduced torus of rank 2 or more with related tones); the torus values are
   bounds (sup|x| <= P, g >= -1).
+
+The periodic range is a function of :math:`\tau = 2\pi f_0 t`, so a base
+frequency that is irrational (``pi`` for tones at pi and 2 pi) changes nothing.
 """
 
 from __future__ import annotations
@@ -148,7 +152,7 @@ def certify(
     A_sum = sympy.Add(*(sympy.Abs(a) for a in sig.amplitudes))
     note = ""
     if (
-        model.regime == "generic"
+        model.regime != "periodic"
         or not sig.is_numeric
         or max(sig.harmonics, default=1) > _MAX_GRID_HARMONIC
     ):
@@ -159,7 +163,12 @@ def certify(
         g_min = sympy.simplify(x_min_abs**2 / center - 1)
         if kind == "bound":
             g_min = sympy.Integer(-1)
-            if sig.is_numeric:
+            if model.regime == "mixed":
+                note = (
+                    "mixed regime (a reduced torus of rank "
+                    f"{model.key_dims}): the bounds sup|x| <= P and g >= -1 are used"
+                )
+            elif sig.is_numeric:
                 note = (
                     "periodic signal with a very long period: the torus bound sup|x| <= P is used"
                 )

@@ -17,6 +17,12 @@ so a cosine of amplitude A at F has :math:`c_F = A/2` and :math:`2|c_F|` is the
 one-sided amplitude. :meth:`Expansion.spectrum` returns ``{F: c_F}`` for F >= 0
 (periodic regime) or ``{k: c_k}`` over multi-indices k whose first non-zero
 entry is positive, plus the zero vector (generic regime).
+
+Mixed regime (frequencies of rank r over the rationals, 2 <= r < K, e.g. 1, 2 and
+sqrt(2)): the signal lives on the reduced torus of :attr:`MultiTone.reduction`, tone j
+being :math:`z^{v_j}` for its integer vector :math:`v_j`. Keys and labels are r-tuples k
+of integers, coordinates in the reduction's basis (first non-zero entry positive, plus the
+zero vector); the frequency of k is ``k . basis`` (:meth:`SignalModel.frequency`).
 """
 
 from __future__ import annotations
@@ -45,7 +51,7 @@ from symrelu.signal import MultiTone
 from symrelu.taylor import check_order, power_coefficients, taylor_coefficients
 from symrelu.trigpoly import PolySpectrum, SignalModel, even_polynomial_spectrum
 
-__all__ = ["expand", "Expansion", "Spectrum", "resolve_center"]
+__all__ = ["expand", "Expansion", "Spectrum", "resolve_center", "mixed_key"]
 
 #: Symbolic DCs of up to this many exact terms are returned factored (one fraction).
 _FACTOR_TERMS = 12
@@ -106,10 +112,13 @@ def expand(
         "mean_square" (C = mean x^2, the paper's text) diverges for two or more
         tones.
     activation : "relu", "abs", LeakyReLU(alpha) or Activation
-    regime : "auto", "generic" or "periodic"
-        "periodic" collapses commensurate frequencies (needs rational
-        frequencies); "generic" keeps every multi-index separate (time averages
-        over the torus). "auto" picks periodic when every frequency is rational.
+    regime : "auto", "generic", "periodic" or "mixed"
+        Decided from the exact integer relations among the frequencies
+        (:func:`symrelu.find_relations`). "periodic" collapses frequencies with one
+        base (rational ones, or pi and 2 pi); "generic" keeps every multi-index
+        separate (time averages over the torus of independent tones); "mixed"
+        works on the reduced torus of a partially commensurate set (1, 2,
+        sqrt(2)). "auto" picks the one the relations imply.
     strict : bool
         Raise :class:`DivergenceError` instead of warning when a divergent
         expansion's spectrum or DC is asked for.
@@ -171,8 +180,21 @@ class Expansion:
     # ---------------------------------------------------------------- basics
     @property
     def regime(self) -> str:
-        """ "generic" or "periodic"."""
+        """ "generic", "periodic" or "mixed"."""
         return self.model.regime
+
+    @property
+    def reduction(self):
+        """The signal's :class:`~symrelu.TorusReduction` (its ``assumption`` says what was
+        assumed, None when the relations were decided exactly).
+
+        Examples
+        --------
+        >>> e = expand(MultiTone.parse("1@1 + 1@2 + 1@sqrt(2)"), order=1)
+        >>> e.regime, e.reduction.basis, e.reduction.assumption
+        ('mixed', (1, sqrt(2)), None)
+        """
+        return self.signal.reduction
 
     @cached_property
     def certificate(self) -> Certificate:
@@ -275,7 +297,9 @@ class Expansion:
         give the complex conjugate.
 
         Generic regime: ``at`` is a tuple of K integers, one per tone in the order of
-        ``signal.frequencies``.
+        ``signal.frequencies``. Mixed regime: a tuple of r integers, coordinates on the
+        reduced torus (``reduction.basis``), or a frequency in the lattice of the
+        frequencies (``2 - sqrt(2)``), which is written in those coordinates.
 
         ``checked=False`` skips the convergence check (no :class:`DivergenceWarning` or
         :class:`DivergenceError`), for the value of a divergent truncated series.
@@ -293,6 +317,10 @@ class Expansion:
         return sympy.conjugate(value) if conj else value
 
     def _key(self, at: Any) -> tuple[tuple[int, ...], bool]:
+        if self.regime == "mixed":
+            key = mixed_key(self.signal, at)
+            canon = _canonical(key)
+            return canon, canon != key
         if self.regime == "generic":
             if (
                 not isinstance(at, (tuple, list))
@@ -343,7 +371,8 @@ class Expansion:
         """The label of a key in :meth:`spectrum` and :meth:`term`.
 
         Keys are those of :meth:`indices`: ``(n,)`` harmonic numbers (periodic regime), whose
-        label is the frequency n * f0, or multi-indices (generic regime), their own label.
+        label is the frequency n * f0, or multi-indices (generic regime) and points of the
+        reduced torus (mixed regime), their own label.
 
         Examples
         --------
@@ -356,9 +385,9 @@ class Expansion:
     def frequencies(self, order: int | None = None) -> frozenset:
         """Frequencies present: in the whole expansion, or contributed by g**order.
 
-        Periodic regime: non-negative Rationals. Generic regime: the
-        frequencies k . f (as sympy values) of the multi-indices present; see
-        :meth:`indices` for the multi-indices themselves.
+        Periodic regime: non-negative multiples of the base frequency. Generic and
+        mixed regimes: the frequencies k . f (k . basis) as sympy values of the keys
+        present; see :meth:`indices` for the keys themselves.
         """
         keys = self.indices(order)
         if self.regime == "periodic":
@@ -513,6 +542,38 @@ class Spectrum(Mapping):
         shown = ", ".join(f"{k}: {self[k]}" for k in list(self._keys)[:4])
         more = ", ..." if len(self._keys) > 4 else ""
         return f"Spectrum({{{shown}{more}}}, {len(self._keys)} frequencies)"
+
+
+def mixed_key(signal: MultiTone, at: Any) -> tuple[int, ...]:
+    """The point of the reduced torus that ``at`` names: a tuple of r ints, or a frequency.
+
+    Examples
+    --------
+    >>> sig = MultiTone.parse("1@1 + 1@2 + 1@sqrt(2)")
+    >>> mixed_key(sig, (1, -1)), mixed_key(sig, "2"), mixed_key(sig, 0)
+    ((1, -1), (2, 0), (0, 0))
+    """
+    red = signal.reduction
+    r = red.rank
+    if isinstance(at, (tuple, list)):
+        if len(at) != r or not all(isinstance(k, int) and not isinstance(k, bool) for k in at):
+            raise FrequencyNotPresentError(
+                f"in the mixed regime a coefficient is addressed by a tuple of {r} integers "
+                f"(coordinates in the basis {', '.join(map(str, red.basis))}) or a frequency, "
+                f"got {value_text(at)}"
+            )
+        return tuple(int(k) for k in at)
+    try:
+        F = to_exact(at, "frequency")
+    except SymreluError as exc:
+        raise FrequencyNotPresentError(str(exc)) from None
+    key = red.coordinates(F)
+    if key is None:
+        raise FrequencyNotPresentError(
+            f"{value_text(F)} is not an integer combination of the base frequencies "
+            f"{', '.join(map(str, red.basis))}: the output of this signal holds only those"
+        )
+    return key
 
 
 def _canonical(key: tuple[int, ...]) -> tuple[int, ...]:

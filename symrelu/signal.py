@@ -10,7 +10,6 @@ exact sympy values, so it is safe as a dictionary or cache key.
 from __future__ import annotations
 
 import functools
-import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ import sympy
 from symrelu._phasor import is_zero, merge
 from symrelu._values import is_rational, to_exact, value_text
 from symrelu.errors import SignalParseError, ToneSpecError
+from symrelu.relations import TorusReduction, find_relations
 
 __all__ = ["MultiTone", "Tone"]
 
@@ -366,27 +366,50 @@ class MultiTone:
 
     @property
     def has_rational_frequencies(self) -> bool:
-        """True when every frequency is a Rational (the periodic regime applies)."""
+        """True when every frequency is a Rational.
+
+        The periodic regime applies more widely: whenever the frequencies have one base
+        (:attr:`reduction` of rank 1, e.g. pi and 2 pi).
+        """
         return all(is_rational(f) for f in self.frequencies)
 
     @cached_property
-    def base_frequency(self) -> sympy.Rational | None:
-        """The largest f0 with every frequency an integer multiple of it (None if not rational)."""
-        if not self.has_rational_frequencies:
-            return None
+    def reduction(self) -> TorusReduction:
+        """The exact integer relations among the frequencies (:func:`symrelu.find_relations`).
+
+        Examples
+        --------
+        >>> MultiTone.parse("1@1 + 1@2 + 1@sqrt(2)").reduction.vectors   # tones at 1, sqrt(2), 2
+        ((1, 0), (0, 1), (2, 0))
+        """
+        return find_relations(self.frequencies)
+
+    @cached_property
+    def base_frequency(self) -> sympy.Expr | None:
+        """The largest f0 with every frequency an integer multiple of it (None if there is none).
+
+        f0 exists when the frequencies have rank 1 over the rationals: every rational set
+        (f0 is then a Rational), rational multiples of one irrational (``pi`` and ``2pi``:
+        f0 = pi) or of one symbol. A signal with no tone has f0 = 1.
+
+        Examples
+        --------
+        >>> MultiTone.parse("1@pi + 1@2pi").base_frequency
+        pi
+        >>> MultiTone.parse("1@1 + 1@pi").base_frequency is None
+        True
+        """
         if not self.frequencies:
             return sympy.Integer(1)
-        num = math.gcd(*[int(f.p) for f in self.frequencies])
-        den = math.lcm(*[int(f.q) for f in self.frequencies])
-        return sympy.Rational(num, den)
+        red = self.reduction
+        return red.basis[0] if red.rank == 1 else None
 
     @property
     def harmonics(self) -> tuple[int, ...] | None:
-        """Each frequency as a multiple of :attr:`base_frequency` (None if not rational)."""
-        f0 = self.base_frequency
-        if f0 is None:
+        """Each frequency as a multiple of :attr:`base_frequency` (None if there is none)."""
+        if self.base_frequency is None:
             return None
-        return tuple(int(f / f0) for f in self.frequencies)
+        return tuple(v[0] for v in self.reduction.vectors)
 
     @cached_property
     def peak(self) -> sympy.Expr:

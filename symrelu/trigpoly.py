@@ -29,6 +29,7 @@ sympy's ``expand`` or product-to-sum rules.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -39,7 +40,7 @@ import sympy
 
 from symrelu import budget
 from symrelu._values import is_rational
-from symrelu.errors import RegimeError, ResourceLimitError
+from symrelu.errors import RegimeError, RelationAssumptionWarning, ResourceLimitError
 from symrelu.signal import MultiTone
 
 __all__ = [
@@ -49,6 +50,9 @@ __all__ = [
     "estimate_terms",
     "MAX_TERMS",
 ]
+
+#: The regimes a caller may ask for.
+REGIMES = ("auto", "generic", "periodic", "mixed")
 
 #: Refuse expansions whose estimated number of polynomial terms exceeds this.
 MAX_TERMS = 20_000_000
@@ -70,11 +74,12 @@ class SignalModel:
     Attributes
     ----------
     signal : MultiTone
-    regime : "generic" or "periodic"
+    regime : "generic", "periodic" or "mixed"
     key_dims : int
-        Number of phasor variables that index frequencies (K generic, 1 periodic).
+        Number of phasor variables that index frequencies: K (generic), 1 (periodic) or
+        the rank r of the frequencies (mixed; see :attr:`MultiTone.reduction`).
     phase_dims : int
-        Number of phase variables (periodic regime, one per phased tone).
+        Number of phase variables (periodic and mixed regimes, one per phased tone).
     terms : tuple
         ``(exponent vector, Rational factor, parameter index or None)`` for each
         phasor term of x.
@@ -82,6 +87,13 @@ class SignalModel:
         Values of the parameter generators (non-rational amplitudes and offset).
     phase_values : tuple of sympy.Expr
         The phase of each phase variable.
+    vectors : tuple of tuple of int
+        Each tone's exponent on the key variables: the unit vectors (generic), its
+        harmonic number (periodic) or its vector on the reduced torus (mixed).
+    basis : tuple of sympy.Expr
+        The frequency of each key variable: the tones' frequencies (generic), the base
+        frequency (periodic) or the reduction's basis (mixed). A key k is the frequency
+        ``k . basis``.
     """
 
     signal: MultiTone
@@ -91,16 +103,24 @@ class SignalModel:
     terms: tuple
     params: tuple
     phase_values: tuple
+    vectors: tuple = ()
+    basis: tuple = ()
 
     @classmethod
     def build(cls, signal: MultiTone, regime: str = "auto") -> SignalModel:
-        """Compile ``signal`` for ``regime`` ("auto", "generic" or "periodic").
+        """Compile ``signal`` for ``regime`` ("auto", "generic", "periodic" or "mixed").
+
+        In the periodic and mixed regimes tone j is the monomial ``z^{v_j}`` of the reduced
+        torus (:attr:`MultiTone.reduction`), so tones on one axis collapse at once.
 
         Examples
         --------
         >>> m = SignalModel.build(MultiTone(amplitudes=[1, 1], frequencies=[5, 10]))
         >>> m.regime, m.key_dims, m.phase_dims
         ('periodic', 1, 0)
+        >>> m = SignalModel.build(MultiTone.parse("1@1 + 1@2 + 1@sqrt(2)"))
+        >>> m.regime, m.key_dims, m.vectors, m.basis
+        ('mixed', 2, ((1, 0), (0, 1), (2, 0)), (1, sqrt(2)))
         """
         regime = resolve_regime(signal, regime)
         params: list[sympy.Expr] = []
@@ -121,13 +141,16 @@ class SignalModel:
         tone_vectors = []
         if regime == "generic":
             key_dims = signal.K
+            vectors = tuple(tuple(int(i == j) for j in range(key_dims)) for i in range(key_dims))
+            basis = signal.frequencies
             for i in range(signal.K):
-                v = [0] * key_dims
-                v[i] = 1
-                tone_vectors.append((v, signal.amplitudes[i], 1))
+                tone_vectors.append((list(vectors[i]), signal.amplitudes[i], 1))
             phase_dims = 0
         else:
-            key_dims = 1
+            red = signal.reduction
+            basis = red.basis if signal.frequencies else (sympy.Integer(1),)
+            vectors = red.vectors
+            key_dims = len(basis)
             phases = []  # per tone: (sign from a phase that is a multiple of pi, phase index)
             for p in signal.phases:
                 q = p / sympy.pi
@@ -137,10 +160,10 @@ class SignalModel:
                     phases.append((1, len(phase_values)))
                     phase_values.append(p)
             phase_dims = len(phase_values)
-            for a, m, (sign, u) in zip(signal.amplitudes, signal.harmonics, phases):
-                v = [m] + [0] * phase_dims
+            for a, m, (sign, u) in zip(signal.amplitudes, vectors, phases):
+                v = list(m) + [0] * phase_dims
                 if u is not None:
-                    v[1 + u] = 1
+                    v[key_dims + u] = 1
                 tone_vectors.append((v, a, sign))
         dims = key_dims + phase_dims
         out = []
@@ -151,7 +174,8 @@ class SignalModel:
             out.append((tuple(v), r, p))
             out.append((tuple(-e for e in v), r, p))
         return cls(
-            signal, regime, key_dims, phase_dims, tuple(out), tuple(params), tuple(phase_values)
+            signal, regime, key_dims, phase_dims, tuple(out), tuple(params), tuple(phase_values),
+            tuple(vectors), tuple(basis),
         )
 
     @property
@@ -167,10 +191,8 @@ class SignalModel:
 
     # ---------------------------------------------------------------- readout
     def frequency(self, key: tuple[int, ...]) -> sympy.Expr:
-        """The frequency of a key (multi-index or harmonic number)."""
-        if self.regime == "periodic":
-            return key[0] * self.signal.base_frequency
-        return sympy.Add(*(k * f for k, f in zip(key, self.signal.frequencies)))
+        """The frequency ``key . basis`` of a key (multi-index, harmonic number or torus point)."""
+        return sympy.Add(*(k * f for k, f in zip(key, self.basis)))
 
     def phase_factor(self, key: tuple[int, ...]) -> sympy.Expr:
         """exp(i k.phi) for a generic-regime key (1 when all phases vanish)."""
@@ -203,18 +225,63 @@ def _unit(arg: sympy.Expr) -> sympy.Expr:
 
 
 def resolve_regime(signal: MultiTone, regime: str) -> str:
-    """Decide the regime: "periodic" when every frequency is rational, else "generic"."""
-    if regime not in ("auto", "generic", "periodic"):
-        raise RegimeError(f"regime must be 'auto', 'generic' or 'periodic' (got {regime!r})")
-    if regime == "auto":
-        return "periodic" if signal.has_rational_frequencies else "generic"
-    if regime == "periodic" and not signal.has_rational_frequencies:
-        bad = [f for f in signal.frequencies if not is_rational(f)]
+    """Decide the regime from the integer relations among the frequencies.
+
+    "auto" is :attr:`symrelu.TorusReduction.regime`: one base frequency (rank 1, e.g. 5 and
+    10, or pi and 2 pi) is periodic, independent frequencies (rank K >= 2) generic, anything
+    between mixed (time averages over the reduced torus). "periodic" needs rank 1, "mixed"
+    a rank between 2 and K - 1; "generic" is always allowed (the torus average with every
+    tone independent, which is the time average only for independent frequencies).
+
+    When "auto" or "mixed" rests on an independence the engine could not decide (numbers
+    such as ``E`` or ``log(2)``), a :class:`~symrelu.errors.RelationAssumptionWarning` says
+    which; symbolic frequencies with unknown ratios are taken as independent, as the
+    reduction's ``assumption`` records.
+
+    Examples
+    --------
+    >>> resolve_regime(MultiTone.parse("1@pi + 1@2pi"), "auto")
+    'periodic'
+    >>> resolve_regime(MultiTone.parse("1@1 + 1@2 + 1@sqrt(2)"), "auto")
+    'mixed'
+    """
+    if regime not in REGIMES:
         raise RegimeError(
-            f"the periodic regime needs rational frequencies, but {bad[0]} is not rational; "
-            "use regime='generic' (torus average) instead"
+            f"regime must be 'auto', 'generic', 'periodic' or 'mixed' (got {regime!r})"
         )
-    return regime
+    if regime == "generic":
+        return regime
+    red = signal.reduction
+    if regime == "auto":
+        chosen = red.regime
+    elif regime == "periodic":
+        if red.rank > 1:
+            raise RegimeError(
+                f"the periodic regime needs one base frequency, but these frequencies have "
+                f"rank {red.rank} over the rationals (base {_basis_text(red)}); use "
+                f"regime='{red.regime}' or 'generic' (torus average) instead"
+            )
+        chosen = regime
+    else:
+        if not 2 <= red.rank < signal.K:
+            raise RegimeError(
+                f"the mixed regime needs frequencies of rank between 2 and K - 1 = "
+                f"{signal.K - 1}; these have rank {red.rank} (base {_basis_text(red)}): use "
+                f"regime='{red.regime}'"
+            )
+        chosen = regime
+    if red.assumes_numbers:  # "auto" and "mixed" rest on the assumption
+        warnings.warn(
+            f"frequency relations not decided: {red.assumption}; the {chosen} regime rests "
+            "on that assumption",
+            RelationAssumptionWarning,
+            stacklevel=3,
+        )
+    return chosen
+
+
+def _basis_text(red) -> str:
+    return ", ".join(str(b) for b in red.basis) or "none"
 
 
 def _lattice_count(radius: int, dims: int) -> int:
@@ -239,9 +306,9 @@ def estimate_terms(model: SignalModel, N: int) -> int:
         tone_params = {p for v, _, p in model.terms if p is not None and any(v)}
         symbolic_tones = len(tone_params)
         keys = _lattice_count(radius, model.key_dims - symbolic_tones)
-    else:
-        segment = 2 * radius * model.degrees[0] + 1
-        keys = min(segment, _lattice_count(radius, model.signal.K)) * _lattice_count(
+    else:  # a box on the key variables of the (reduced) torus
+        box = math.prod(2 * radius * d + 1 for d in model.degrees[: model.key_dims])
+        keys = min(box, _lattice_count(radius, model.signal.K)) * _lattice_count(
             radius, model.phase_dims
         )
     free_params = len(model.params) - symbolic_tones
@@ -417,7 +484,8 @@ def even_polynomial_spectrum(
         )
     what = f"expanding to order {N} in the {model.regime} regime"
     cost = budget.expansion_estimate(
-        estimate, N, what=f"{what} ({estimate:.2g} polynomial terms)",
+        estimate, N, regime=model.regime, symbolic=bool(model.params),
+        what=f"{what} ({estimate:.2g} polynomial terms)",
         terms_at=lambda n: estimate_terms(model, n),
     ).check()
     tracker = budget.Tracker(what, N, cost.seconds)
@@ -430,9 +498,9 @@ def even_polynomial_spectrum(
     strides = [1]
     for b in bases[:-1]:
         strides.append(strides[-1] * b)
-    if math.prod(bases) >= _MAX_PACKED and model.regime == "periodic":
+    if math.prod(bases) >= _MAX_PACKED and model.regime != "generic":
         # harmonic numbers too large to pack (e.g. frequencies 1 and 1.4142135623730951):
-        # compute per tone, as in the generic regime, then collapse k -> k.m.
+        # compute per tone, as in the generic regime, then collapse k -> sum k_j v_j.
         generic = SignalModel.build(model.signal, "generic")
         inner = even_polynomial_spectrum(generic, gammas, center=center, prefactor=prefactor)
         return CollapsedSpectrum(model, inner)
@@ -480,20 +548,21 @@ def even_polynomial_spectrum(
 
 
 class CollapsedSpectrum(_FrozenMapping):
-    """A generic-regime spectrum summed onto the frequencies k . m of a periodic signal.
+    """A generic-regime spectrum summed onto the reduced torus of a periodic or mixed signal.
 
-    Keys are ``(n,)`` harmonic numbers of the base frequency, as for
-    :class:`PolySpectrum` in the periodic regime.
+    Keys are ``(n,)`` harmonic numbers of the base frequency (periodic) or points
+    ``sum_j k_j v_j`` of the reduced torus (mixed), as for :class:`PolySpectrum`.
     """
 
     __slots__ = ("model", "_inner", "_keys", "_cache")
 
     def __init__(self, model: SignalModel, inner: PolySpectrum) -> None:
-        harmonics = model.signal.harmonics
         keys: dict = {}
         for k in inner:
-            n = sum(a * m for a, m in zip(k, harmonics))
-            keys.setdefault((n,), []).append(k)
+            n = tuple(
+                sum(a * v[d] for a, v in zip(k, model.vectors)) for d in range(model.key_dims)
+            )
+            keys.setdefault(n, []).append(k)
         _init_frozen(self, model=model, _inner=inner, _keys=keys, _cache={})
 
     def __getitem__(self, key: tuple[int, ...]) -> sympy.Expr:

@@ -123,9 +123,10 @@ def closed_form_dc(
 ) -> sympy.Expr:
     r"""The DC in closed form: one tone (any offset), or two tones in the generic regime, b = 0.
 
-    The two-tone form is the torus average. For two rational frequencies
-    (``regime="auto"`` resolves to periodic) the time average differs by the
-    cross terms of the relation q f1 = p f2, so the call raises
+    The two-tone form is the torus average. For two commensurate frequencies
+    (an exact relation q f1 = p f2: rationals, or pi and 2 pi; ``regime="auto"``
+    resolves to periodic, see :func:`symrelu.find_relations`) the time average
+    differs by the cross terms of that relation, so the call raises
     :class:`NoClosedFormError`; pass ``regime="generic"`` to ask for the torus
     average anyway.
 
@@ -138,10 +139,12 @@ def closed_form_dc(
     act = as_activation(activation)
     if signal.K == 2:
         if resolve_regime(signal, regime) == "periodic":
+            h1, h2 = signal.harmonics
             raise NoClosedFormError(
                 f"the frequencies {signal.frequencies[0]} and {signal.frequencies[1]} are "
-                "commensurate: the time-average DC differs from the two-tone torus average; "
-                "use symrelu.exact_dc, or regime='generic' for the torus average"
+                f"commensurate ({h2}*({signal.frequencies[0]}) = {h1}*({signal.frequencies[1]}), "
+                f"base {signal.base_frequency}): the time-average DC differs from the two-tone "
+                "torus average; use symrelu.exact_dc, or regime='generic' for the torus average"
             )
         if not signal.offset.is_zero:
             raise NoClosedFormError(

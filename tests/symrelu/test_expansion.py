@@ -355,9 +355,10 @@ def test_expand_bad_arguments(kwargs, error, fragment):
         expand(PAPER, **kwargs)
 
 
-def test_periodic_regime_needs_rational_frequencies():
-    with pytest.raises(sr.RegimeError, match="sqrt"):
-        expand(MultiTone(amplitudes=[1], frequencies=[sympy.sqrt(2)]), regime="periodic")
+def test_periodic_regime_needs_one_base_frequency():
+    # 1 and sqrt(2) are independent over Q (rank 2): no base frequency, no period
+    with pytest.raises(sr.RegimeError, match="rank 2"):
+        expand(MultiTone(amplitudes=[1, 1], frequencies=[1, sympy.sqrt(2)]), regime="periodic")
 
 
 def test_coefficient_off_the_grid():
