@@ -163,10 +163,29 @@ def tex_escape(text: str) -> str:
     --------
     >>> print(tex_escape("1@5 + 50% & x_1"))
     1@5 + 50\% \& x\_1
+    >>> print(tex_escape("|x| <= 2, y > 1, z >= 0"))
+    \textbar{}x\textbar{} $\le$ 2, y \textgreater{} 1, z $\ge$ 0
+
+    ``|``, ``<`` and ``>`` are commands: in LaTeX's default OT1 text encoding the
+    characters themselves print as an em dash and inverted marks.
     """
+    text = str(text)
     out = []
-    for ch in str(text):
-        if ch in "&%$#_{}":
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        pair = text[i:i + 2]
+        i += 1
+        if pair in ("<=", ">="):
+            out.append("$\\le$" if pair == "<=" else "$\\ge$")
+            i += 1
+        elif ch == "|":
+            out.append(r"\textbar{}")
+        elif ch == "<":
+            out.append(r"\textless{}")
+        elif ch == ">":
+            out.append(r"\textgreater{}")
+        elif ch in "&%$#_{}":
             out.append("\\" + ch)
         elif ch == "~":
             out.append(r"\textasciitilde{}")
@@ -223,7 +242,7 @@ class Fragment:
         env = "longtable" if long else "tabular"
         lines = []
         if not long:
-            lines.append("\\begin{table}[htbp]\\centering\\small")
+            lines.append("\\begin{table}[!htb]\\centering\\small")
         else:
             lines.append("{\\small")
         lines.append(f"\\begin{{{env}}}{{{align}}}")
@@ -244,9 +263,11 @@ class Fragment:
         return self
 
     def figure(self, path: str | Path, caption: str, width: str = "0.95\\linewidth") -> Fragment:
+        # at most 42% of the page high, so that the figure and its caption fit with text
         self.parts.append(
-            "\\begin{figure}[htbp]\\centering\n"
-            f"\\includegraphics[width={width}]{{{Path(path).as_posix()}}}\n"
+            "\\begin{figure}[!htb]\\centering\n"
+            f"\\includegraphics[width={width},height=0.42\\textheight,keepaspectratio]"
+            f"{{{Path(path).as_posix()}}}\n"
             f"\\caption{{{caption}}}\n\\end{{figure}}"
         )
         return self

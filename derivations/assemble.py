@@ -127,7 +127,8 @@ def paper_body(records: list[dict]) -> str:
             f"{'are' if len(failed) > 1 else 'is'} marked below (built with "
             "\\texttt{--keep-going}); the checks of a failed section did not run."
             f"\n\\begin{{itemize}}\n{items}\n\\end{{itemize}}"))
-    parts += [f"\\input{{sections/{r['key']}}}" for r in records]
+    parts += [("\\FloatBarrier\n" if i else "") + f"\\input{{sections/{r['key']}}}"
+              for i, r in enumerate(records)]
     corrections = [c for r in records for c in r.get("corrections", [])]
     if corrections:
         items = "\n".join(f"\\item {tex_escape(c)}" for c in corrections)

@@ -24,6 +24,20 @@ PREAMBLE = r"""\documentclass[10pt]{article}
 \usepackage{booktabs,longtable}
 \usepackage{graphicx}
 \usepackage[hidelinks]{hyperref}
+% floats stay with the text that discusses them: no page holding one small figure
+\renewcommand{\topfraction}{0.9}
+\renewcommand{\bottomfraction}{0.8}
+\renewcommand{\textfraction}{0.1}
+\renewcommand{\floatpagefraction}{0.8}
+\setcounter{topnumber}{3}
+\setcounter{totalnumber}{5}
+% \FloatBarrier: figures still waiting are placed before the next section starts
+% (a \clearpage only when one is waiting), so no figure drifts into a later section
+\makeatletter
+\newcommand{\FloatBarrier}{\par\begingroup\let\@elt\relax
+  \edef\@tempa{\@botlist\@deferlist\@dbldeferlist}%
+  \ifx\@tempa\@empty\else\clearpage\fi\endgroup}
+\makeatother
 \allowdisplaybreaks
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.5em}

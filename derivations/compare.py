@@ -67,7 +67,8 @@ class Comparison:
     def line(self) -> str:
         """What ``symrelu paper`` prints for this section."""
         if self.verdict == "bitwise":
-            return f"{self.key}: reproduces bitwise"
+            return f"{self.key}: reproduces bitwise" + (f" ({self.detail})" if self.detail
+                                                          else "")
         if self.verdict.startswith("within"):
             return f"{self.key}: reproduces {self.verdict}"
         if self.verdict == "statistically":
@@ -223,9 +224,18 @@ def compare_builds(new: dict[str, dict], ref: dict[str, dict], keys: list[str]
         elif r is None:
             res.append(Comparison(key, "no reference", "not in the reference build"))
         elif bool(n.get("quick")) != bool(r.get("quick")):
-            res.append(Comparison(key, "not compared",
-                                  "quick build; the reference is full size"
-                                  if n.get("quick") else "the reference is a quick build"))
+            # sizes differ: a section computed alike at both sizes (e.g. Section IV) can
+            # still reproduce; any difference is expected and not reported as one
+            c = compare_section(key, n, r)
+            size = "quick build" if n.get("quick") else "the reference is a quick build"
+            if c.reproduces:
+                res.append(Comparison(key, c.verdict, "; ".join(
+                    x for x in (c.detail, f"{size}, this section is the same at both sizes")
+                    if x)))
+            else:
+                res.append(Comparison(key, "not compared",
+                                      f"{size}; the reference is full size" if n.get("quick")
+                                      else size))
         else:
             res.append(compare_section(key, n, r))
     return res

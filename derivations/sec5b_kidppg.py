@@ -17,6 +17,8 @@ Examples
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import sympy
 
@@ -31,17 +33,79 @@ from derivations._common import (
     run_experiment,
     sample_fft,
     tex_escape,
-    verbatim,
 )
 from numeric.lambdify import lambdify_signal
 
-__all__ = ["KEY", "SECTION", "TITLE", "derive", "PPG_MODEL"]
+__all__ = ["KEY", "SECTION", "TITLE", "derive", "PPG_MODEL", "FIGURE_CAPTIONS"]
 
 KEY = "sec5b"
 SECTION = "V-B"
 TITLE = "KID-PPG: DC and heart-rate harmonics"
 #: 72 bpm; the harmonic amplitudes and phases of a typical beat (systolic peak, dicrotic notch)
 PPG_MODEL = "1@1.2 + 0.45@2.4:-1.1 + 0.15@3.6:0.6"
+#: one caption per figure experiment vb writes (file stem -> caption)
+FIGURE_CAPTIONS = {
+    "fig3": "Experiment V-B (Fig.~3 of the paper): spectra of the post-ReLU activations of "
+            "KID-PPG's three convolutional blocks for one PPG window; the DC and the heart-rate "
+            "harmonics stand out in every block.",
+    "shares": "Experiment V-B: share of each channel's power at the DC, at the heart-rate "
+              "harmonics and elsewhere, before and after each pooling layer (median and range "
+              "over channels).",
+    "prediction": "Experiment V-B: first-layer post-ReLU DC of every (window, channel) pair, "
+                  "measured on the port against the exact prediction of symrelu from a "
+                  "two-harmonic fit of the window.",
+    "hr": "Experiment V-B: heart rate estimated by the whole network against the true rate of "
+          "synthetic windows, at input gains 1 and 10.",
+}
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}\\%"
+
+
+def _experiment_tables(f: Fragment, rec: dict) -> None:
+    """The experiment's numbers as tables (the full log is vb/summary.txt)."""
+    rows = []
+    for key, d in rec["shares"]["summary"].items():
+        rows.append([f"\\texttt{{{tex_escape(key)}}}", f"{d['fs']:g}", _pct(d["dc"]["median"]),
+                     _pct(d["harmonics"]["median"]), _pct(d["other"]["median"]),
+                     _pct(d["harmonic_bin_fraction"]),
+                     f"{len(d['dead_channels'])} of {d['channels']}"])
+    f.table(["activation", "$f_s$ (Hz)", "DC", "harmonics", "other", "chance",
+             "dead channels"], rows, align="lrrrrrr",
+            caption="Power shares per channel (median over channels) along the network: DC, "
+                    "heart-rate harmonics and the rest; \\emph{chance} is the share of bins "
+                    "counted as harmonic (what a flat spectrum would give).")
+    pr = rec["prediction"]
+    rows = [
+        ["Pearson $r$, all (window, channel) pairs", f"{pr['pearson_all_pairs']:.4f}"],
+        ["Pearson $r$, channel means", f"{pr['pearson_channel_means']:.4f}"],
+        ["median relative error, pairs with a non-zero measured DC",
+         f"{pr['median_relative_error']:.4f}"],
+        [f"median relative error, the {len(pr['active_channels'])} active channels",
+         f"{pr['median_relative_error_active']:.4f}"],
+        [f"median relative error, the {len(pr['rectifying_active_channels'])} active channels "
+         "that rectify (on 5--95\\% of the time)", f"{pr['median_relative_error_rectifying']:.4f}"],
+        ["silent channels (predicted and measured DC 0)", str(len(pr["silent_channels"]))],
+        ["self-check on the two-tone input: max $|$predicted $-$ measured$|$",
+         f"{pr['self_check_max_abs_error_on_two_tone_input']:.1e}"],
+    ]
+    f.table(["first-layer post-ReLU DC: exact prediction against measurement", "value"], rows,
+            align="p{0.62\\linewidth}r",
+            caption=f"The exact two-tone prediction of the first layer's DC "
+                    f"(\\texttt{{{tex_escape(pr['backend'])}}}, {pr['dps']} digits) against the "
+                    "measured mean activation; the channels it misses and why are listed in "
+                    "\\texttt{vb/summary.txt}.")
+    sweep = rec["hr_estimate"].get("sweep") or []
+    if sweep:
+        rows = [[f"{s['gain']:g}", f"{s['hr_true_mean']:.1f}",
+                 f"{s['estimate_mean']:.1f} $\\pm$ {s['estimate_std']:.1f}", f"{s['mae']:.1f}"]
+                for s in sweep]
+        f.table(["input gain", "true HR (BPM)", "estimate (BPM)", "MAE (BPM)"], rows,
+                align="rrrr",
+                caption="The whole network's heart-rate estimate on synthetic windows "
+                        f"(mean absolute error {rec['hr_estimate']['mae_bpm']:.2f}~BPM on the "
+                        "experiment's own windows).")
 
 
 def derive(config: DeriveConfig | None = None) -> Derivation:
@@ -84,11 +148,11 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
            f"{sympy.latex(fh)}$~Hz, with DC ${float(e.dc):.4f}$.")
     f.para(tex_escape(note))
     if result is not None:
-        summary = getattr(result, "summary", "")
-        if summary:
-            f.para(verbatim(summary))
+        _experiment_tables(f, result.record)
         for fig in experiment_figures(result, config.out):
-            f.figure(fig, "Experiment V-B (Fig.~3 of the paper): activation spectra.")
+            stem = Path(fig).stem
+            f.figure(fig, FIGURE_CAPTIONS[stem],
+                     width="0.85\\linewidth" if stem == "fig3" else "0.5\\linewidth")
     f.checks(checks)
     return Derivation(KEY, SECTION, TITLE, f.text(), checks,
                       results={"base_frequency": str(fh), "n_frequencies": len(freqs),

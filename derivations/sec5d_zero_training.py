@@ -17,6 +17,8 @@ Examples
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import sympy
 
@@ -29,15 +31,23 @@ from derivations._common import (
     experiment_figures,
     run_experiment,
     tex_escape,
-    verbatim,
 )
 
-__all__ = ["KEY", "SECTION", "TITLE", "derive", "response_squared"]
+__all__ = ["KEY", "SECTION", "TITLE", "derive", "response_squared", "FIGURE_CAPTIONS"]
 
 KEY = "sec5d"
 SECTION = "V-D"
 TITLE = "A zero-training CNN"
 FS, N = 32, 256
+#: one caption per figure experiment vd writes (file stem -> caption)
+FIGURE_CAPTIONS = {
+    "fig5": "Experiment V-D (Fig.~5 of the paper): the untrained network's output (its pooled "
+            "DC) for every sample of the three classes against frequency, with the long-window "
+            "limit $|H(f)|/\\pi$ (left), and the filter's response $|H(f)|$ (right), for "
+            "initialisation 0.",
+    "fig5_inits": "Experiment V-D: accuracy of the best single-threshold classifier on the "
+                  "network's output, over all random initialisations, for kernel sizes 2 and 3.",
+}
 
 
 def response_squared() -> sympy.Expr:
@@ -103,11 +113,15 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
             "\\texttt{symrelu.filtered\\_dc}.")
     fr.para(tex_escape(note))
     if result is not None:
-        summary = getattr(result, "summary", "")
-        if summary:
-            fr.para(verbatim(summary))
+        lines = [ln.strip() for ln in getattr(result, "summary", "").splitlines()[1:]
+                 if ln.strip()]
+        if lines:
+            items = "\n".join(f"\\item {tex_escape(ln)}" for ln in lines)
+            fr.para("What the experiment measured:\n\\begin{itemize}\\setlength\\itemsep{0pt}"
+                    f"\\small\n{items}\n\\end{{itemize}}")
         for fig in experiment_figures(result, config.out):
-            fr.figure(fig, "Experiment V-D (Fig.~5 of the paper).")
+            fr.figure(fig, FIGURE_CAPTIONS.get(Path(fig).stem, "Experiment V-D."),
+                      width="0.8\\linewidth")
     fr.checks(checks)
     return Derivation(KEY, SECTION, TITLE, fr.text(), checks,
                       results={"H2": str(H2), "dH2_df": str(dH2), "experiment": note})

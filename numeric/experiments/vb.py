@@ -56,6 +56,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import math
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -599,6 +601,14 @@ def run(config: Config | None = None, *, progress: bool = True) -> Result:
     from numeric import kidppg
 
     cfg = config or Config()
+    started = time.perf_counter()
+
+    def say(msg: str) -> None:
+        if progress:
+            print(f"[vb {time.perf_counter() - started:6.1f}s] {msg}", file=sys.stderr,
+                  flush=True)
+
+    say("reading the KID-PPG weights")
     weights_path = kidppg.bundled_weights() if cfg.weights is None else Path(cfg.weights)
     arch = kidppg.read_architecture(weights_path)
     weights = kidppg.read_weights(weights_path)
@@ -616,6 +626,7 @@ def run(config: Config | None = None, *, progress: bool = True) -> Result:
     rates["input"] = fs
 
     # --- activations (float64 for the measurements; float32 is the model's own precision)
+    say(f"activations of {raw.shape[0]} window(s)")
     with torch.no_grad():
         acts64 = {k: v.numpy() for k, v in front64(torch.from_numpy(windows[:, None, :])).items()}
         feats32 = model.features(torch.from_numpy(windows[:, None, :].astype(np.float32)))
@@ -654,6 +665,7 @@ def run(config: Config | None = None, *, progress: bool = True) -> Result:
     rel_all = rel_all[np.isfinite(rel_all)]
     median_rel = float(np.median(rel_all)) if rel_all.size else float("nan")
     median_rel_active = float(np.median(rel_active)) if rel_active.size else float("nan")
+    say("diagnosing the channels the prediction misses")
     diagnosis = _diagnose(cfg, windows, fits, taps, bias, measured, predicted)
     # channels that really rectify (neither always on, where ReLU is the identity, nor off)
     on = diagnosis["per_channel"]["fraction_on_real"]
@@ -664,21 +676,25 @@ def run(config: Config | None = None, *, progress: bool = True) -> Result:
 
     # --- the whole network's heart-rate estimate on a sweep of rates and gains
     sweep = []
-    for gain in cfg.gain_sweep:
-        for hr in cfg.hr_sweep:
-            syn = ppg_mod.synthetic_ppg(hr, n_windows=cfg.sweep_windows, seed=cfg.seed + 1)
-            x = (gain * ppg_mod.standardise(syn.windows)).astype(np.float32)
-            with torch.no_grad():
-                est = model(torch.from_numpy(x[:, None, :])).numpy().astype(float)
-            err = est - syn.hr_bpm
-            sweep.append({
-                "gain": gain,
-                "hr_nominal": hr,
-                "hr_true_mean": float(syn.hr_bpm.mean()),
-                "estimate_mean": float(est.mean()),
-                "estimate_std": float(est.std()),
-                "mae": float(np.mean(np.abs(err))),
-            })
+    points = [(gain, hr) for gain in cfg.gain_sweep for hr in cfg.hr_sweep]
+    if progress and points:
+        from tqdm.auto import tqdm
+
+        points = tqdm(points, desc="heart-rate sweep", unit="point")
+    for gain, hr in points:
+        syn = ppg_mod.synthetic_ppg(hr, n_windows=cfg.sweep_windows, seed=cfg.seed + 1)
+        x = (gain * ppg_mod.standardise(syn.windows)).astype(np.float32)
+        with torch.no_grad():
+            est = model(torch.from_numpy(x[:, None, :])).numpy().astype(float)
+        err = est - syn.hr_bpm
+        sweep.append({
+            "gain": gain,
+            "hr_nominal": hr,
+            "hr_true_mean": float(syn.hr_bpm.mean()),
+            "estimate_mean": float(est.mean()),
+            "estimate_std": float(est.std()),
+            "mae": float(np.mean(np.abs(err))),
+        })
 
     params = {k: v for k, v in dataclasses.asdict(cfg).items()}
     record: dict[str, Any] = {
@@ -758,6 +774,7 @@ def run(config: Config | None = None, *, progress: bool = True) -> Result:
                     record, summary, [])
     if cfg.out is not None:
         out = Path(cfg.out)
+        say(f"writing {out}")
         if cfg.figures:
             result.paths += _figure3(out / "fig3", acts64, rates, hr_bpm, cfg)
             result.paths += _figure_shares(out / "shares", shares)

@@ -47,9 +47,10 @@ def test_assemble_writes_and_reuses(tmp_path):
     assert res["steps"]["sec3"] == "ran" and res["steps"]["sec5a"] == "skipped"
     tex = (tmp_path / "paper.tex").read_text()
     assert "\\input{sections/sec3}" in tex and "Corrections to the paper" in tex
-    res2 = assemble(tmp_path, quick=True, only=["sec3", "sec4"], pdf=False, experiments=False,
+    # --only: the steps named are recomputed, the others reused from this machine's run
+    res2 = assemble(tmp_path, quick=True, only=["sec3"], pdf=False, experiments=False,
                     log=logs.append)
-    assert res2["steps"]["sec3"] == "reused"
+    assert res2["steps"]["sec3"] == "ran" and res2["steps"]["sec4"] == "reused"
     assert any("reused" in line for line in logs)
     results = json.loads((tmp_path / "results.json").read_text())
     assert set(results["steps"]) == {"sec3", "sec4"}
@@ -115,3 +116,17 @@ def test_sec5a_includes_experiment_figures(tmp_path):
     assert "\\includegraphics[width=0.95\\linewidth]{quick/va/fig2.pdf}" in d.latex
     assert (tmp_path / "quick" / "va" / "results.json").exists()
     assert not (tmp_path / "va").exists()
+
+
+def test_a_long_exact_bound_is_shown_as_a_decimal():
+    # order 50: the certificate's bound is c sqrt(2) with c a fraction of 30-digit integers
+    import symrelu as sr
+    from derivations.sec5a_taylor_example import _certificate_tex
+
+    cert = sr.expand(sr.MultiTone.parse("1@5 + 1@10 + 1@20 + 1@40"), order=50).certificate
+    tex = _certificate_tex(cert)
+    assert "12611418068195524166851562157" in sr.latex(cert)
+    assert "\\le 0.1126" in tex and "frac" not in tex.split("\\le")[-1]
+    # a short exact bound keeps its exact form
+    short = sr.expand(sr.MultiTone.parse("1@5"), order=2).certificate
+    assert _certificate_tex(short) == sr.latex(short)
