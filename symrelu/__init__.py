@@ -7,6 +7,7 @@ MultiTone.parse("0.2 + 1@5 + 0.6@10:0.9")                the compact grammar
 MultiTone.symbolic(K)                                    symbolic amplitudes A_i, frequencies w_i
 ReLU(), Abs(), LeakyReLU(alpha)                          activations ("relu", "abs" as strings too)
 to_exact(value, what)                                    any user value as an exact sympy number
+find_relations(freqs) / signal.reduction                 integer relations: the reduced torus
 
 The Taylor lens (the paper's Section III)
 -----------------------------------------
@@ -49,6 +50,7 @@ from symrelu.errors import (
     FrequencyNotPresentError,
     InexactInputError,
     RegimeError,
+    RelationAssumptionWarning,
     ResourceLimitError,
     SeriesOrderError,
     SignalParseError,
@@ -73,6 +75,7 @@ from symrelu.exact import (
 )
 from symrelu.expansion import Expansion, expand
 from symrelu.latex import latex
+from symrelu.relations import TorusReduction, find_relations
 from symrelu.signal import MultiTone, Tone
 from symrelu.taylor import power_coefficients, tail_bound, taylor_coefficients
 
@@ -122,4 +125,7 @@ __all__ = [
     "FrequencyNotPresentError",
     "SymreluWarning",
     "DivergenceWarning",
+    "RelationAssumptionWarning",
+    "TorusReduction",
+    "find_relations",
 ]

@@ -10,7 +10,9 @@ from symrelu._values import to_exact, value_text
 from symrelu.errors import FrequencyNotPresentError, SymreluError
 from symrelu.exact._common import activation_weights, check_dps, check_signal
 from symrelu.exact.generic import MAX_DPS_GENERIC, generic_coefficient
+from symrelu.exact.mixed import mixed_value
 from symrelu.exact.periodic import periodic_coefficient
+from symrelu.expansion import mixed_key
 from symrelu.signal import MultiTone
 from symrelu.trigpoly import resolve_regime
 
@@ -31,12 +33,18 @@ def exact_dc(
         A numeric signal (symbols raise :class:`SymbolicValueError`).
     activation : "relu", "abs", LeakyReLU(alpha) or Activation
         Handled as ``lambda x + c |x|``.
-    regime : "auto", "periodic" or "generic"
-        "periodic" (all frequencies rational; "auto" picks it then): the time
-        average over one period, by exact integration between the zeros of x.
-        "generic": the average over the torus of phases (the time average for
-        incommensurate frequencies), by the Bessel integral, checked by a
-        second method.
+    regime : "auto", "periodic", "generic" or "mixed"
+        Decided from the exact integer relations among the frequencies
+        (:func:`symrelu.find_relations`; "auto" picks the one they imply).
+        "periodic" (one base frequency f0: rational frequencies, or pi and
+        2 pi): the time average over one period, by exact integration between
+        the zeros of x in tau = 2 pi f0 t. "generic": the average over the torus
+        of independent phases (the time average for incommensurate
+        frequencies), by the Bessel integral, checked by a second method.
+        "mixed" (rank 2 below K, e.g. 1, 2, sqrt(2)): the average over the
+        reduced torus (:func:`symrelu.exact.mixed.mixed_value`). Where the
+        relations rest on an assumption, a
+        :class:`~symrelu.errors.RelationAssumptionWarning` names it.
     dps : int
         Significant digits wanted, relative to the value itself however small
         it is next to the signal's peak. Every returned digit has been checked
@@ -92,7 +100,9 @@ def exact_coefficient(
         Periodic regime: a frequency, which must be a multiple of the base
         frequency. Generic regime: a tuple k of K integers, the coefficient of
         ``exp(i k.(2 pi f t))`` (the tones' phases are included, as in
-        :meth:`symrelu.Expansion.coefficient`).
+        :meth:`symrelu.Expansion.coefficient`). Mixed regime: a tuple of r
+        integers (coordinates in ``signal.reduction.basis``) or a frequency in
+        the lattice of the frequencies.
     activation, regime, dps
         As in :func:`exact_dc`.
 
@@ -132,6 +142,11 @@ def _coefficient(sig: MultiTone, at: Any, activation: Any, regime: str, dps: Any
         n = 0 if at is None else _harmonic(sig, at)
         value = periodic_coefficient(sig, abs(n), lam, c, dps)
         return mpmath.conj(value) if n < 0 else value
+    if regime == "mixed":
+        key = None if at is None else mixed_key(sig, at)
+        red = sig.reduction
+        return mixed_value(sig.amplitudes, red.vectors, sig.phases, sig.offset, key, activation,
+                           dps)
     dps = check_dps(dps, MAX_DPS_GENERIC)
     key = (0,) * sig.K if at is None else _multi_index(sig, at)
     return generic_coefficient(sig, key, lam, c, dps)
