@@ -148,6 +148,11 @@ def _check_inputs(amplitudes, vectors, phases, offset):
             raise ToneSpecError(f"mixed_value: two tones share the frequency vector {v} (up to "
                                 "sign); merge them first")
         seen.add(v)
+    if tones and sympy.Matrix([list(v) for _, v, _ in tones]).rank() < r:
+        raise ToneSpecError(
+            f"mixed_value: the frequency vectors {[v for _, v, _ in tones]} span less than the "
+            f"rank-{r} torus; reduce the torus first (rank 1 is the periodic regime)"
+        )
     return tones, b, r
 
 
@@ -318,7 +323,7 @@ def _aberth(cs: list) -> list:
     tol = mpmath.mpf(2) ** (-(mpmath.mp.prec - 8))
     half_tol = mpmath.sqrt(tol)
     last = mpmath.inf
-    for _ in range(20 + 12 * n):
+    for _ in range(min(20 + 12 * n, 100)):
         biggest = 0
         for i in range(n):
             p, dp = _horner(cs, z[i])
@@ -425,7 +430,7 @@ def _kinks(b, coeffs, a: int, o: int) -> list:
         return []
     pi = mpmath.pi
     close = mpmath.mpf(10) ** (-(mpmath.mp.dps // 3))
-    candidates = sorted((abs(mpmath.log(abs(z))), mpmath.arg(z)) for z in _roots(poly)
+    candidates = sorted((abs(mpmath.log(abs(z))), mpmath.arg(z)) for z in _roots(poly, nudge=True)
                         if z != 0 and abs(mpmath.log(abs(z))) < _SPLIT_DISTANCE)
     splits = [-pi, pi]
     for depth, t in candidates:
