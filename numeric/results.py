@@ -12,8 +12,9 @@ never replaces a file that symrelu did not write: the manifest
 ``.symrelu-outputs.json`` in each folder lists the files symrelu wrote there
 with the SHA-256 of their content, updated under a lock on the folder.
 
-:func:`provenance` records what produced a result: parameters, seed, package
-versions, the platform and the git revision when the code runs from a checkout.
+:func:`provenance` records what produced a result: parameters, seed, thread count,
+package versions, the platform, the command line, the UTC time, symrelu's version and its
+git revision when symrelu runs from its own checkout.
 
 Examples
 --------
@@ -320,24 +321,49 @@ def atomic_write_json(path: str | os.PathLike, obj: Any, *, indent: int = 2) -> 
 
 
 def _git_revision() -> str | None:
-    here = Path(__file__).resolve().parent
+    """symrelu's own git revision, only when it runs from its own checkout.
+
+    The git top level of the imported package must be the symrelu source tree
+    (it holds this very ``symrelu/__init__.py``): a pip install inside a
+    user's repository records no revision, not the user's.
+    """
+    import symrelu
+
+    package = Path(symrelu.__file__).resolve()
+    here = package.parent
     try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=5
-        )
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=here,
+                             capture_output=True, text=True, timeout=5)
+        if top.returncode != 0 or not top.stdout.strip():
+            return None
+        root = Path(top.stdout.strip()).resolve()
+        if (root / "symrelu" / "__init__.py").resolve() != package:
+            return None
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                             text=True, timeout=5)
+        rev = out.stdout.strip()
+        if out.returncode != 0 or not rev:
+            return None
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=root, capture_output=True, text=True, timeout=5)
     except (OSError, subprocess.SubprocessError):
         return None
-    rev = out.stdout.strip()
-    if out.returncode != 0 or not rev:
-        return None
-    dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=no"],
-        cwd=here,
-        capture_output=True,
-        text=True,
-        timeout=5,
-    )
     return rev + ("+dirty" if dirty.returncode == 0 and dirty.stdout.strip() else "")
+
+
+def _command_line() -> str:
+    """The command line of this process, program name without its directory."""
+    import shlex
+
+    argv = list(sys.argv) or [""]
+    return shlex.join([Path(argv[0]).name, *argv[1:]])
+
+
+def _threads(threads: int | None) -> int | None:
+    if threads is not None:
+        return int(threads)
+    torch = sys.modules.get("torch")  # only when the run imported it: never imported here
+    return int(torch.get_num_threads()) if torch is not None else None
 
 
 def _version(name: str) -> str | None:
@@ -353,8 +379,15 @@ def provenance(
     seed: int | None = None,
     packages: Iterable[str] = (),
     timestamp: bool = True,
+    threads: int | None = None,
 ) -> dict[str, Any]:
     """A provenance record for a result file.
+
+    It records symrelu's version, its git revision (only when symrelu runs
+    from its own checkout), the command line, the UTC time, the versions of
+    the packages, the seed and the thread count. None of it enters a result's
+    numbers or a resume fingerprint: a fixed seed gives identical numbers
+    whatever the time.
 
     Parameters
     ----------
@@ -365,14 +398,20 @@ def provenance(
     packages : iterable of str
         Distribution names whose versions to record, beyond the core ones.
     timestamp : bool
-        Include the UTC creation time. Pass False where two runs with the same
-        seed must produce byte-identical files.
+        Include the UTC creation time (``created``). Pass False where two runs
+        with the same seed must produce byte-identical files.
+    threads : int, optional
+        The thread count of the run; default: torch's, when the run imported torch.
 
     Examples
     --------
     >>> rec = provenance({"order": 6}, seed=0, timestamp=False)
     >>> rec["parameters"], rec["seed"], "sympy" in rec["versions"]
     ({'order': 6}, 0, True)
+    >>> rec["symrelu"] == rec["versions"]["symrelu"], "command" in rec, "created" in rec
+    (True, True, False)
+    >>> provenance(threads=2)["threads"], provenance()["created"].endswith("+00:00")
+    (2, True)
     """
     names = list(dict.fromkeys([*_DEFAULT_PACKAGES, *packages]))
     record: dict[str, Any] = {
@@ -380,7 +419,10 @@ def provenance(
         "seed": seed,
         "versions": {"python": sys.version.split()[0], **{n: _version(n) for n in names}},
         "platform": platform.platform(),
+        "symrelu": _version("symrelu"),
         "git_revision": _git_revision(),
+        "command": _command_line(),
+        "threads": _threads(threads),
     }
     if timestamp:
         record["created"] = datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -473,7 +473,7 @@ def run(config: Config, *, progress: bool = True) -> Result:
             "provenance": provenance(
                 {k: v for k, v in dataclasses.asdict(config).items()
                  if k not in ("out", "threads", "figures")},
-                seed=config.seed, packages=("torch",), timestamp=False),
+                seed=config.seed, packages=("torch",), threads=config.threads),
             "predictor": name,
             "init0": {
                 "torch_weight": k2[0].tolist(),
