@@ -305,12 +305,18 @@ def test_shipped_weights_are_checked_by_sha256(monkeypatch):
 
 
 def test_wheel_ships_the_weights_and_their_notice(tmp_path):
-    # what a pip install gets: build the wheel from this tree and look inside
+    # what a pip install gets: build the wheel from a copy of this tree (setuptools writes
+    # build/ beside the sources) and look inside
+    import shutil
     import zipfile
 
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(
+        ".git", "build", "dist", "reports", "*.egg-info", "__pycache__", ".hypothesis",
+        ".ruff_cache", ".pytest_cache", "symrelu-runs", "symrelu-paper", "tests"))
     proc = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(tmp_path), str(ROOT)], capture_output=True, text=True, timeout=300)
+         "-w", str(tmp_path), str(src)], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     (wheel,) = tmp_path.glob("symrelu-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
