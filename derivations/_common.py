@@ -317,11 +317,15 @@ def sample_fft(fn: Any, fs: float, n: int) -> tuple[Any, Any]:
 
 
 def main_for(module_name: str) -> None:
-    """The ``__main__`` of a derivation module: derive and write reports/KEY.tex."""
+    """The ``__main__`` of a derivation module: derive and write symrelu-sections/KEY.tex.
+
+    Never into the reference results (reports/): only ``symrelu paper
+    --update-reference`` writes there.
+    """
     from numeric.results import atomic_write_json, atomic_write_text
 
     mod = sys.modules[module_name]
-    out = Path("reports")
+    out = Path("symrelu-sections")
     d = mod.derive(DeriveConfig(quick="--full" not in sys.argv, out=out))
     atomic_write_text(out / f"{d.key}.tex", d.latex)
     atomic_write_json(out / f"{d.key}.json", d.to_dict())
