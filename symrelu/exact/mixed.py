@@ -16,11 +16,12 @@ fixed :math:`\theta_o`, x is a trigonometric polynomial
 :math:`s + R\cos(\theta_a + \alpha)` and the mean of
 :math:`|x| e^{-ik_a\theta_a}` is :math:`e^{ik_a\alpha} h_{k_a}(s; R)`
 (:func:`symrelu.exact.generic.phase_out_mean`, arccos); with D >= 2 the zeros are
-the unit-circle roots of :math:`z^D x(z)` (Aberth iteration at the working
-precision) and :math:`x e^{-ik_a\theta_a}` has the antiderivative
-:math:`\sum_n a_n G_{n-k_a}` (:mod:`symrelu.exact.periodic`). A root error
-enters this mean only to second order (x vanishes at its zeros), so a
-near-double root needs no more than half the working digits.
+the unit-circle roots of :math:`z^D x(z)` (FLINT's ``acb_poly.roots``; a double
+root the working precision cannot resolve is split by a nudge of 2^20 units
+of it, or left to an Aberth iteration) and :math:`x e^{-ik_a\theta_a}` has the
+antiderivative :math:`\sum_n a_n G_{n-k_a}`, as in :mod:`symrelu.exact.periodic`.
+A root error enters this mean only to second order (x vanishes at its zeros),
+so a near-double root needs no more than half the working digits.
 
 The mean over :math:`\theta_a` is analytic in :math:`\theta_o` except where
 the inner polynomial has a multiple zero on the circle: a root of the
@@ -35,12 +36,16 @@ double-exponential convergence for the :math:`|\epsilon|^{3/2}` kinks.
 Guarantee: checked by two independent methods, not a proof. The two
 computations integrate in the two orders (inner :math:`\theta_1`, outer
 :math:`\theta_2`, and the reverse), so they use different inner polynomials,
-different kink sets and different tanh-sinh steps; they must agree to ``dps``
+different kink sets and different tanh-sinh steps (and, where one coordinate
+carries only harmonics +-1, different inner formulas: arccos against roots and
+antiderivatives, as for 1, 2, sqrt(2)); they must agree to ``dps``
 significant digits of the value itself (:func:`symrelu.exact._common.verified`),
 with a finer rule on a retry before :class:`~symrelu.errors.VerificationError`.
-The cost is estimated (evaluations counted, one evaluation timed) before the
-work, and a request over about a minute is refused with
-:class:`PrecisionLimitError` naming the digits that fit.
+The cost is estimated before the work (kinks and evaluations counted, the
+outer integrand timed at sample points, within a factor 2 of the run here),
+and a request over about a minute is refused with :class:`PrecisionLimitError`
+naming the digits that fit. Tori of rank 3 or more are refused the same way:
+their kinks lie on surfaces that this engine does not locate.
 """
 
 from __future__ import annotations
