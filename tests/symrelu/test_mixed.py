@@ -98,6 +98,18 @@ def test_tiny_signal_keeps_its_digits():
     assert _agree(value, expected, 11)
 
 
+def test_relu_just_above_its_floor_keeps_relative_digits():
+    # b = -2.99 with peak 3: x > 0 only on a small cap near theta = 0, the ReLU DC is 3.56e-6,
+    # |x| and x cancel to 6 digits; oracle: (mean |x| + b) / 2 with the phase-out mean above
+    b = R(-299, 100)
+    value = mixed_value([one, one, one], [(1, 0), (2, 0), (0, 1)], [0, 0, 0], b, None,
+                        "relu", 12)
+    with mpmath.workdps(40):
+        expected = (_block_oracle(1, 1, 1, b, 0, 25) + mpmath.mpf(-299) / 100) / 2
+    assert 3e-6 < value < 4e-6
+    assert _agree(value, expected, 11)
+
+
 # --------------------------------------------------------------------------- (b, c) grids
 def _grid_mean(amps, vecs, phases, b, key, N, chunk=500):
     """ReLU mean times e^{-ik.theta} on an N x N grid of the torus (numpy, float64)."""
