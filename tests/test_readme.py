@@ -22,8 +22,10 @@ never writes into the repository.
 
 from __future__ import annotations
 
+import contextlib
 import doctest
 import importlib.metadata
+import io
 import os
 import re
 import shlex
@@ -290,13 +292,28 @@ def _check_pip_install(argv: list[str], where: str) -> None:
             raise AssertionError(f"{where}: pip option {a!r} not checked by this test")
 
 
-def _check_symrelu(argv: list[str], where: str, tmp_path: Path) -> None:
-    sub = argv[1]
-    proc = run_symrelu([sub, "--help"], tmp_path)
-    assert proc.returncode == 0, f"{where}: symrelu {sub} --help failed:\n{proc.stdout}"
+def symrelu_help(path: list[str]) -> str:
+    """``symrelu PATH --help`` through the console script's own function; its text."""
+    from symrelu_cli.main import main
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        try:
+            rc = main([*path, "--help"])
+        except SystemExit as exc:
+            rc = exc.code
+    assert rc == 0, f"symrelu {' '.join(path)} --help exited with {rc}:\n{buf.getvalue()}"
+    return buf.getvalue()
+
+
+def _mentions(help_text: str, option: str) -> bool:
+    return re.search(rf"(^|[\s,\[]){re.escape(option)}\b", help_text) is not None
+
+
+def _check_symrelu(argv: list[str], where: str) -> None:
+    text = symrelu_help(argv[1:2])
     for opt in (a for a in argv[2:] if a.startswith("-")):
-        assert re.search(rf"(^|[\s,\[]){re.escape(opt)}\b", proc.stdout), \
-            f"{where}: `symrelu {sub} --help` does not mention {opt}"
+        assert _mentions(text, opt), f"{where}: `symrelu {argv[1]} --help` does not mention {opt}"
 
 
 def _check_test_command(command: str, where: str) -> None:
@@ -307,7 +324,7 @@ def _check_test_command(command: str, where: str) -> None:
 
 
 @pytest.mark.parametrize("block", SKIPPED, ids=[block_id(b) for b in SKIPPED])
-def test_skipped_block_is_checked_without_running_it(block: Block, tmp_path):
+def test_skipped_block_is_checked_without_running_it(block: Block):
     (command,) = [ln.strip() for ln in block.text.splitlines() if ln.strip()]
     where = f"README.md:{block.line} ({block.skip_reason})"
     parts = [shlex.split(p) for p in command.split("&&")]
@@ -315,8 +332,60 @@ def test_skipped_block_is_checked_without_running_it(block: Block, tmp_path):
         if argv[:2] == ["pip", "install"]:
             _check_pip_install(argv, where)
         elif argv[0] == "symrelu":
-            _check_symrelu(argv, where, tmp_path)
+            _check_symrelu(argv, where)
         elif argv == ["python", "-m", "pytest"]:
             _check_test_command(command, where)
         else:
             raise AssertionError(f"{where}: no check for {' '.join(argv)!r}")
+
+
+def test_paper_help_names_the_folder_the_readme_names():
+    """The first command's build goes where the README says, and --out can send it elsewhere."""
+    text = symrelu_help(["paper"])
+    assert _mentions(text, "--out") and "./symrelu-paper/" in text
+    assert "`./symrelu-paper/`" in README.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Commands quoted in the prose (`symrelu ...` in backticks): each exists with the options shown
+
+PLACEHOLDERS = {"NAME", "SIGNAL", "COMMAND", "..."}
+
+
+def inline_commands(text: str) -> list[str]:
+    """Inline code spans of the prose (outside fenced blocks) that start with ``symrelu``."""
+    prose = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M).replace("\n", " ")
+    return sorted(set(re.findall(r"`(symrelu(?: [^`]*)?)`", prose)))
+
+
+INLINE = inline_commands(README.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("span", INLINE)
+def test_inline_command_exists_with_its_options(span: str):
+    words = shlex.split(span)[1:]
+    path: list[str] = []
+    globals_used: list[str] = []
+    i = 0
+    while i < len(words) and words[i].startswith("-"):      # options before the command
+        globals_used.append(words[i])
+        i += 2 if i + 1 < len(words) and not words[i + 1].startswith("-") else 1
+    if i < len(words) and words[i] not in PLACEHOLDERS:
+        path.append(words[i])
+        if words[i] == "experiment" and i + 1 < len(words) and words[i + 1] not in PLACEHOLDERS:
+            path.append(words[i + 1])
+    top = symrelu_help([])
+    for opt in globals_used:
+        if opt != "--help":
+            assert _mentions(top, opt), f"`{span}`: `symrelu --help` does not mention {opt}"
+    text = symrelu_help(path) if path else top
+    rest = [w.strip("[]").split("=")[0] for w in words[i + len(path):]]
+    for opt in (w for w in rest if w.startswith("--")):
+        assert _mentions(text, opt), f"`{span}`: `symrelu {' '.join(path)} --help` lacks {opt}"
+
+
+@pytest.mark.parametrize("span", ["symrelu paper --out-dir x", "symrelu closed-form SIGNAL [--latx]",
+                                  "symrelu --time-limits 5 dc", "symrelu experiment ve"])
+def test_inline_command_check_catches_stale_commands(span: str):
+    with pytest.raises(AssertionError):
+        test_inline_command_exists_with_its_options(span)
