@@ -81,6 +81,7 @@ __all__ = [
     "decimal_text_digits",
     "periodic_estimate",
     "expansion_estimate",
+    "check_expansion",
 ]
 
 GB = 10**9
@@ -369,7 +370,7 @@ def binary_digits(mantissa_bits: int, exponent: int) -> int:
 INTERVAL_SECONDS = 1e-4
 TONE_SCALE = 100
 #: Fixed cost of an exact periodic value (sympy checks), seconds.
-PERIODIC_BASE_SECONDS = 0.05
+PERIODIC_BASE_SECONDS = 0.02
 
 
 def periodic_estimate(D: int, K: int, dps: int, what: str = "the value") -> Estimate:
@@ -397,7 +398,7 @@ def periodic_estimate(D: int, K: int, dps: int, what: str = "the value") -> Esti
     Examples
     --------
     >>> round(periodic_estimate(1500, 2, 15).seconds, 1)
-    0.7
+    0.6
     >>> round(periodic_estimate(200, 200, 15).seconds)
     24
     """
@@ -439,7 +440,7 @@ def _round_down(x: int) -> int:
 #: monomial lists and the grouped slices), plus per-term growth with the order (the
 #: rationals grow; a periodic coefficient sums many of them).
 TERM_BYTES = 420
-TERM_BYTES_PER_ORDER = {"generic": 2, "periodic": 9}
+TERM_BYTES_PER_ORDER = {"generic": 2, "periodic": 7}
 #: Orders beyond which a term costs more time: a factor 1 + (N / ORDER_SCALE)^2.
 ORDER_SCALE = 60
 #: Orders beyond which symbolic parameters cost more: a factor max(1, (N / SYMBOLIC_SCALE)^2).
@@ -453,7 +454,7 @@ CONVERT_SECONDS = 6.0e-6
 DOCUMENT_SECONDS_FACTOR = 8.0
 DOCUMENT_MEMORY_FACTOR = 4.0
 #: Baseline bytes of an expansion (interpreter state it touches).
-EXPANSION_BASE_BYTES = 8 * 2**20
+EXPANSION_BASE_BYTES = 4 * 2**20
 
 
 def expansion_estimate(terms: int, order: int, *, regime: str = "generic",
@@ -492,12 +493,41 @@ def expansion_estimate(terms: int, order: int, *, regime: str = "generic",
     hint = "lower the order"
     if terms_at is not None:
         lim = _LIMITS.get()
-        fitting = [n for n in range(order - 1, -1, -1)
-                   if all(c <= m for c, m in zip(cost(n, terms_at(n)), (lim.seconds, lim.memory)))]
-        if fitting:
-            hint = f"lower the order to {fitting[0]}"
+        def fits(n: int) -> bool:
+            return all(c <= m for c, m in zip(cost(n, terms_at(n)), (lim.seconds, lim.memory)))
+
+        if order > 0 and fits(0):  # the cost grows with the order: bisect for the largest
+            lo, hi = 0, order - 1
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                lo, hi = (mid, hi) if fits(mid) else (lo, mid - 1)
+            hint = f"lower the order to {lo}"
     return Estimate(seconds, memory, what, hint + ", use fewer tones or symbolic parameters, "
                     "or use the exact values (symrelu.exact_dc)")
+
+
+def check_expansion(model, order: int) -> Estimate:
+    """Refuse an order-``order`` expansion of a :class:`~symrelu.trigpoly.SignalModel` over limits.
+
+    Made before anything of the expansion is computed (its Taylor coefficients
+    included); returns the estimate when it fits.
+
+    Examples
+    --------
+    >>> from symrelu import MultiTone
+    >>> from symrelu.trigpoly import SignalModel
+    >>> model = SignalModel.build(MultiTone.parse("1@1 + 1@2"))
+    >>> check_expansion(model, 10).seconds < 1
+    True
+    """
+    from symrelu.trigpoly import estimate_terms  # trigpoly imports this module
+
+    terms = estimate_terms(model, order)
+    return expansion_estimate(
+        terms, order, regime=model.regime, symbolic=bool(model.params),
+        what=f"expanding to order {order} in the {model.regime} regime (about {terms:.2g} "
+        "polynomial terms)", terms_at=lambda n: estimate_terms(model, n),
+    ).check()
 
 
 # ------------------------------------------------------------------ progress

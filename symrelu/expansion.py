@@ -36,6 +36,7 @@ from typing import Any
 
 import sympy
 
+from symrelu import budget
 from symrelu._values import to_exact, value_text
 from symrelu.activations import Activation, as_activation
 from symrelu.certificate import Certificate, certify
@@ -219,6 +220,7 @@ class Expansion:
 
     @cached_property
     def _abs_part(self) -> PolySpectrum:
+        budget.check_expansion(self.model, self.order)  # before the Taylor coefficients
         return even_polynomial_spectrum(
             self.model,
             power_coefficients(self.order),

@@ -255,6 +255,12 @@ def test_expansion_memory_estimate_is_an_upper_bound_with_symbolic_amplitudes():
     assert estimate.bytes >= 0.5 * peak
 
 
+def test_a_huge_order_is_refused_before_its_taylor_coefficients():
+    # order 20000: the Taylor coefficients alone took minutes in sympy; the estimate comes first
+    e = expand(MultiTone.parse("1@1 + 1@2"), order=20_000)
+    _refused_quickly(lambda: e.dc, "order 20000", "lower the order to")
+
+
 def test_expansion_estimate_scales_with_terms_and_order():
     e = budget.expansion_estimate
     assert e(10**5, 6).bytes < e(10**6, 6).bytes < e(10**6, 12).bytes
@@ -305,7 +311,7 @@ def test_power_coefficients_equal_the_binomial_double_sum():
     # the fast Horner form (FLINT) against the definition beta_j = sum_n a_n C(n, j) (-1)^(n-j)
     from symrelu.taylor import power_coefficients, taylor_coefficients
 
-    for N in (0, 1, 2, 7, 25):
+    for N in (0, 1, 2, 7, 25, 60):
         a = taylor_coefficients(N + 1)
         expected = tuple(
             sum((a[n] * sympy.binomial(n, j) * (-1) ** (n - j) for n in range(j, N + 1)),
