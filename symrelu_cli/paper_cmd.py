@@ -80,8 +80,11 @@ def inside_paper_folder(path: str | Path) -> Path | None:
     """
     p = Path(path).resolve()
     for folder in (p, *p.parents):
-        if (folder / "paper.tex").is_file() and (folder / "steps").is_dir():
-            return folder
+        try:
+            if (folder / "paper.tex").is_file() and (folder / "steps").is_dir():
+                return folder
+        except OSError:  # e.g. a name too long: the output checks name the problem
+            continue
     ref = default_reference()
     if ref is not None and (p == ref.resolve() or ref.resolve() in p.parents):
         return ref.resolve()
