@@ -27,7 +27,8 @@ Accepted values, and the exact number each one becomes:
   normal from ``torch.finfo``).
 - strings, never evaluated: integers, decimals (``"0.7"``, ``"1e-3"``), fractions
   (``"3/4"``), multiples of pi (``"pi/2"``, ``"0.5pi"``, ``"2*pi/3"``), square roots
-  and rational multiples of them (``"sqrt(2)"``, ``"3sqrt(5)/2"``, ``"0.5*sqrt(3)"``),
+  and rational multiples of them (``"sqrt(2)"``, ``"3sqrt(5)/2"``, ``"0.5*sqrt(3)"``)
+  and of their products with pi (``"sqrt(2)*pi"``, ``"2sqrt(3)pi/5"``),
   each with an optional sign (``"-pi/3"``), or a name (an identifier becomes a sympy
   Symbol; names such as ``sqrt2`` or ``pi2`` are refused as probable typos).
 - sympy numbers and expressions, with any Float in them read as above.
@@ -61,7 +62,7 @@ _RATIONAL_RE = re.compile(rf"^({_NUM})\s*(?:/\s*({_NUM}))?$")
 # before an atom needs the "*": "3/4pi" is ambiguous).
 _ATOM_RE = re.compile(
     rf"^(?:({_NUM})\s*(?:/\s*({_NUM})\s*\*|\*?)\s*)?"
-    rf"(pi|sqrt\s*\(\s*([+-]?\s*{_NUM})\s*(?:/\s*({_NUM})\s*)?\))"
+    rf"(pi|sqrt\s*\(\s*([+-]?\s*{_NUM})\s*(?:/\s*({_NUM})\s*)?\))(\s*\*?\s*pi)?"
     rf"\s*(?:/\s*({_NUM}))?$"
 )
 _NAME_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)$")
@@ -137,9 +138,12 @@ def _from_string(text: str, what: str, assumptions: dict) -> sympy.Expr:
         return sign * _divide(_number(m.group(1), what, full), m.group(2), what, full)
     m = _ATOM_RE.match(body)
     if m:
-        coef_text, coef_den, atom, rad_num, rad_den, den = m.groups()
+        coef_text, coef_den, atom, rad_num, rad_den, times_pi, den = m.groups()
         factor = _number(coef_text, what, full) if coef_text else sympy.Integer(1)
         factor = _divide(factor, coef_den, what, full)
+        if atom == "pi" and times_pi:
+            raise ToneSpecError(f"{what}: {full!r} is a power of pi, which the grammar does not "
+                                "read; give a rational multiple of pi or of sqrt(N)*pi")
         if atom == "pi":
             value = sympy.pi
         else:
@@ -149,6 +153,8 @@ def _from_string(text: str, what: str, assumptions: dict) -> sympy.Expr:
                 )
             radicand = _number(rad_num.lstrip("+ "), what, full)
             value = sympy.sqrt(_divide(radicand, rad_den, what, full))
+            if times_pi:  # a rational multiple of sqrt(N)*pi
+                value = value * sympy.pi
         return sign * _divide(factor * value, den, what, full)
     _refuse_glued_name(body, what, full)
     m = _NAME_RE.match(body)

@@ -202,11 +202,49 @@ def expand_document(e, *, center_name: str = "peak") -> dict:
         "regime": e.regime,
         "base_frequency": None if e.regime != "periodic"
         else exact_text(e.signal.base_frequency),
+        "reduction": reduction_document(e.signal),
         "dc": {"exact": exact_text(dc), "float": number(dc)},
         "coefficients": rows,
         "certificate": cert.to_dict(),
         "warnings": sorted({str(w.message) for w in caught}),
     }
+
+
+def reduction_document(sig) -> dict:
+    """The frequency relations of a signal (:attr:`symrelu.MultiTone.reduction`) as plain data.
+
+    Examples
+    --------
+    >>> from symrelu import MultiTone
+    >>> reduction_document(MultiTone.parse("1@1 + 1@2 + 1@sqrt(2)"))
+    {'rank': 2, 'basis': ['1', 'sqrt(2)'], 'vectors': [[1, 0], [0, 1], [2, 0]], 'assumption': None}
+    """
+    red = sig.reduction
+    return {"rank": red.rank, "basis": [exact_text(b) for b in red.basis],
+            "vectors": [list(v) for v in red.vectors], "assumption": red.assumption}
+
+
+def reduction_rows(sig, regime: str) -> list:
+    """Table rows that state the reduced torus when it is not the obvious one.
+
+    Nothing for rational frequencies in the periodic regime or independent tones in the
+    generic one; otherwise the base frequencies, each tone's vector and any assumption.
+    """
+    red = sig.reduction
+    rows = []
+    plain = (regime == "periodic" and sig.has_rational_frequencies) or (
+        regime == "generic" and red.is_trivial)
+    if not plain and red.rank:
+        basis = ", ".join(str(b) for b in red.basis)
+        tones = ", ".join(f"{f} = {tuple(v) if len(v) > 1 else v[0]}"
+                          for f, v in zip(sig.frequencies, red.vectors))
+        rows.append(["frequency relations", f"rank {red.rank} over Q, base {basis}; {tones}"])
+        if regime == "generic" and red.rank < sig.K:
+            rows.append(["NOTE", "the generic regime treats every tone as independent: its "
+                                 "torus average is not the time average of this signal"])
+    if red.assumption:
+        rows.append(["assumption", red.assumption])
+    return rows
 
 
 def _re(c):
@@ -238,6 +276,7 @@ def cmd_expand(args: argparse.Namespace) -> int:
         ["signal", sig.to_string()],
         ["activation", f"{doc['activation']}, order N = {e.order}, center {args.center}: "
                        f"C = {e.center}, {e.regime} regime"],
+        *reduction_rows(sig, e.regime),
         ["certificate", " | ".join(str(cert).splitlines())],
         ["DC", f"{doc['dc']['exact']}" + (f" = {doc['dc']['float']!r}"
                                            if doc["dc"]["float"] is not None else "")],
@@ -270,8 +309,10 @@ def dc_document(sig, *, activation: str = "relu", generic: bool = False,
 
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 1000:
         raise CLIError(f"--digits must be an integer in 1..1000 (got {digits!r})")
+    from symrelu.trigpoly import resolve_regime
+
     act = as_activation(activation)
-    regime = "generic" if generic else "auto"
+    regime = "generic" if generic else resolve_regime(sig, "auto")
     value = exact_dc(sig, activation=act, regime=regime, dps=digits)
     import mpmath
 
@@ -292,8 +333,8 @@ def dc_document(sig, *, activation: str = "relu", generic: bool = False,
         "schema": "symrelu.dc/1",
         "signal": sig.to_string(),
         "activation": activation_name(act),
-        "regime": "generic" if generic else ("periodic" if sig.has_rational_frequencies
-                                             else "generic"),
+        "regime": regime,
+        "reduction": reduction_document(sig),
         "digits": digits,
         "dc": text,
         "approximations": approx,
@@ -323,6 +364,7 @@ def cmd_dc(args: argparse.Namespace) -> int:
         return 0
     rows = [["signal", doc["signal"]],
             ["activation", f"{doc['activation']} ({doc['regime']} regime)"],
+            *reduction_rows(sig, doc["regime"]),
             [f"exact DC ({doc['digits']} digits)", doc["dc"]]]
     labels = {"order0_mean_square": "order-0 Taylor, C = mean(x^2) (paper eq. 8)",
               "order0_peak": "order-0 Taylor, C = peak^2/2"}

@@ -87,9 +87,10 @@ def _nstr(value: Any, digits: int) -> str:
 
 
 def _regime(sig: Any, generic: bool) -> str:
-    if generic:
-        return "generic"
-    return "periodic" if sig.has_rational_frequencies else "generic"
+    """The regime "auto" picks from the frequency relations, or "generic" when asked for."""
+    from symrelu.trigpoly import resolve_regime
+
+    return "generic" if generic else resolve_regime(sig, "auto")
 
 
 # -------------------------------------------------------------- convergence
@@ -301,6 +302,14 @@ def parse_at(text: str, sig: Any, generic: bool) -> Any:
             raise CLIError(f"AT {text!r}: the signal has {sig.K} tones, so the multi-index "
                            f"needs {sig.K} integers (got {len(index)})")
         return index
+    if regime == "mixed" and "," in text:
+        r = sig.reduction.rank
+        parts = text.split(",")
+        if len(parts) != r or not all(_INT.match(p) for p in parts):
+            raise CLIError(f"AT {text!r}: in the mixed regime give a frequency or {r} "
+                           "comma-separated integers, coordinates in the base frequencies "
+                           f"{', '.join(map(str, sig.reduction.basis))}")
+        return tuple(int(p) for p in parts)
     if "," in text:
         raise CLIError(f"AT {text!r}: a multi-index needs --generic; in the periodic regime "
                        "give a frequency (a multiple of the base frequency "
@@ -389,7 +398,7 @@ def closed_form_document(sig: Any, *, activation: str = "relu", generic: bool = 
     act = _as_activation(activation)
     K = sig.K
     if K == 2:
-        if sig.has_rational_frequencies and not generic:
+        if not generic and _regime(sig, False) == "periodic":
             raise CLIError(
                 "the two-tone closed form is the generic (torus) DC; these frequencies are "
                 f"commensurate (base {sig.base_frequency}), where the time average differs: "

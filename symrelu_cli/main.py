@@ -76,9 +76,11 @@ def _add_expansion_options(p: argparse.ArgumentParser, default_order: int) -> No
                         "diverges for 2+ tones) or a positive value (default peak)")
     p.add_argument("--activation", default="relu",
                    help="relu, abs or leaky:ALPHA (default relu)")
-    p.add_argument("--regime", choices=("auto", "periodic", "generic"), default="auto",
-                   help="periodic collapses commensurate frequencies; generic keeps each "
-                        "multi-index (torus averages) (default auto)")
+    p.add_argument("--regime", choices=("auto", "periodic", "generic", "mixed"), default="auto",
+                   help="periodic collapses frequencies with one base (5 and 10, pi and 2pi); "
+                        "generic keeps each multi-index (torus averages); mixed works on the "
+                        "reduced torus of a partly commensurate set (1, 2, sqrt(2)); auto "
+                        "picks the one the exact frequency relations imply (default auto)")
 
 
 def build_parser() -> argparse.ArgumentParser:

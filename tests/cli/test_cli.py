@@ -48,7 +48,11 @@ def test_expand_json_schema(capsys):
     assert code == 0
     assert doc["schema"] == "symrelu.expand/1"
     assert set(doc) == {"schema", "signal", "activation", "order", "center", "regime",
-                        "base_frequency", "dc", "coefficients", "certificate", "warnings"}
+                        "base_frequency", "reduction", "dc", "coefficients", "certificate",
+                        "warnings"}
+    # 5, 10, 20, 40 Hz: one base frequency, 5 (the harmonics 1, 2, 4, 8)
+    assert doc["reduction"] == {"rank": 1, "basis": ["5"], "vectors": [[1], [2], [4], [8]],
+                                "assumption": None}
     assert doc["dc"]["exact"] == "549*sqrt(2)/1024"
     assert doc["center"] == {"name": "peak", "value": "8"}
     row = doc["coefficients"][1]
