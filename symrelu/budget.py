@@ -30,9 +30,11 @@ Limits are scoped, not global: :func:`limits` is a context manager (backed by a
 :class:`contextvars.ContextVar`, so threads and asyncio tasks each see their
 own), and the defaults (60 s, 4 GB, 4000 digits) apply outside it.
 
-Progress: a computation that may take long reports its steps through
-:func:`report`; nothing is printed unless a callback is installed with
-:func:`progress` (the ``symrelu`` command installs one that writes to stderr).
+Progress: a computation that may take long reports its start (with its
+estimate) and its steps through a :class:`Tracker`; nothing is sent unless a
+callback is installed with :func:`progress`. The ``symrelu`` command installs
+:class:`StderrProgress` (a line on stderr for work estimated at 3 s or more)
+and sets the limits from its ``--time-limit`` and ``--memory-limit`` options.
 
 Examples
 --------
@@ -72,7 +74,6 @@ __all__ = [
     "Progress",
     "limits",
     "progress",
-    "report",
     "Tracker",
     "StderrProgress",
     "check",
@@ -383,7 +384,7 @@ def periodic_estimate(D: int, K: int, dps: int, what: str = "the value") -> Esti
     K : int
         The number of tones.
     dps : int
-        Digits asked for; the work is done at ``dps + 15`` and ``dps + 30``.
+        Digits asked for (the engine works with a few more).
     what : str
         The value's name for a message.
 
@@ -594,13 +595,6 @@ class Tracker:
         if self._callback is not None:
             self._callback(Progress(self.what, self.done, self.total,
                                     time.monotonic() - self.start, self.expected))
-
-
-def report(what: str, done: int, total: int, expected: float | None = None) -> None:
-    """Report one progress event to the installed callback, if any."""
-    callback = _PROGRESS.get()
-    if callback is not None:
-        callback(Progress(what, done, total, 0.0, expected))
 
 
 class StderrProgress:
