@@ -272,6 +272,29 @@ class Fragment:
         )
         return self
 
+    def figure_row(self, items: list[tuple[str | Path, str, str]]) -> Fragment:
+        r"""Figures side by side in one float, each with its own number and caption.
+
+        ``items``: ``(path, caption, width)``, widths as fractions of the line
+        (e.g. ``"0.48"``).
+
+        Examples
+        --------
+        >>> tex = Fragment().figure_row([("a.pdf", "A.", "0.48"), ("b.pdf", "B.", "0.48")]).text()
+        >>> tex.count("\\caption{"), tex.count("minipage}")
+        (2, 4)
+        """
+        cells = []
+        for path, caption, width in items:
+            cells.append(
+                f"\\begin{{minipage}}[t]{{{width}\\linewidth}}\\centering\n"
+                "\\includegraphics[width=\\linewidth,height=0.36\\textheight,keepaspectratio]"
+                f"{{{Path(path).as_posix()}}}\n"
+                f"\\caption{{{caption}}}\n\\end{{minipage}}")
+        self.parts.append("\\begin{figure}[!htb]\\centering\n" + "\\hfill\n".join(cells)
+                          + "\n\\end{figure}")
+        return self
+
     def correction(self, title: str, text: str) -> Fragment:
         self.parts.append(
             "\\begin{center}\\fbox{\\begin{minipage}{0.94\\linewidth}\\small"

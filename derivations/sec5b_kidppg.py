@@ -149,10 +149,16 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
     f.para(tex_escape(note))
     if result is not None:
         _experiment_tables(f, result.record)
-        for fig in experiment_figures(result, config.out):
-            stem = Path(fig).stem
-            f.figure(fig, FIGURE_CAPTIONS[stem],
-                     width="0.85\\linewidth" if stem == "fig3" else "0.5\\linewidth")
+        figs = {Path(fig).stem: fig for fig in experiment_figures(result, config.out)}
+        unknown = sorted(set(figs) - set(FIGURE_CAPTIONS))
+        if unknown:
+            raise ValueError(f"experiment vb wrote figures with no caption: {unknown}")
+        if "fig3" in figs:
+            f.figure(figs["fig3"], FIGURE_CAPTIONS["fig3"], width="0.85\\linewidth")
+        row = [(figs[k], FIGURE_CAPTIONS[k], "0.32") for k in ("shares", "prediction", "hr")
+               if k in figs]
+        if row:  # one row, so that all four fit on the page after the tables
+            f.figure_row(row)
     f.checks(checks)
     return Derivation(KEY, SECTION, TITLE, f.text(), checks,
                       results={"base_frequency": str(fh), "n_frequencies": len(freqs),

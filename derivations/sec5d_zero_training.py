@@ -119,9 +119,15 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
             items = "\n".join(f"\\item {tex_escape(ln)}" for ln in lines)
             fr.para("What the experiment measured:\n\\begin{itemize}\\setlength\\itemsep{0pt}"
                     f"\\small\n{items}\n\\end{{itemize}}")
-        for fig in experiment_figures(result, config.out):
-            fr.figure(fig, FIGURE_CAPTIONS.get(Path(fig).stem, "Experiment V-D."),
-                      width="0.8\\linewidth")
+        figs = {Path(fig).stem: fig for fig in experiment_figures(result, config.out)}
+        unknown = sorted(set(figs) - set(FIGURE_CAPTIONS))
+        if unknown:
+            raise ValueError(f"experiment vd wrote figures with no caption: {unknown}")
+        widths = {"fig5": "0.58", "fig5_inits": "0.38"}
+        row = [(figs[k], FIGURE_CAPTIONS[k], widths[k]) for k in ("fig5", "fig5_inits")
+               if k in figs]
+        if row:
+            fr.figure_row(row)
     fr.checks(checks)
     return Derivation(KEY, SECTION, TITLE, fr.text(), checks,
                       results={"H2": str(H2), "dH2_df": str(dH2), "experiment": note})
