@@ -194,7 +194,9 @@ def load_build(folder: str | Path, *, quick: bool = False) -> dict[str, dict]:
     """
     folder = Path(folder)
     out: dict[str, dict] = {}
-    for step in sorted((folder / "steps").glob("sec*.json")):
+    for step in sorted((folder / "steps").glob("*.json")):
+        if step.name.startswith("."):  # the folder's manifest, not a step
+            continue
         try:
             rec = json.loads(step.read_text())
         except (OSError, ValueError):

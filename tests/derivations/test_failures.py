@@ -197,3 +197,33 @@ def test_keep_going_notice_is_in_the_pdf(steps, tmp_path):
     text = " ".join(text.split())
     assert "Incomplete build: 1 section FAILED" in text
     assert "This section FAILED to build" in text and "bad: 1 != 2" in text
+
+
+def test_cli_paper_recomputes_unless_resume(steps, tmp_path, capsys):
+    argv = ["paper", "--out", str(tmp_path / "c"), "--quick", "--no-pdf", "--keep-going",
+            "--reference", "none"]
+    assert main(argv) == 4
+    assert "2 steps run, 0 reused" in capsys.readouterr().out
+    assert main(argv) == 4  # a rerun recomputes
+    assert "2 steps run, 0 reused" in capsys.readouterr().out
+    assert main([*argv, "--resume"]) == 4  # reuse only when asked
+    out = capsys.readouterr().out
+    assert "0 steps run, 2 reused" in out and "no reference build" in out
+
+
+def test_cli_paper_compares_with_a_reference(steps, tmp_path, capsys):
+    ref = tmp_path / "ref"
+    base = ["paper", "--quick", "--no-pdf", "--keep-going", "--reference", "none"]
+    assert main([*base, "--out", str(ref)]) == 4
+    capsys.readouterr()
+    assert main(["paper", "--quick", "--no-pdf", "--keep-going", "--out", str(tmp_path / "new"),
+                 "--reference", str(ref)]) == 4
+    out = capsys.readouterr().out
+    # the fake sections compute the same results every time: bitwise
+    assert f"reproduction against the reference {ref}:" in out
+    assert "fake_ok1: reproduces bitwise" in out and "fake_ok2: reproduces bitwise" in out
+    rec = json.loads((tmp_path / "new" / "reproduction.json").read_text())
+    assert {s["key"]: s["verdict"] for s in rec["sections"]} == {
+        "fake_ok1": "bitwise", "fake_ok2": "bitwise"}
+    assert main(["paper", "--out", str(tmp_path / "x"), "--reference", str(tmp_path)]) == 2
+    assert "not a paper build" in capsys.readouterr().err
