@@ -86,3 +86,14 @@ def test_a_build_marked_as_reference_is_refused_too(layout, tmp_path, capsys):
     code = main(["paper", "--out", str(other), "--quick", "--no-pdf", "--only", "sec3"])
     assert code == 2 and "--update-reference" in capsys.readouterr().err
     assert _digests(other) == before
+
+
+def test_update_reference_writes_there_and_marks_the_build(layout, capsys):
+    code = main(["paper", "--out", "reports", "--quick", "--no-pdf", "--only", "sec3",
+                 "--update-reference"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    rec = json.loads((layout / "results.json").read_text())
+    assert rec["provenance"]["reference"] is True and rec["provenance"]["created"]
+    # compared with the reference as it was before this build overwrote it
+    assert "reproduction against the reference" in out and "sec3:" in out
