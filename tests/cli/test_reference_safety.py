@@ -35,6 +35,7 @@ def layout(tmp_path, monkeypatch):
     ref.mkdir()
     shutil.copy2(ROOT / "reports" / "paper.tex", ref / "paper.tex")
     shutil.copy2(ROOT / "reports" / "results.json", ref / "results.json")
+    shutil.copy2(ROOT / "reports" / ".symrelu-outputs.json", ref / ".symrelu-outputs.json")
     shutil.copytree(ROOT / "reports" / "steps", ref / "steps")
     shutil.copytree(ROOT / "reports" / "vd", ref / "vd")
     monkeypatch.chdir(tmp_path)
