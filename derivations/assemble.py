@@ -74,10 +74,12 @@ def _load_step(out: Path, key: str, quick: bool) -> dict | None:
 def _eta(reference: dict | None, key: str, quick: bool) -> str:
     """' (about N s at the reference build)' when the reference records the step's time."""
     rec = (reference or {}).get(key) or {}
-    secs = rec.get("seconds")
-    if quick or not isinstance(secs, (int, float)) or rec.get("quick"):
+    secs = max((v for v in (rec.get("seconds"), rec.get("seconds_from_scratch"))
+                if isinstance(v, (int, float))), default=None)
+    if quick or secs is None or rec.get("quick"):
         return ""
-    return f" (ETA: about {secs:.0f} s on the reference machine)"
+    when = f"{secs / 60:.0f} min" if secs >= 120 else f"{max(secs, 1):.0f} s"
+    return f" (ETA: about {when} on the reference machine)"
 
 
 def _notice(text: str) -> str:

@@ -183,6 +183,10 @@ def compare_section(key: str, new: dict, ref: dict | None) -> Comparison:
 def load_build(folder: str | Path, *, quick: bool = False) -> dict[str, dict]:
     """``{key: {"results", "experiment", "seconds", "quick"}}`` of the build in ``folder``.
 
+    ``seconds_from_scratch`` is added where an experiment's ``timing.json``
+    gives the time of its repetitions (V-C: a resumed step's own seconds are
+    those of the resume).
+
     Reads ``steps/KEY.json`` and, for Section V, ``NAME/results.json`` (quick
     builds: ``quick/NAME/results.json``). An unreadable file counts as missing.
 
@@ -211,6 +215,12 @@ def load_build(folder: str | Path, *, quick: bool = False) -> dict[str, dict]:
             path = folder / ("quick" if rec.get("quick") else "") / name / "results.json"
             with contextlib.suppress(OSError, ValueError):
                 entry["experiment"] = json.loads(path.read_text())
+            # a resumed step records seconds of the resume only: the repetitions' own times
+            # (V-C's timing.json) say how long a computation from scratch takes
+            with contextlib.suppress(OSError, ValueError, AttributeError, TypeError):
+                per = json.loads((path.parent / "timing.json").read_text())
+                entry["seconds_from_scratch"] = sum(
+                    float(v) for v in per["seconds_per_repetition"].values())
         out[key] = entry
     return out
 

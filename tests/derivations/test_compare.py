@@ -70,3 +70,17 @@ def test_quick_builds_against_a_full_reference(ref):
     new["sec4"]["quick"] = True
     (c,) = compare_builds(new, ref, ["sec4"])
     assert c.verdict == "bitwise" and "same at both sizes" in c.line()
+
+
+def test_eta_of_each_full_step_from_the_reference(ref):
+    import json
+
+    from derivations.assemble import _eta
+
+    # V-C's committed step was a resume (seconds of the resume): its ETA is the sum of the
+    # repetitions' own times in vc/timing.json, summed here independently
+    per = json.loads((REPORTS / "vc" / "timing.json").read_text())["seconds_per_repetition"]
+    minutes = sum(per.values()) / 60
+    assert _eta(ref, "sec5c", False) == f" (ETA: about {minutes:.0f} min on the reference machine)"
+    assert _eta(ref, "sec4", False) == " (ETA: about 1 s on the reference machine)"
+    assert _eta(ref, "sec5c", True) == ""  # quick builds: no full-size timing applies
