@@ -72,6 +72,17 @@ def test_number_objects_are_sized_before_conversion(value):
     _refused_quickly(lambda: to_exact(value, "offset"), "digits")
 
 
+def test_a_leaky_slope_with_a_huge_exponent_is_refused_quickly():
+    # LeakyReLU("1e100000000") ran 366 s before (issue 16)
+    from symrelu import LeakyReLU
+    from symrelu.errors import SymreluError
+
+    start = time.perf_counter()
+    with pytest.raises(SymreluError, match="digits"):
+        LeakyReLU("1e100000000")
+    assert time.perf_counter() - start < 1
+
+
 def test_the_signal_grammar_refuses_a_huge_exponent():
     _refused_quickly(lambda: MultiTone.parse("1e100000000@5"), "1e100000000")
 
