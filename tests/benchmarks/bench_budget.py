@@ -69,10 +69,15 @@ def main() -> int:
     print(f"{'case':48} {'est s':>7} {'s':>7} {'ratio':>6} {'est MB':>8} {'MB':>8} {'ratio':>6}")
     for kind, text, n, regime in cases:
         out = subprocess.run([sys.executable, "-c", _RUN, kind, text, str(n), regime],
-                             capture_output=True, text=True, check=True)
+                             capture_output=True, text=True)
+        label = f"{kind} {text if len(text) < 30 else text[:27] + '...'} n={n}"
+        if out.returncode:
+            bad += 1
+            tail = (out.stderr.strip().splitlines() or ["(no message)"])[-1]
+            print(f"{label:48} failed: {tail[:120]}")
+            continue
         r = json.loads(out.stdout)
         ts, tb = r["est_s"] / r["s"], r["est_b"] / r["b"]
-        label = f"{kind} {text if len(text) < 30 else text[:27] + '...'} n={n}"
         # memory below a few MB is page-granular noise: only the time ratio counts there
         small = r["est_b"] < 20e6
         flag = not 0.5 <= ts <= 2 or (not small and not 0.5 <= tb <= 2)
