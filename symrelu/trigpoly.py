@@ -313,13 +313,11 @@ def estimate_terms(model: SignalModel, N: int) -> int:
         )
     free_params = len(model.params) - symbolic_tones
     # sum over total degree m <= 2N of the number of (phasor, parameter) monomials:
-    # (n+1) per symbolic tone of degree n, 1 per other parameter monomial.
-    weights = [1] + [0] * radius
-    for _ in range(symbolic_tones):
-        weights = [sum((n + 1) * weights[m - n] for n in range(m + 1)) for m in range(radius + 1)]
-    for _ in range(free_params):
-        weights = [sum(weights[: m + 1]) for m in range(radius + 1)]
-    return keys * sum(weights)
+    # (n+1) per symbolic tone of degree n, 1 per other parameter monomial. With generating
+    # functions 1/(1-z)^2 per symbolic tone and 1/(1-z) per other parameter, the sum over
+    # m <= 2N is the coefficient of z^(2N) in 1/(1-z)^(2s+f+1): binom(2N + 2s + f, 2s + f).
+    order = 2 * symbolic_tones + free_params
+    return keys * math.comb(radius + order, order)
 
 
 def _init_frozen(obj: object, **values: object) -> None:

@@ -272,6 +272,25 @@ def test_a_huge_order_is_refused_before_its_taylor_coefficients():
     _refused_quickly(lambda: e.dc, "order 20000", "lower the order to")
 
 
+def test_a_huge_symbolic_order_is_estimated_quickly():
+    # the term count used an O(N^2) loop per parameter: order 20000 with a symbol hung
+    e = expand(MultiTone.parse("A@1 + 1@2"), order=20_000)
+    _refused_quickly(lambda: e.dc, "order 20000")
+
+
+@pytest.mark.parametrize("signal, order, regime", [
+    ("A@1 + 1@2", 8, "periodic"), ("A@1 + B@2 + 1@3", 4, "generic"),
+    ("A@1 + 1@2:0.3 + 1@5", 5, "periodic"), ("A@1 + 1@sqrt(2) + B", 4, "generic"),
+])
+def test_estimate_terms_bounds_the_actual_term_count(signal, order, regime):
+    from symrelu.taylor import power_coefficients
+    from symrelu.trigpoly import even_polynomial_spectrum
+
+    model = SignalModel.build(MultiTone.parse(signal), regime)
+    actual = even_polynomial_spectrum(model, power_coefficients(order)).n_terms
+    assert actual <= estimate_terms(model, order) <= 25 * actual
+
+
 def test_expansion_estimate_scales_with_terms_and_order():
     e = budget.expansion_estimate
     assert e(10**5, 6).bytes < e(10**6, 6).bytes < e(10**6, 12).bytes
