@@ -54,6 +54,9 @@ __all__ = [
     "symmetry_shift", "zero_crossings", "MAX_HARMONIC",
 ]
 
+#: Most intervals the isolation of the zeros examines before it gives up.
+MAX_INTERVALS = 400_000
+
 #: Largest harmonic number D of the base frequency handled (P has degree 2D).
 MAX_HARMONIC = 1500
 
@@ -240,6 +243,37 @@ class _Trig:
             dx -= m * (al * s + be * co)
         return x, dx
 
+    def ranges(self, c: flint.arb, h: flint.arb) -> tuple:
+        """(x(c), x'(c), r0, r1): on [c - h, c + h], |x - x(c)| <= r0 and |x' - x'(c)| <= r1.
+
+        From the Taylor polynomial of order ``ORDER`` at c with the Lagrange remainder,
+        so that near a zero of multiplicity below ``ORDER`` the bounds shrink like the
+        variation of x itself (a bound from |x''| alone would need ever more intervals).
+        """
+        R = self.ORDER
+        d = [self.b] + [flint.arb(0)] * (R - 1)
+        top = flint.arb(0)
+        for m, al, be in self.tones:
+            s, co = (m * c).sin_cos()
+            g = (al * co - be * s, -(al * s + be * co))
+            mk = 1
+            for k in range(R):
+                d[k] += mk * (g[k % 2] if k % 4 < 2 else -g[k % 2])
+                mk *= m
+            top += mk * (abs(al) + abs(be))
+        r0, r1 = flint.arb(0), flint.arb(0)
+        hk, fact = flint.arb(1), 1            # h^(k-1), (k-1)!
+        for k in range(1, R):
+            r1 += abs(d[k]) * hk / fact if k >= 2 else 0
+            hk *= h
+            fact *= k
+            r0 += abs(d[k]) * hk / fact
+        r1 += top * hk / fact                 # M_R h^(R-1) / (R-1)!
+        r0 += top * hk * h / (fact * R)       # M_R h^R / R!
+        return d[0], d[1], r0.abs_upper(), r1.abs_upper()
+
+    ORDER = 8
+
 
 class _Root:
     """A certified simple zero: the ball ``r`` holds exactly one zero, where x changes sign."""
@@ -260,14 +294,14 @@ def _refine(tr: _Trig, r: flint.arb) -> flint.arb:
     """Interval Newton on a ball known to hold a unique zero, until it stops shrinking."""
     for _ in range(200):
         c, h = r.mid(), r.rad()
-        x0, dx = tr.at(c)
-        slope = dx + flint.arb(0, (tr.m2 * h).abs_upper())
+        x0, dx, _, wobble = tr.ranges(c, h)
+        slope = dx + flint.arb(0, wobble)
         if slope.contains(0):
             break
         nxt = (c - x0 / slope).intersection(r)
-        shrunk = nxt.rad() < r.rad() / 2
+        shrunk = nxt.rad() < r.rad() * 0.875
         r = nxt
-        if not shrunk:
+        if not shrunk:                          # at the working precision's noise
             break
     return r
 
@@ -298,16 +332,22 @@ def _isolate(tr: _Trig, tau0: flint.arb, cluster_tol: flint.arb) -> list:
     min_h = flint.arb(2) ** -(prec - 8)
     stack = [(tau0, tau0 + 2 * flint.arb.pi())]
     pieces = []
+    steps = 0
     while stack:
+        steps += 1
+        if steps > MAX_INTERVALS:
+            raise ResourceLimitError(
+                f"the zeros of x were not isolated in {MAX_INTERVALS} intervals (a zero of "
+                f"multiplicity {_Trig.ORDER} or more?); ask for fewer digits"
+            )
         lo, hi = stack.pop()
         c = (lo.mid() + hi.mid()).mid() / 2
         h = max((c - lo.lower()).abs_upper(), (hi.upper() - c).abs_upper())
-        x0, dx = tr.at(c)
-        reach = ((dx.abs_upper() + tr.m2 * h) * h).abs_upper()   # |x - x(c)| on [c-h, c+h]
+        x0, dx, reach, wobble = tr.ranges(c, h)   # |x - x(c)|, |x' - x'(c)| on [c-h, c+h]
         if x0.abs_lower() > reach:
             pieces.append(("s", lo, hi, _sign(x0)))
             continue
-        slope = dx + flint.arb(0, (tr.m2 * h).abs_upper())        # x' on [c-h, c+h]
+        slope = dx + flint.arb(0, wobble)                          # x' on [c-h, c+h]
         if not slope.contains(0):
             newton = c - x0 / slope
             if newton.upper() < lo.lower() or newton.lower() > hi.upper():
