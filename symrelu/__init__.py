@@ -17,11 +17,12 @@ expand(signal, order=, center=, activation=, regime=)
     -> Expansion with .dc, .coefficient(at), .spectrum(), .frequencies(order=),
        .term(n), .certificate, .latex()
 
-Exact values (no truncation; every digit verified by a second computation)
+Exact values (no truncation; digits proven in balls, or checked by a second method)
 -----------------------------------------------------------------------------
-exact_dc(signal, activation=, regime=, dps=)          mpmath.mpf
-exact_coefficient(signal, at, activation=, regime=, dps=)
-    at: a frequency (periodic) or a multi-index tuple (generic)  -> mpmath.mpc
+exact_dc(signal, activation=, regime=, dps=, enclosure=)   mpmath.mpf (flint.arb: a proof)
+exact_coefficient(signal, at, activation=, regime=, dps=, enclosure=)
+    at: a frequency (periodic) or a multi-index tuple (generic)  -> mpmath.mpc (flint.acb)
+guarantee(signal, dps=, at=, regime=, activation=)    "proven", "two independent methods", ...
 closed_form(signal, activation=)                      sympy Fourier series where one exists
 closed_form_dc(signal), closed_form_coefficient(signal, n)
 convergence_table(signal, orders=, center=, ...)      truncated Taylor DC vs exact, with bound
@@ -49,6 +50,7 @@ from symrelu.errors import (
     ExpressionParseError,
     FrequencyNotPresentError,
     InexactInputError,
+    NoProofError,
     RegimeError,
     RelationAssumptionWarning,
     ResourceLimitError,
@@ -73,6 +75,7 @@ from symrelu.exact import (
     filter_signal,
     filtered_dc,
 )
+from symrelu.exact.guarantee import Guarantee, guarantee
 from symrelu.expansion import Expansion, expand
 from symrelu.latex import latex
 from symrelu.relations import TorusReduction, find_relations
@@ -122,6 +125,9 @@ __all__ = [
     "ResourceLimitError",
     "DivergenceError",
     "VerificationError",
+    "NoProofError",
+    "guarantee",
+    "Guarantee",
     "FrequencyNotPresentError",
     "SymreluWarning",
     "DivergenceWarning",

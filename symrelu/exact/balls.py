@@ -224,6 +224,11 @@ def _radius_limit(what: str, value, digits: int, bits: int) -> PrecisionLimitErr
             f"{what} could not be computed with {work} digits of working "
             "precision, the most this method uses here"
         )
+    if not value.is_finite():
+        return PrecisionLimitError(
+            f"{what} could not be enclosed with {work} digits of working precision, the most "
+            "this method uses here"
+        )
     rad = max(value.real.rad(), value.imag.rad())
     low = min((p.abs_lower() for p in (value.real, value.imag) if p != 0), default=None)
     with mpmath.workdps(20):
@@ -315,11 +320,27 @@ def two_tone_dc_ball(A: flint.arb, B: flint.arb, lam: flint.arb, c: flint.arb) -
     """
     del lam  # the linear part x has zero mean on the torus
     s = A + B
-    m = 1 - ((A - B) / s) ** 2        # = 4AB/(A+B)^2, written so that the ball stays <= 1
-    e = flint.acb(m).elliptic_e()
-    if not e.imag.contains(0):
-        raise NoProofError("the elliptic integral came out complex")   # cannot happen: m <= 1
-    return c * 4 / flint.arb.pi() ** 2 * s * e.real
+    d = (A - B) / s
+    m = 1 - d * d                     # = 4AB/(A+B)^2 <= 1
+    # E decreases on [0, 1] (E(0) = pi/2, E(1) = 1) and Arb's ball evaluation widens near
+    # m = 1, so E(m) is enclosed by E at the two exact ends of the ball of m, clipped to 1
+    lo, hi = m.lower(), m.upper()
+    if hi > 1:
+        hi = flint.arb(1)
+    if not lo < 1 and not hi < 1:
+        lo = hi
+    e_hi, e_lo = (flint.acb(t).elliptic_e() for t in (hi, lo))
+    if not (e_hi.imag.contains(0) and e_lo.imag.contains(0) and e_hi.is_finite()
+            and e_lo.is_finite()):
+        raise NeedsPrecision
+    return c * 4 / flint.arb.pi() ** 2 * s * _span(e_hi.real.lower(), e_lo.real.upper())
+
+
+def _span(low: flint.arb, high: flint.arb) -> flint.arb:
+    """The ball [low, high] (exact ends), its radius rounded up."""
+    mid = (low + high) / 2
+    rad = ((high - low) / 2).abs_upper() + mid.rad()
+    return flint.arb(mid.mid(), rad)
 
 
 def _phase_ball(phi: sympy.Expr) -> flint.acb:

@@ -42,6 +42,13 @@ class Guarantee:
         in balls: evidence), "refused" (the call raises).
     reason : str
         Why, in words.
+
+    Examples
+    --------
+    >>> g = Guarantee("proven", "a closed form in balls")
+    >>> print(g), g.proven
+    proven: a closed form in balls
+    (None, True)
     """
 
     kind: str

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+import flint
 import mpmath
 
 from symrelu._values import to_exact, value_text
-from symrelu.errors import FrequencyNotPresentError, SymreluError
+from symrelu.errors import FrequencyNotPresentError, NoProofError, SymreluError
 from symrelu.exact._common import activation_weights, check_dps, check_signal
+from symrelu.exact.balls import (
+    acb_to_mpc,
+    conjugate_ball,
+    generic_ball,
+    generic_ball_available,
+    real_ball,
+)
 from symrelu.exact.generic import MAX_DPS_GENERIC, generic_coefficient
 from symrelu.exact.mixed import mixed_value
-from symrelu.exact.periodic import periodic_coefficient
+from symrelu.exact.periodic import periodic_ball, periodic_coefficient
 from symrelu.expansion import mixed_key
 from symrelu.signal import MultiTone
 from symrelu.trigpoly import resolve_regime
@@ -23,8 +31,9 @@ MAX_DPS_PERIODIC = 2000
 
 
 def exact_dc(
-    signal: MultiTone, activation: Any = "relu", regime: str = "auto", dps: int = 30
-) -> mpmath.mpf:
+    signal: MultiTone, activation: Any = "relu", regime: str = "auto", dps: int = 30,
+    enclosure: bool = False,
+) -> mpmath.mpf | flint.arb:
     r"""The true (untruncated) DC of ``activation(signal)``, with ``dps`` verified digits.
 
     Parameters
@@ -47,15 +56,26 @@ def exact_dc(
         :class:`~symrelu.errors.RelationAssumptionWarning` names it.
     dps : int
         Significant digits wanted, relative to the value itself however small
-        it is next to the signal's peak. Every returned digit has been checked
-        by a second computation.
+        it is next to the signal's peak. Where a proof exists (periodic regime;
+        generic regime with one tone, or the DC of two tones without offset:
+        :func:`symrelu.guarantee` says which) the value is the center of a
+        proven ball of radius below 10^-(dps+3) relative, rounded to ``dps``
+        digits; elsewhere every digit has been checked by a second, independent
+        computation (evidence, not proof).
+    enclosure : bool
+        Return the proof itself: a :class:`flint.arb` that contains the true
+        DC, of radius at most 10^-dps times its value (an exact 0 is
+        ``arb(0)``). Raises :class:`~symrelu.errors.NoProofError` where no
+        proof exists (three or more tones in the generic regime, two tones
+        with an offset, the mixed regime).
 
     Returns
     -------
-    mpmath.mpf
-        Rounded to ``dps`` digits. Exactly 0 only where the value is decided
-        to be 0 without rounding (e.g. ReLU of a signal that never rises above
-        0); a tiny value comes back with its digits.
+    mpmath.mpf or flint.arb
+        Rounded to ``dps`` digits (``enclosure=True``: the ball). Exactly 0
+        only where the value is decided to be 0 without rounding (e.g. ReLU of
+        a signal that never rises above 0); a tiny value comes back with its
+        digits.
 
     Raises
     ------
@@ -77,16 +97,22 @@ def exact_dc(
     '0.31830988618379067154'
     >>> mpmath.nstr(exact_dc(MultiTone(amplitudes=["1e-300"], frequencies=[3]), dps=20), 20)
     '3.1830988618379067154e-301'
+    >>> ball = exact_dc(sig, dps=50, enclosure=True)          # a proof: the DC lies inside
+    >>> bool(ball.rad() < 1e-50 * ball.mid()), ball.contains(exact_dc(sig, dps=80))
+    (True, True)
     """
     sig = check_signal(signal, "exact_dc")
-    value = _coefficient(sig, None, activation, regime, dps, "exact_dc")
+    value = _coefficient(sig, None, activation, regime, dps, "exact_dc", enclosure)
+    if enclosure:
+        return real_ball(value, dps)
     with mpmath.workdps(dps):
         return +value.real
 
 
 def exact_coefficient(
-    signal: MultiTone, at: Any, activation: Any = "relu", regime: str = "auto", dps: int = 30
-) -> mpmath.mpc:
+    signal: MultiTone, at: Any, activation: Any = "relu", regime: str = "auto", dps: int = 30,
+    enclosure: bool = False,
+) -> mpmath.mpc | flint.acb:
     r"""The true complex coefficient of ``activation(signal)`` at a frequency or multi-index.
 
     Convention (the core's): :math:`y(t) = c_0 + 2\,\mathrm{Re}\sum_{F>0} c_F e^{2\pi i F t}`,
@@ -105,10 +131,14 @@ def exact_coefficient(
         the lattice of the frequencies.
     activation, regime, dps
         As in :func:`exact_dc`.
+    enclosure : bool
+        As in :func:`exact_dc`: a :class:`flint.acb` ball, each part of radius
+        at most 10^-dps of itself, or an exact 0 where the part is decided to
+        vanish.
 
     Returns
     -------
-    mpmath.mpc
+    mpmath.mpc or flint.acb
         Each part rounded to ``dps`` digits relative to itself. A part is an
         exact 0 only where it is decided to vanish (a symmetry of the signal,
         an odd harmonic of |x| for a zero-offset signal of odd harmonics, a
@@ -130,18 +160,23 @@ def exact_coefficient(
     '(0.5 + 0.0j)'
     """
     sig = check_signal(signal, "exact_coefficient")
-    return _coefficient(sig, at, activation, regime, dps, "exact_coefficient")
+    return _coefficient(sig, at, activation, regime, dps, "exact_coefficient", enclosure)
 
 
 def _coefficient(sig: MultiTone, at: Any, activation: Any, regime: str, dps: Any,
-                 who: str) -> mpmath.mpc:
+                 who: str, enclosure: bool = False) -> mpmath.mpc | flint.acb:
     _, lam, c = activation_weights(activation)
     regime = resolve_regime(sig, regime)
     if regime == "periodic":
         dps = check_dps(dps, MAX_DPS_PERIODIC)
         n = 0 if at is None else _harmonic(sig, at)
+        if enclosure:
+            ball = periodic_ball(sig, abs(n), lam, c, dps)
+            return conjugate_ball(ball, dps) if n < 0 else ball
         value = periodic_coefficient(sig, abs(n), lam, c, dps)
         return mpmath.conj(value) if n < 0 else value
+    if regime == "mixed" and enclosure:
+        raise NoProofError("the mixed regime has no proven method yet; call without enclosure")
     if regime == "mixed":
         key = None if at is None else mixed_key(sig, at)
         red = sig.reduction
@@ -149,6 +184,10 @@ def _coefficient(sig: MultiTone, at: Any, activation: Any, regime: str, dps: Any
                            dps)
     dps = check_dps(dps, MAX_DPS_GENERIC)
     key = (0,) * sig.K if at is None else _multi_index(sig, at)
+    if enclosure:
+        return generic_ball(sig, key, lam, c, dps)
+    if generic_ball_available(sig, key):    # a proof exists: round its ball
+        return acb_to_mpc(generic_ball(sig, key, lam, c, dps + 3), dps)
     return generic_coefficient(sig, key, lam, c, dps)
 
 

@@ -183,14 +183,15 @@ def test_single_tone_generic_harmonic_with_phase_against_quad():
     assert _contains(ball, _quad(periodic_twin, 3, "relu", 25), 25)
 
 
-@pytest.mark.parametrize("A, B", [("1", "1"), ("1", "0.7"), ("0.3", "2")])
+@pytest.mark.parametrize("A, B", [(1, 1), (1, sympy.Rational(7, 10)), (sympy.Rational(3, 10), 2),
+                                  (sympy.sqrt(2), sympy.sqrt(2))])   # m = 1 - 0: E's log point
 @pytest.mark.parametrize("act", ["relu", "abs", sr.LeakyReLU("0.1")])
 def test_two_tone_elliptic(A, B, act):
     sig = sr.MultiTone(amplitudes=[A, B], frequencies=[1, "sqrt(2)"])
     ball = sr.exact_dc(sig, activation=act, dps=30, enclosure=True)
     _, c = _weights(act)
     with mpmath.workdps(60):
-        a, b = mpmath.mpf(A), mpmath.mpf(B)
+        a, b = mpmath.mpf(sympy.N(A, 70)), mpmath.mpf(sympy.N(B, 70))
         mean_abs = 4 / mpmath.pi**2 * (a + b) * mpmath.ellipe(4 * a * b / (a + b) ** 2)
         assert _contains(ball, mpmath.mpf(sympy.N(c, 70)) * mean_abs, 30)
     assert _radius_ok(ball, 30)
