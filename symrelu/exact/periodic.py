@@ -6,19 +6,30 @@ the signal is a trigonometric polynomial in :math:`\tau = 2\pi f_0 t`:
 .. math:: x(\tau) = b + \sum_i A_i \cos(m_i \tau + \varphi_i)
           = \sum_{|k| \le D} a_k e^{ik\tau}
 
-Its zeros on one period are the real roots of the polynomial
-:math:`P(t) = (1+t^2)^D\,x(2\arctan t)` (the half-angle substitution, so the
-coefficients stay real and, for rational data, exactly rational). FLINT
-isolates them rigorously, with their multiplicities. Between two zeros |x| is
-``+x`` or ``-x``, and :math:`x e^{-in\tau}` has the closed-form antiderivative
+Every value is proven in Arb balls (:func:`periodic_ball`). The offset,
+amplitudes and phases become balls (:func:`symrelu.exact.balls.arb_of`), so
+irrational data carry their error. The period :math:`[\tau_0, \tau_0 + 2\pi]`,
+from a start where x is certainly not 0, is covered by intervals, bisected
+until each is proven to be one of: an interval where x has one sign (the Taylor
+polynomial of order 8 at its center with a Lagrange remainder bounds
+:math:`|x - x(c)|`); an interval holding exactly one simple zero, where x changes
+sign (interval Newton: :math:`N = c - x(c)/x'(J) \subset J` with :math:`0 \notin
+x'(J)`), refined to a ball at the working precision; or a cluster (a tangency such
+as the double zero of :math:`(\cos\tau - c)^2`, or zeros too close to separate)
+whose contribution is bounded by its width times the bound of |x| on it, below
+the working precision (its share is of third order in the width). Between two
+zeros |x| is ``+x`` or ``-x``, and :math:`x e^{-in\tau}` has the closed-form
+antiderivative
 
 .. math:: F_n(\tau) = \sum_k a_k\,G_{k-n}(\tau), \qquad
           G_0(\tau) = \tau,\quad G_d(\tau) = \frac{e^{id\tau}}{id}
 
-so the coefficient :math:`c_n = \frac{1}{2\pi}\int_{-\pi}^{\pi} |x| e^{-in\tau}d\tau`
-is a finite sum over the intervals. Irrational data (sqrt(2), phases that are
-not multiples of pi) enter P as rational approximations at the working
-precision; the result is then checked at a second, higher precision.
+evaluated in balls, so :math:`c_n = \frac{1}{2\pi}\int |x| e^{-in\tau}d\tau` is
+a finite sum over the runs of one sign. At a zero's ball, F is taken at its
+center plus the bound radius x sup|x| on the ball (F' = x e^{-in tau} vanishes at
+the zero, so this is second order). :func:`zero_crossings` (the old root finder
+on the half-angle polynomial :math:`(1+t^2)^D x(2\arctan t)`, FLINT's
+``complex_roots``) remains as a utility; the engine does not use it.
 """
 
 from __future__ import annotations
