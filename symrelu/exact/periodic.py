@@ -26,7 +26,7 @@ antiderivative
 
 evaluated in balls, so :math:`c_n = \frac{1}{2\pi}\int |x| e^{-in\tau}d\tau` is
 a finite sum over the runs of one sign. At a zero's ball, F is taken at its
-center plus the bound radius x sup|x| on the ball (F' = x e^{-in tau} vanishes at
+center plus the bound (radius times sup|x| on the ball) (F' = x e^{-in tau} vanishes at
 the zero, so this is second order). :func:`zero_crossings` (the old root finder
 on the half-angle polynomial :math:`(1+t^2)^D x(2\arctan t)`, FLINT's
 ``complex_roots``) remains as a utility; the engine does not use it.

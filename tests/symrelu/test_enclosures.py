@@ -357,3 +357,20 @@ def test_guarantee_kinds():
     with mpmath.workdps(30):                    # and the two-precision path still computes it
         ref = mpmath.besselj(0, 1) / mpmath.pi
         assert abs(sr.exact_dc(odd, dps=20) - ref) < mpmath.mpf(10) ** -19
+
+
+def test_unreachable_radius_is_named(monkeypatch):
+    # b = -(1 - 1e-14): the DC is about (2e-14)^(3/2) / (3 pi) ~ 3e-22, 22 digits below the
+    # peak; with no extra working precision allowed, the proven radius is named
+    from symrelu.exact import balls
+
+    sig = sr.MultiTone(amplitudes=[1], frequencies=[1], offset="-0." + "9" * 14)
+    monkeypatch.setattr(balls, "MAX_EXTRA_DIGITS", 0)
+    with pytest.raises(sr.PrecisionLimitError,
+                       match=r"radius that can be proven is \S+ \(\S+ relative\)"):
+        sr.exact_dc(sig, dps=20, enclosure=True)
+    monkeypatch.undo()
+    ball = sr.exact_dc(sig, dps=20, enclosure=True)          # with it: 20 digits, proven
+    with mpmath.workdps(140):
+        assert _contains(ball, _offset_dc(mpmath.mpf(1), mpmath.mpf(sympy.N(sig.offset, 150))),
+                         20, 0)
