@@ -340,6 +340,13 @@ def test_three_tones_generic_has_no_proof_yet():
     with pytest.raises(sr.NoProofError, match="three or more|only one tone"):
         sr.exact_dc(g, dps=10, enclosure=True)
     assert sr.guarantee(g, dps=25).kind == "two independent methods"
+    mixed = sr.MultiTone(amplitudes=[1, 1, 1], frequencies=[1, 2, "sqrt(2)"])
+    with pytest.raises(sr.NoProofError, match="mixed"):
+        sr.exact_dc(mixed, dps=10, enclosure=True)
+    assert sr.guarantee(mixed).kind == "two independent methods"
+    offset = sr.MultiTone(amplitudes=[1, 1], frequencies=[1, "sqrt(2)"], offset="0.1")
+    with pytest.raises(sr.NoProofError, match="with an offset"):
+        sr.exact_dc(offset, dps=10, enclosure=True)
 
 
 def test_guarantee_kinds():
