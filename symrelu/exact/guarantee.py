@@ -17,6 +17,11 @@ from symrelu.trigpoly import resolve_regime
 
 __all__ = ["Guarantee", "guarantee", "KINDS"]
 
+
+class GuaranteeKindError(SymreluError, ValueError):
+    """A Guarantee was built with a kind outside :data:`KINDS`."""
+
+
 #: The kinds of guarantee, strongest first.
 KINDS = ("proven", "two independent methods", "two precisions", "refused")
 
@@ -56,7 +61,7 @@ class Guarantee:
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
-            raise ValueError(f"kind must be one of {KINDS} (got {self.kind!r})")
+            raise GuaranteeKindError(f"a guarantee's kind is one of {KINDS} (got {self.kind!r})")
 
     @property
     def proven(self) -> bool:
