@@ -4,7 +4,7 @@
 
 Each row runs one computation in a fresh subprocess and reports the estimated
 and the measured time and peak memory (above the resident size just before the
-work, from ``ru_maxrss``), and their ratios. The estimates are meant to be
+work, from ``VmHWM``), and their ratios. The estimates are meant to be
 within a factor of 2 on the reference machine when it is not loaded; time on a
 shared machine runs high. Exit status 1 when a ratio leaves [0.5, 2].
 """
@@ -16,7 +16,7 @@ import subprocess
 import sys
 
 _RUN = r"""
-import json, os, resource, sys, time
+import json, os, sys, time
 from symrelu import MultiTone, budget, expand
 from symrelu.exact import exact_dc
 from symrelu.trigpoly import SignalModel, estimate_terms
@@ -38,7 +38,8 @@ with open("/proc/self/statm") as f:
 t = time.perf_counter()
 work()
 t = time.perf_counter() - t
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before
+with open("/proc/self/status") as f:  # VmHWM: ru_maxrss would carry the parent's peak
+    peak = next(int(v.split()[1]) * 1024 for v in f if v.startswith("VmHWM:")) - before
 print(json.dumps({"est_s": est.seconds, "s": t, "est_b": est.bytes, "b": max(peak, 1)}))
 """
 
