@@ -415,6 +415,10 @@ def periodic_estimate(D: int, K: int, dps: int, what: str = "the value") -> Esti
         hint = f"use fewer tones (about {_round_down(tones)} at this highest harmonic)"
     elif top < D:
         hint = f"use a coarser frequency grid (a highest harmonic of about {_round_down(top)})"
+        if D > 10**6:
+            # the usual cause: a long decimal meant as an irrational (every value is exact)
+            hint = ("decimals are exact: write sqrt(2), not 1.41421356..., for an irrational; "
+                    + hint)
     else:
         hint = "ask for fewer digits"
     return Estimate(seconds, memory,

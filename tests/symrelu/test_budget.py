@@ -362,3 +362,10 @@ def test_a_high_order_periodic_expansion_is_quick():
     dc = expand(MultiTone.parse("1@1 + 1@2"), order=200).dc
     assert time.perf_counter() - start < 5
     assert abs(float(dc) - float(exact_dc(MultiTone.parse("1@1 + 1@2"), dps=15))) < 1e-2
+
+
+def test_a_long_decimal_frequency_is_refused_with_a_hint_about_exact_decimals():
+    # 1.4142135623730951 is the exact rational 14142135623730951/10^16: periodic, with a
+    # highest harmonic of 1.4e16; the refusal says how to write the irrational instead
+    with pytest.raises(ResourceLimitError, match=r"decimals are exact: write sqrt\(2\)"):
+        exact_dc(MultiTone.parse("1@1 + 1@1.4142135623730951"))
