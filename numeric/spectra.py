@@ -32,10 +32,37 @@ from typing import Any
 
 import numpy as np
 
-from numeric.errors import NumericInputError
+from numeric.errors import NumericInputError, NumericTypeError
 from numeric.lambdify import spectrum_arrays
 
-__all__ = ["coefficients", "spectrum", "fold", "bin_index", "amplitudes_of"]
+__all__ = ["coefficients", "spectrum", "fold", "bin_index", "amplitudes_of", "as_samples"]
+
+
+def as_samples(y: Any) -> np.ndarray:
+    """Samples as a 1-D float64 array, or an error naming what is wrong with them.
+
+    Torch tensors (without importing torch), float32 arrays and lists are welcome.
+
+    Examples
+    --------
+    >>> as_samples([0, 1.5, -1]).dtype
+    dtype('float64')
+    """
+    if hasattr(y, "detach") and hasattr(y, "cpu"):  # a torch tensor, without importing torch
+        y = y.detach().cpu().numpy()
+    try:
+        arr = np.asarray(y, dtype=float)
+    except (TypeError, ValueError):
+        raise NumericTypeError(
+            f"y must be an array of real samples (got {type(y).__name__})"
+        ) from None
+    if arr.ndim != 1 or arr.size == 0:
+        raise NumericInputError(
+            f"y must be a non-empty 1-D array of samples (got shape {arr.shape})"
+        )
+    if not np.all(np.isfinite(arr)):
+        raise NumericInputError("y must be a non-empty array of finite samples (NaN or inf found)")
+    return arr
 
 
 def coefficients(y: Any, fs: float) -> tuple[np.ndarray, np.ndarray]:
@@ -60,14 +87,7 @@ def coefficients(y: Any, fs: float) -> tuple[np.ndarray, np.ndarray]:
     (1.0, (0.5+0j))
     """
     fs = _rate(fs)
-    try:
-        y = np.asarray(y, dtype=float)
-    except (TypeError, ValueError):
-        raise NumericInputError(
-            f"expected a 1-D array of real samples (got {type(y).__name__})"
-        ) from None
-    if y.ndim != 1 or y.size == 0:
-        raise NumericInputError(f"expected a non-empty 1-D array of samples (got shape {y.shape})")
+    y = as_samples(y)
     if not np.all(np.isfinite(y)):
         raise NumericInputError("the samples contain NaN or infinite values")
     n = y.size

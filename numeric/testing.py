@@ -95,7 +95,7 @@ import numpy as np
 from numeric.errors import NumericInputError, NumericTypeError
 from numeric.lambdify import to_numeric
 from numeric.sampling import exact_samples, is_coherent, sampling_error_bound
-from numeric.spectra import bin_index, coefficients, fold
+from numeric.spectra import as_samples, bin_index, coefficients, fold
 from symrelu.errors import SymreluWarning
 
 __all__ = [
@@ -135,23 +135,6 @@ def _is_signal(obj: Any) -> bool:
     return isinstance(obj, MultiTone)
 
 
-def _as_samples(y: Any) -> np.ndarray:
-    """Samples as a float64 array (torch tensors, float32 arrays and lists welcome)."""
-    if hasattr(y, "detach") and hasattr(y, "cpu"):  # a torch tensor, without importing torch
-        y = y.detach().cpu().numpy()
-    try:
-        arr = np.asarray(y, dtype=float)
-    except (TypeError, ValueError):
-        raise NumericTypeError(
-            f"y must be an array of real samples (got {type(y).__name__})"
-        ) from None
-    if arr.ndim != 1 or arr.size == 0:
-        raise NumericInputError(
-            f"y must be a non-empty 1-D array of samples (got shape {arr.shape})"
-        )
-    if not np.all(np.isfinite(arr)):
-        raise NumericInputError("y must be a non-empty array of finite samples (NaN or inf found)")
-    return arr
 
 
 def _reference_kind(
@@ -402,7 +385,7 @@ def check_dc(
     """
     from symrelu import exact_dc
 
-    y = _as_samples(y)
+    y = as_samples(y)
     kind, sig, act = _reference_kind(expected, reference, signal, activation)
     trunc, samp, method, peak = 0.0, 0.0, "exact", None
     if kind == "exact":
@@ -671,7 +654,7 @@ def check_spectrum(
     >>> check_spectrum(np.maximum(y, 0), 64, sig).passed
     True
     """
-    y = _as_samples(y)
+    y = as_samples(y)
     freqs, measured = coefficients(y, fs)
     n = y.size
     kind, sig, act = _reference_kind(expected, reference, signal, activation)
