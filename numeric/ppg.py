@@ -73,6 +73,7 @@ __all__ = [
     "load_windows",
     "estimate_hr",
     "fit_two_tone",
+    "check_heart_rate",
 ]
 
 #: Sampling rate (Hz) and window length (samples) of the KID-PPG model's input.
@@ -215,7 +216,14 @@ def _check_positive(value: Any, name: str) -> float:
     return v
 
 
-def _check_hr(hr_bpm: Any) -> float:
+def check_heart_rate(hr_bpm: Any) -> float:
+    """A heart rate in BPM as a float, or a PPGInputError naming what is wrong with it.
+
+    Examples
+    --------
+    >>> check_heart_rate(72)
+    72.0
+    """
     hr = _check_positive(hr_bpm, "heart rate (BPM)")
     if not _HR_RANGE[0] <= hr <= _HR_RANGE[1]:
         raise PPGInputError(
@@ -316,7 +324,7 @@ def synthetic_ppg(
     >>> np.array_equal(synthetic_ppg(90, n_windows=1, seed=1).windows[0], ppg.windows[0])
     True
     """
-    hr = _check_hr(hr_bpm)
+    hr = check_heart_rate(hr_bpm)
     fs = _check_positive(fs, "fs")
     for name, v in (("n_windows", n_windows), ("n_samples", n_samples)):
         if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
@@ -551,7 +559,7 @@ def fit_two_tone(window: np.ndarray, hr_bpm: float, fs: float = FS) -> TwoToneFi
         raise PPGInputError(
             f"fit_two_tone needs one window of at least 5 samples (got shape {x.shape})"
         )
-    hr = _check_hr(hr_bpm)
+    hr = check_heart_rate(hr_bpm)
     fs = _check_positive(fs, "fs")
     f = hr / 60.0
     if 2 * f >= fs / 2:

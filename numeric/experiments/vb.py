@@ -178,7 +178,7 @@ class Config:
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
                 raise ValueError(f"{name} must be a positive finite number (got {v!r})")
         if self.hr is not None:
-            ppg_mod._check_hr(self.hr)
+            ppg_mod.check_heart_rate(self.hr)
         object.__setattr__(self, "hr_sweep", tuple(float(h) for h in self.hr_sweep))
         object.__setattr__(self, "gain_sweep", tuple(float(g) for g in self.gain_sweep))
 
