@@ -178,21 +178,21 @@ def test_a_request_over_the_time_limit_is_refused_up_front(monkeypatch):
         mixed_value([one, one, one], [(1, 0), (2, 0), (0, 1)], [0, 0, 0], 0, None, "relu", 10)
 
 
-@pytest.mark.slow
-def test_the_cost_estimate_is_within_a_factor_two_of_the_run(monkeypatch):
+def _estimated_seconds(monkeypatch, dps):
     import re
-    import time
 
-    args = ([one, one, one], [(1, 0), (2, 0), (0, 1)], [0, 0, 0], 0, None, "relu", 30)
+    args = ([one, one, one], [(1, 0), (2, 0), (0, 1)], [0, 0, 0], 0, None, "relu", dps)
     monkeypatch.setattr(mixed, "MAX_SECONDS_MIXED", 1e-6)
     with pytest.raises(PrecisionLimitError) as refused:
         mixed_value(*args)
-    estimate = float(re.search(r"would take about ([0-9.]+) s", str(refused.value)).group(1))
-    monkeypatch.setattr(mixed, "MAX_SECONDS_MIXED", 600.0)
-    start = time.perf_counter()
-    mixed_value(*args)
-    elapsed = time.perf_counter() - start
-    assert elapsed / 2 <= estimate <= 2 * elapsed, (estimate, elapsed)
+    return float(re.search(r"would take about ([0-9.e+-]+) s", str(refused.value)).group(1))
+
+
+def test_the_cost_estimate_grows_with_the_digits(monkeypatch):
+    # the estimate against the real run time (within a factor of 2 on an idle machine) is
+    # tests/benchmarks/bench_mixed.py: time is load-dependent, so it is no unit test
+    low, high = _estimated_seconds(monkeypatch, 15), _estimated_seconds(monkeypatch, 40)
+    assert 0 < low < high
 
 
 def test_disagreeing_orders_raise_after_a_retry(monkeypatch):
