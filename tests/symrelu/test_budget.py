@@ -153,11 +153,14 @@ def test_periodic_estimate_scales_with_harmonics_tones_and_digits():
 
 def test_the_periodic_estimate_follows_the_measured_cost():
     # measured, not modelled: doubling the harmonic must cost more, as the estimate says
-    def run(text):
+    def run(text):  # best of three, so a burst of load on a shared machine does not decide
         sig = MultiTone.parse(text)
-        start = time.perf_counter()
-        exact_dc(sig, dps=15)
-        return time.perf_counter() - start
+        best = math.inf
+        for _ in range(3):
+            start = time.perf_counter()
+            exact_dc(sig, dps=15)
+            best = min(best, time.perf_counter() - start)
+        return best
 
     def tones(k):
         return " + ".join(f"1@{j}" for j in range(1, k + 1))
