@@ -56,6 +56,7 @@ __all__ = [
     "lambdify_expansion",
     "lambdify_expr",
     "spectrum_arrays",
+    "numeric_signal",
 ]
 
 _BACKENDS = ("numpy", "mpmath")
@@ -186,7 +187,15 @@ def _evaluate(expr: sympy.Expr, digits: int) -> tuple[sympy.Float, sympy.Float]:
 
 
 # ------------------------------------------------------------------ signals
-def _tone_arrays(signal: Any) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+def numeric_signal(signal: Any, need: str = "numeric evaluation") -> Any:
+    """``signal`` itself when it is a MultiTone of numbers, else an error naming the symbols.
+
+    Examples
+    --------
+    >>> from symrelu import MultiTone
+    >>> numeric_signal(MultiTone.parse("1@5")).frequencies
+    (5,)
+    """
     from symrelu import MultiTone
 
     if not isinstance(signal, MultiTone):
@@ -194,9 +203,14 @@ def _tone_arrays(signal: Any) -> tuple[float, np.ndarray, np.ndarray, np.ndarray
     if not signal.is_numeric:
         names = ", ".join(sorted(str(s) for s in signal.free_symbols))
         raise NumericTypeError(
-            f"the signal has symbolic values ({names}); numeric evaluation needs numbers: "
+            f"the signal has symbolic values ({names}); {need} needs numbers: "
             "substitute them or build the MultiTone from numbers"
         )
+    return signal
+
+
+def _tone_arrays(signal: Any) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    numeric_signal(signal)
     b = to_numeric(signal.offset)
     A = np.array([to_numeric(a) for a in signal.amplitudes], dtype=float)
     f = np.array([to_numeric(v) for v in signal.frequencies], dtype=float)

@@ -63,7 +63,7 @@ import numpy as np
 import sympy
 
 from numeric.errors import NumericInputError, NumericTypeError
-from numeric.lambdify import lambdify_expansion, lambdify_signal, to_numeric
+from numeric.lambdify import lambdify_expansion, lambdify_signal, numeric_signal, to_numeric
 from symrelu.expr_parse import parse_expression, safe_sympify
 
 __all__ = [
@@ -493,15 +493,9 @@ def exact_samples(
     """
     import mpmath
 
-    from symrelu import MultiTone, as_activation
+    from symrelu import as_activation
 
-    if not isinstance(signal, MultiTone):
-        raise NumericTypeError(f"expected a symrelu.MultiTone (got {type(signal).__name__})")
-    if not signal.is_numeric:
-        names = ", ".join(sorted(str(s) for s in signal.free_symbols))
-        raise NumericTypeError(
-            f"the signal has symbolic values ({names}); exact samples need numbers"
-        )
+    numeric_signal(signal, "exact sampling")
     if backend not in ("numpy", "mpmath"):
         raise NumericInputError(f"backend must be 'numpy' or 'mpmath' (got {backend!r})")
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
