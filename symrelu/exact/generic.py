@@ -24,15 +24,16 @@ of h, done by nested tanh-sinh quadrature split at every kink. Two tones with
 b = 0 also have the elliptic closed form
 :math:`\frac{4}{\pi^2}(A+B)E\bigl(\frac{4AB}{(A+B)^2}\bigr)` for the DC.
 
-Which pair verifies a result (see :func:`generic_coefficient`): K = 1, the
-closed form at two precisions; K = 2, phase-out against the elliptic form (DC,
-b = 0) or the Bessel integral. K >= 3: the Bessel integral (mpmath) against a
+Which method gives a result (see :func:`generic_coefficient`): one tone, and
+the DC of two tones with b = 0, are proven in balls
+(:mod:`symrelu.exact.balls`); any other two-tone coefficient is phase-out
+against the Bessel integral. K >= 3: the Bessel integral (mpmath) against a
 method that shares neither its formula, its quadrature nor its library, run in
-Arb (:mod:`symrelu.exact.walk`): the planar random walk for the DC, the walk
-of the other tones with a phase-out kernel for a harmonic of one tone, nested
-phase-out quadrature for any other multi-index. The second method's cost grows with
-its nesting depth; a request it cannot afford is refused with the number of
-digits it can verify (:class:`PrecisionLimitError`).
+Arb (:mod:`symrelu.exact.walk`): the planar random walk for the DC, the walk of
+the other tones with a phase-out kernel for a harmonic of one tone, nested
+phase-out quadrature for any other multi-index. The second method's cost grows
+with its nesting depth; a request it cannot afford is refused with the number
+of digits it can verify (:class:`PrecisionLimitError`).
 """
 
 from __future__ import annotations
@@ -46,9 +47,7 @@ import sympy
 
 from symrelu.errors import VerificationError
 from symrelu.exact._common import (
-    CHECK_GUARD,
     GUARD,
-    MAX_EXTRA_DIGITS,
     PrecisionLimitError,
     crosses_zero,
     exact_parts,
@@ -59,6 +58,7 @@ from symrelu.exact._common import (
     to_mp,
     verified,
 )
+from symrelu.exact.balls import acb_to_mpc, generic_ball, generic_ball_available
 from symrelu.exact.quadrature import (
     BudgetExceeded,
     TanhSinh,
@@ -454,11 +454,7 @@ def _generic_value(signal: MultiTone, key: tuple[int, ...], lam, c, dps: int) ->
             with mpmath.workdps(w):
                 num, amps, ks, sign = _normalized(signal, key)
                 b = num.offset
-                if method == "closed":
-                    d = sign * phase_out_mean(b, amps[0], ks[0])
-                elif method == "elliptic":
-                    d = two_tone_elliptic(amps[0], amps[1])
-                elif method == "phase_out":
+                if method == "phase_out":
                     order = sorted(range(K), key=lambda j: -amps[j])
                     d = sign * phase_out(b, [amps[j] for j in order], [ks[j] for j in order])
                 else:
@@ -472,26 +468,15 @@ def _generic_value(signal: MultiTone, key: tuple[int, ...], lam, c, dps: int) ->
         return verified(first, second, dps, what, how, scale=scale, max_extra=limit - dps,
                         zero_parts=zeros)
 
-    if K == 1:
-        return check(at(dps + GUARD, "closed"), at(dps + CHECK_GUARD, "closed"),
-                     "the torus coefficient", "the closed form at two precisions",
-                     dps + MAX_EXTRA_DIGITS)
-    if K == 2:
-        if signal.offset == 0 and not any(key):
-            second = at(dps + GUARD, "elliptic")
-            how = "phase-out quadrature and the elliptic closed form"
-            limit = MAX_DPS_GENERIC
-        else:
-            if dps > _MAX_DPS_BESSEL:
-                raise PrecisionLimitError(
-                    f"{dps} digits of a two-tone coefficient with an offset or k != 0 cannot be "
-                    f"verified in reasonable time (limit {_MAX_DPS_BESSEL}); ask for fewer digits"
-                )
-            second = at(dps + GUARD, "bessel")
-            how = "phase-out quadrature and the Bessel integral"
-            limit = _MAX_DPS_BESSEL
-        return check(at(dps + GUARD, "phase_out"), second, "the two-tone torus coefficient",
-                     how, limit)
+    if K == 2:  # one tone and the two-tone DC without offset are proven in balls instead
+        if dps > _MAX_DPS_BESSEL:
+            raise PrecisionLimitError(
+                f"{dps} digits of a two-tone coefficient with an offset or k != 0 cannot be "
+                f"verified in reasonable time (limit {_MAX_DPS_BESSEL}); ask for fewer digits"
+            )
+        return check(at(dps + GUARD, "phase_out"), at(dps + GUARD, "bessel"),
+                     "the two-tone torus coefficient",
+                     "phase-out quadrature and the Bessel integral", _MAX_DPS_BESSEL)
     if dps > _MAX_DPS_BESSEL:
         raise PrecisionLimitError(
             f"{dps} digits of a {K}-tone torus average cannot be verified in reasonable time "
@@ -596,7 +581,9 @@ def _check_independent_cost(K: int, offset_zero: bool, method: str, dps: int) ->
 def generic_coefficient(signal: MultiTone, key: tuple[int, ...], lam, c, dps: int) -> mpmath.mpc:
     """Verified coefficient of exp(i k.(2 pi f t)) in lam*x + c*|x| (tones' phases included).
 
-    Cases that need no integral are exact (:func:`exact_generic_value`).
+    One tone, and the DC of two tones without offset, are the rounded proven
+    ball (:func:`~symrelu.exact.balls.generic_ball`). Cases that need no integral
+    are exact (:func:`exact_generic_value`).
     Otherwise the signal is divided by a power of two near its peak (the value
     is homogeneous of degree 1) and the two methods are compared to ``dps``
     significant digits of the value itself, each part relative to itself,
@@ -611,6 +598,8 @@ def generic_coefficient(signal: MultiTone, key: tuple[int, ...], lam, c, dps: in
     >>> mpmath.nstr(generic_coefficient(g, (0, 0), half, half, 20).real, 20)
     '0.35868070492824129324'
     """
+    if generic_ball_available(signal, key):  # a proof exists: round its ball
+        return acb_to_mpc(generic_ball(signal, key, lam, c, dps + 3), dps)
     exact = exact_generic_value(signal, key, lam, c)
     if exact is not None:
         return exact_parts(*exact, dps)

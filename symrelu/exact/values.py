@@ -11,10 +11,8 @@ from symrelu._values import to_exact, value_text
 from symrelu.errors import FrequencyNotPresentError, NoProofError, SymreluError
 from symrelu.exact._common import activation_weights, check_dps, check_signal
 from symrelu.exact.balls import (
-    acb_to_mpc,
     conjugate_ball,
     generic_ball,
-    generic_ball_available,
     real_ball,
 )
 from symrelu.exact.generic import MAX_DPS_GENERIC, generic_coefficient
@@ -186,8 +184,6 @@ def _coefficient(sig: MultiTone, at: Any, activation: Any, regime: str, dps: Any
     key = (0,) * sig.K if at is None else _multi_index(sig, at)
     if enclosure:
         return generic_ball(sig, key, lam, c, dps)
-    if generic_ball_available(sig, key):    # a proof exists: round its ball
-        return acb_to_mpc(generic_ball(sig, key, lam, c, dps + 3), dps)
     return generic_coefficient(sig, key, lam, c, dps)
 
 
