@@ -5,7 +5,7 @@ How to add a new derivation
 1. Create ``derivations/secN_topic.py`` with ``KEY``, ``SECTION``, ``TITLE`` and
    ``derive(config: DeriveConfig | None = None) -> Derivation``.
 2. Derive with :mod:`symrelu` (exact values); turn them into numbers only
-   through :mod:`numeric` (or :func:`sample_fft` here) and compare with
+   through :mod:`symrelu.numeric` (or :func:`sample_fft` here) and compare with
    :func:`check`, which *asserts* (a failed check raises
    :class:`DerivationCheckError`).
 3. Build the LaTeX fragment with :class:`Fragment` (paragraphs, display
@@ -345,7 +345,7 @@ def main_for(module_name: str) -> None:
     Never into the reference results (reports/): only ``symrelu paper
     --update-reference`` writes there.
     """
-    from numeric.results import atomic_write_json, atomic_write_text
+    from symrelu.numeric.results import atomic_write_json, atomic_write_text
 
     mod = sys.modules[module_name]
     out = Path("symrelu-sections")
@@ -357,7 +357,7 @@ def main_for(module_name: str) -> None:
 
 def run_experiment(name: str, config: DeriveConfig, quick: dict, full: dict | None = None
                    ) -> tuple[Any, str]:
-    """Run ``numeric.experiments.<name>`` with its Config; return (result, note).
+    """Run ``symrelu.numeric.experiments.<name>`` with its Config; return (result, note).
 
     Every override key must be a field of the experiment's Config: an unknown
     one raises :class:`ExperimentConfigError` naming it and the valid ones.
@@ -379,11 +379,11 @@ def run_experiment(name: str, config: DeriveConfig, quick: dict, full: dict | No
     >>> run_experiment("vd", DeriveConfig(), {"init": 2})
     Traceback (most recent call last):
     ...
-    derivations._common.ExperimentConfigError: experiment vd: unknown Config key 'init'; \
+    symrelu.derivations._common.ExperimentConfigError: experiment vd: unknown Config key 'init'; \
 valid keys: crosscheck, dps, figures, inits, kernel3, out, predictor, samples_per_class, seed, \
 threads
     """
-    mod = importlib.import_module(f"numeric.experiments.{name}")
+    mod = importlib.import_module(f"symrelu.numeric.experiments.{name}")
     fields = {f.name for f in dataclasses.fields(mod.Config)}
     overrides = dict(quick if config.quick else (full or {}))
     unknown = sorted(set(overrides) - fields)

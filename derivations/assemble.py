@@ -32,9 +32,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from derivations import STEPS
-from derivations._common import DeriveConfig, tex_escape
-from derivations.build import document
+from symrelu.derivations import STEPS
+from symrelu.derivations._common import DeriveConfig, tex_escape
+from symrelu.derivations.build import document
 
 __all__ = ["assemble", "paper_body", "failed_fragment", "machine_id"]
 
@@ -184,8 +184,8 @@ def assemble(out: str | Path = "reports", *, quick: bool = False, only: list[str
         "skipped" | "failed"}, "failed": {key: "ErrorType: message"}, "checks": n,
         "seconds": {key: s}}``.
     """
-    from derivations.build import tex_engine
-    from numeric.results import atomic_write_bytes, provenance
+    from symrelu.derivations.build import tex_engine
+    from symrelu.numeric.results import atomic_write_bytes, provenance
 
     out = Path(out)
     if write is None:
@@ -252,7 +252,7 @@ def assemble(out: str | Path = "reports", *, quick: bool = False, only: list[str
     summary = {"tex": out / "paper.tex", "pdf": None, "steps": status, "failed": failed,
                "checks": sum(len(r.get("checks", [])) for r in records), "seconds": seconds}
     if pdf and tex_engine() is not None:
-        from derivations.build import build_pdf
+        from symrelu.derivations.build import build_pdf
 
         log("building paper.pdf ...")
         write(out / "paper.pdf", build_pdf(out / "paper.tex"))

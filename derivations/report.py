@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sympy
+from symrelu.derivations._common import Fragment, tex_escape
+from symrelu.derivations.build import document
 
 import symrelu as sr
-from derivations._common import Fragment, tex_escape
-from derivations.build import document
 from symrelu.expr_parse import safe_sympify
 
 __all__ = ["Report", "build_report", "SHORT"]
@@ -156,9 +156,8 @@ def _figure(e: sr.Expansion) -> dict[str, bytes] | None:
 
     import matplotlib.pyplot as plt
     import numpy as np
-
-    from numeric.lambdify import lambdify_signal, spectrum_arrays
-    from numeric.plotting import COLUMN_WIDTH, style
+    from symrelu.numeric.lambdify import lambdify_signal, spectrum_arrays
+    from symrelu.numeric.plotting import COLUMN_WIDTH, style
 
     sig, act = e.signal, e.activation
     F, c = spectrum_arrays(e)

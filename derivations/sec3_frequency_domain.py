@@ -26,9 +26,7 @@ import math
 
 import numpy as np
 import sympy
-
-import symrelu as sr
-from derivations._common import (
+from symrelu.derivations._common import (
     Check,
     Derivation,
     DeriveConfig,
@@ -37,7 +35,9 @@ from derivations._common import (
     close,
     sample_fft,
 )
-from numeric.lambdify import lambdify_expansion, lambdify_signal, spectrum_arrays
+from symrelu.numeric.lambdify import lambdify_expansion, lambdify_signal, spectrum_arrays
+
+import symrelu as sr
 
 __all__ = ["KEY", "SECTION", "TITLE", "derive", "PAPER_SIGNAL"]
 
@@ -237,6 +237,6 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    from derivations._common import main_for
+    from symrelu.derivations._common import main_for
 
     main_for(__name__)

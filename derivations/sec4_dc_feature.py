@@ -23,9 +23,7 @@ import warnings
 
 import numpy as np
 import sympy
-
-import symrelu as sr
-from derivations._common import (
+from symrelu.derivations._common import (
     Check,
     Derivation,
     DeriveConfig,
@@ -33,7 +31,9 @@ from derivations._common import (
     close,
     tex_escape,
 )
-from numeric.lambdify import lambdify_signal
+from symrelu.numeric.lambdify import lambdify_signal
+
+import symrelu as sr
 
 __all__ = ["KEY", "SECTION", "TITLE", "derive", "single_tone_dc"]
 
@@ -150,6 +150,6 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    from derivations._common import main_for
+    from symrelu.derivations._common import main_for
 
     main_for(__name__)

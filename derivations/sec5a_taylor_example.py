@@ -22,9 +22,7 @@ from pathlib import Path
 import mpmath
 import numpy as np
 import sympy
-
-import symrelu as sr
-from derivations._common import (
+from symrelu.derivations._common import (
     Check,
     Derivation,
     DeriveConfig,
@@ -36,7 +34,9 @@ from derivations._common import (
     sample_fft,
     tex_escape,
 )
-from numeric.lambdify import lambdify_expansion, lambdify_signal, spectrum_arrays
+from symrelu.numeric.lambdify import lambdify_expansion, lambdify_signal, spectrum_arrays
+
+import symrelu as sr
 
 __all__ = ["KEY", "SECTION", "TITLE", "derive", "rrmse", "dc_by_order"]
 
@@ -197,8 +197,7 @@ def _experiment_rows(v: dict) -> list[list[str]]:
 
 def _figure(out: Path, t, x, relu, approx, F, c, freqs, meas, order) -> Path:
     import matplotlib.pyplot as plt
-
-    from numeric.plotting import TEXT_WIDTH, save_figure, style
+    from symrelu.numeric.plotting import TEXT_WIDTH, save_figure, style
 
     with style():
         fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(TEXT_WIDTH, 2.4))
@@ -274,7 +273,7 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
         check(checks, f"DC order {N} within bound", abs(float(dc) - exact_dc) <= float(b),
               f"|{float(dc):.8f} - {exact_dc:.8f}| <= {float(b):.4g}")
 
-    # the experiment (numeric.experiments.va) at the same order, rate and duration:
+    # the experiment (symrelu.numeric.experiments.va) at the same order, rate and duration:
     # its Fig. 1, Fig. 2 and convergence figure go into this section, and its numbers
     # must agree with the derivation's own
     result, note = run_experiment(
@@ -338,6 +337,6 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    from derivations._common import main_for
+    from symrelu.derivations._common import main_for
 
     main_for(__name__)

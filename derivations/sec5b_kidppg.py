@@ -21,9 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import sympy
-
-import symrelu as sr
-from derivations._common import (
+from symrelu.derivations._common import (
     Check,
     Derivation,
     DeriveConfig,
@@ -34,7 +32,9 @@ from derivations._common import (
     sample_fft,
     tex_escape,
 )
-from numeric.lambdify import lambdify_signal
+from symrelu.numeric.lambdify import lambdify_signal
+
+import symrelu as sr
 
 __all__ = ["KEY", "SECTION", "TITLE", "derive", "PPG_MODEL", "FIGURE_CAPTIONS"]
 
@@ -166,6 +166,6 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    from derivations._common import main_for
+    from symrelu.derivations._common import main_for
 
     main_for(__name__)

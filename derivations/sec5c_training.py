@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 import sympy
-
-from derivations._common import (
+from symrelu.derivations._common import (
     Check,
     Derivation,
     DeriveConfig,
@@ -140,6 +139,6 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    from derivations._common import main_for
+    from symrelu.derivations._common import main_for
 
     main_for(__name__)

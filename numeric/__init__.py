@@ -17,26 +17,26 @@ lambdify_signal, lambdify_expansion, lambdify_expr   vectorised numpy or mpmath 
 
 Regression tests
 ----------------
-numeric.testing: assert_spectrum_close, assert_dc_close (and check_* returning results)
+symrelu.numeric.testing: assert_spectrum_close, assert_dc_close (and check_* returning results)
 
 Studies and figures
 -------------------
-numeric.convergence: convergence_study (honest RRMSE, DC error, max error vs bound)
-numeric.figures, numeric.experiments.va: the paper's Section V-A
+symrelu.numeric.convergence: convergence_study (honest RRMSE, DC error, max error vs bound)
+symrelu.numeric.figures, symrelu.numeric.experiments.va: the paper's Section V-A
 
 matplotlib and torch are never imported here.
 """
 
-from numeric import testing
-from numeric.errors import NumericInputError, NumericTypeError
-from numeric.lambdify import (
+from symrelu.numeric import testing
+from symrelu.numeric.errors import NumericInputError, NumericTypeError
+from symrelu.numeric.lambdify import (
     lambdify_expansion,
     lambdify_expr,
     lambdify_signal,
     spectrum_arrays,
     to_numeric,
 )
-from numeric.sampling import (
+from symrelu.numeric.sampling import (
     AliasingError,
     AliasingWarning,
     CoherenceWarning,
@@ -48,7 +48,7 @@ from numeric.sampling import (
     sample,
     sampling_error_bound,
 )
-from numeric.spectra import bin_index, coefficients, fold, spectrum
+from symrelu.numeric.spectra import bin_index, coefficients, fold, spectrum
 
 __all__ = [
     "NumericInputError",

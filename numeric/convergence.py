@@ -23,7 +23,7 @@ coherent sampled window:
 
 The partial sums are accumulated in g-powers (|g| <= 1 with the peak
 center, so each is stable); results are a :class:`ConvergenceStudy` with
-``to_csv``, ``to_json`` and :func:`numeric.figures.convergence_figure`.
+``to_csv``, ``to_json`` and :func:`symrelu.numeric.figures.convergence_figure`.
 
 Examples
 --------
@@ -46,10 +46,9 @@ from typing import Any
 
 import numpy as np
 import sympy
-
-from numeric.errors import NumericInputError
-from numeric.lambdify import to_numeric
-from numeric.results import atomic_write_json, atomic_write_text
+from symrelu.numeric.errors import NumericInputError
+from symrelu.numeric.lambdify import to_numeric
+from symrelu.numeric.results import atomic_write_json, atomic_write_text
 
 __all__ = ["convergence_study", "ConvergenceStudy", "COLUMNS"]
 
@@ -150,8 +149,9 @@ def convergence_study(
     >>> [r["order"] for r in s.rows]
     [0, 1, 2]
     """
+    from symrelu.numeric.sampling import sample
+
     import symrelu as sr
-    from numeric.sampling import sample
 
     e_top = sr.expand(signal, order=max(int(max_order), 0), center=center, activation=activation)
     if e_top.certificate.converges is not True:

@@ -1,8 +1,8 @@
 """Figures of the convergence study and of the paper's Section V-A, in the project's look.
 
-All figures are one paper column wide (:data:`numeric.plotting.COLUMN_WIDTH`),
-drawn inside :func:`numeric.plotting.style` and saved with
-:func:`numeric.plotting.save_figure` (PNG and PDF, atomically). matplotlib is
+All figures are one paper column wide (:data:`symrelu.numeric.plotting.COLUMN_WIDTH`),
+drawn inside :func:`symrelu.numeric.plotting.style` and saved with
+:func:`symrelu.numeric.plotting.save_figure` (PNG and PDF, atomically). matplotlib is
 imported inside the functions only. Colours follow the project palette in a
 fixed role: input (blue), ReLU/stage output (vermillion), approximation or
 second stage (green), bounds (black, dashed).
@@ -17,8 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
-from numeric.plotting import COLUMN_WIDTH, PALETTE, save_figure, style
+from symrelu.numeric.plotting import COLUMN_WIDTH, PALETTE, save_figure, style
 
 __all__ = ["convergence_figure", "va_fig1", "va_fig2", "spectrum_markers"]
 
@@ -40,7 +39,7 @@ def convergence_figure(study: Any, stem: Any = None) -> Any:
     Examples
     --------
     >>> import symrelu as sr
-    >>> from numeric.convergence import convergence_study
+    >>> from symrelu.numeric.convergence import convergence_study
     >>> s = convergence_study(sr.MultiTone(amplitudes=[1, 1], frequencies=[1, 2]), 3, fs=32)
     >>> fig = convergence_figure(s)
     >>> len(fig.axes)
@@ -116,7 +115,7 @@ def va_fig1(data: dict, stem: Any = None) -> Any:
         ax2.set_ylabel("amplitude")
         ax2.legend(loc="upper right")
         ax2.set_title("(b)", loc="left", x=-0.14, y=1.0)
-        from numeric.spectra import spectrum
+        from symrelu.numeric.spectra import spectrum
 
         f0 = data.get("f0")
         f, amp_y, _ = spectrum(y, data["fs"])
@@ -157,8 +156,7 @@ def va_fig2(data: dict, stem: Any = None) -> Any:
     """
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
-
-    from numeric.spectra import spectrum
+    from symrelu.numeric.spectra import spectrum
 
     t, x, fs, f0 = data["t"], data["x"], data["fs"], data.get("f0")
     chains = data["chains"]

@@ -61,8 +61,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
+from symrelu.numeric.errors import NumericInputError, NumericTypeError
 
-from numeric.errors import NumericInputError, NumericTypeError
 from symrelu.errors import SymreluError
 
 __all__ = [
@@ -102,7 +102,7 @@ BUNDLED_SHA256 = "81ff983368d130c9e0bf1f09b488d1088805b1a55d61f3460244ec84850da6
 def bundled_weights() -> Path:
     """The path of the KID-PPG weights shipped with symrelu, checked against their SHA-256.
 
-    The file is package data of :mod:`numeric` (``numeric/data/kidppg/model_S5.h5``),
+    The file is package data of :mod:`symrelu.numeric` (``numeric/data/kidppg/model_S5.h5``),
     found with :mod:`importlib.resources`, so a checkout and a pip install both
     have it. It is the authors' file under GPL-3.0 (``NOTICE.md`` beside it).
 
@@ -121,7 +121,7 @@ def bundled_weights() -> Path:
     import hashlib
     from importlib import resources
 
-    res = resources.files("numeric").joinpath(BUNDLED_WEIGHTS)
+    res = resources.files("symrelu.numeric").joinpath(BUNDLED_WEIGHTS)
     path = Path(str(res))
     if not path.is_file():
         raise KidPPGFormatError(

@@ -46,8 +46,8 @@ import mpmath
 import numpy as np
 import sympy
 from sympy.core.function import AppliedUndef
+from symrelu.numeric.errors import NumericInputError, NumericTypeError
 
-from numeric.errors import NumericInputError, NumericTypeError
 from symrelu.expr_parse import parse_expression, safe_sympify
 
 __all__ = [

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from numeric.results import atomic_write_bytes
+from symrelu.numeric.results import atomic_write_bytes
 
 __all__ = ["COLUMN_WIDTH", "TEXT_WIDTH", "PALETTE", "RC", "style", "save_figure"]
 

@@ -61,9 +61,9 @@ from typing import Any
 
 import numpy as np
 import sympy
+from symrelu.numeric.errors import NumericInputError, NumericTypeError
+from symrelu.numeric.lambdify import lambdify_expansion, lambdify_signal, numeric_signal, to_numeric
 
-from numeric.errors import NumericInputError, NumericTypeError
-from numeric.lambdify import lambdify_expansion, lambdify_signal, numeric_signal, to_numeric
 from symrelu.expr_parse import parse_expression, safe_sympify
 
 __all__ = [

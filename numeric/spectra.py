@@ -31,9 +31,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
-from numeric.errors import NumericInputError, NumericTypeError
-from numeric.lambdify import spectrum_arrays
+from symrelu.numeric.errors import NumericInputError, NumericTypeError
+from symrelu.numeric.lambdify import spectrum_arrays
 
 __all__ = ["coefficients", "spectrum", "fold", "bin_index", "amplitudes_of", "as_samples"]
 
@@ -122,7 +121,7 @@ def spectrum(y: Any, fs: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     Parameters
     ----------
     y : array_like, 1-D, real
-        Samples (ideally a coherent window: see :func:`numeric.sample`).
+        Samples (ideally a coherent window: see :func:`symrelu.numeric.sample`).
     fs : float
         Sampling rate.
 

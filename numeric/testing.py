@@ -21,7 +21,7 @@ With a :class:`symrelu.MultiTone` (or an Expansion, which then stands for its
 signal and activation) as ``expected``, the reference is the exact
 ``activation(signal)`` (``activation`` defaults to ReLU), sampled exactly as
 ``y`` was: every sample ``act(x(t0 + k/fs))`` is evaluated from the exact
-signal in mpmath at ``dps = 30`` digits (:func:`numeric.exact_samples`; with
+signal in mpmath at ``dps = 30`` digits (:func:`symrelu.numeric.exact_samples`; with
 rational frequencies the phase is reduced exactly), rounded to float64, and
 transformed by the same FFT. For a coherent window (whole periods) the result
 *is* the exact spectrum of act(x) folded onto the DFT grid, aliases included,
@@ -61,14 +61,14 @@ tolerance asked for, a :class:`TruncatedReferenceWarning` says so.
 
 With a number or a mapping of exact values as ``expected``, the aliasing of
 sampling a kinked signal is not in the reference: pass ``sampling_error=``
-``"bound"`` (rigorous, :func:`numeric.sampling_error_bound`, 6.3e-3 at DC for
+``"bound"`` (rigorous, :func:`symrelu.numeric.sampling_error_bound`, 6.3e-3 at DC for
 the paper's signal at fs = 1024, 2,700 times the actual 2.4e-6), ``"estimate"``
 or your own number, or better, the signal itself as ``expected``.
 
 Examples
 --------
 >>> import numpy as np, symrelu as sr
->>> from numeric import sample
+>>> from symrelu.numeric import sample
 >>> sig = sr.MultiTone(amplitudes=[1, 1, 1, 1], frequencies=[5, 10, 20, 40])
 >>> t, x = sample(sig, fs=1024, duration=1)
 >>> y = np.maximum(x, 0)
@@ -91,11 +91,11 @@ from typing import Any
 
 import mpmath
 import numpy as np
+from symrelu.numeric.errors import NumericInputError, NumericTypeError
+from symrelu.numeric.lambdify import to_numeric
+from symrelu.numeric.sampling import exact_samples, is_coherent, sampling_error_bound
+from symrelu.numeric.spectra import as_samples, bin_index, coefficients, fold
 
-from numeric.errors import NumericInputError, NumericTypeError
-from numeric.lambdify import to_numeric
-from numeric.sampling import exact_samples, is_coherent, sampling_error_bound
-from numeric.spectra import as_samples, bin_index, coefficients, fold
 from symrelu.errors import SymreluWarning
 
 __all__ = [

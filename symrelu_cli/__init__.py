@@ -1,4 +1,4 @@
-"""The ``symrelu`` command line (see :mod:`symrelu_cli.main`)."""
+"""The ``symrelu`` command line (see :mod:`symrelu.cli.main`)."""
 
 from importlib import metadata
 

@@ -5,7 +5,7 @@ stable: every one has a ``"schema"`` key (``"symrelu.coeffs/1"``,
 ``"symrelu.expand/1"``, ``"symrelu.dc/1"``) whose version changes only when a
 key is removed or changes meaning; new keys may be added. Exact values are
 strings that :func:`symrelu.expr_parse.parse_expression` reads back; ``float``
-companions are numbers, or null when the value is symbolic. See :mod:`symrelu_cli.schemas`.
+companions are numbers, or null when the value is symbolic. See :mod:`symrelu.cli.schemas`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import argparse
 import warnings
 from typing import Any
 
-from symrelu_cli._util import (
+from symrelu.cli._util import (
     CLIError,
     activation_name,
     emit,
@@ -346,14 +346,14 @@ def cmd_dc(args: argparse.Namespace) -> int:
 
     With ``--convergence N`` the ``symrelu.dc/1`` document gains a
     ``"convergence"`` key holding the ``symrelu.convergence/1`` document
-    (see :mod:`symrelu_cli.exact_cmd`), and the table gains its rows.
+    (see :mod:`symrelu.cli.exact_cmd`), and the table gains its rows.
     """
     sig = parse_signal(args.signal)
     doc = dc_document(sig, activation=args.activation, generic=args.generic,
                       digits=args.digits)
     conv = None
     if getattr(args, "convergence", None) is not None:
-        from symrelu_cli.exact_cmd import convergence_document
+        from symrelu.cli.exact_cmd import convergence_document
 
         conv = convergence_document(sig, orders=args.convergence, center=args.center,
                                     activation=args.activation, generic=args.generic,
@@ -374,7 +374,7 @@ def cmd_dc(args: argparse.Namespace) -> int:
                                       f"({100 * a['relative_error']:+.2f}% vs exact)"])
     text = text_table(rows)
     if conv is not None:
-        from symrelu_cli.exact_cmd import convergence_rows_table
+        from symrelu.cli.exact_cmd import convergence_rows_table
 
         verdict = {True: "converges", False: "DIVERGES (no bound)", None: "undecided"}
         text += (f"\n\ntruncated Taylor DC, center {conv['center']['name']} "

@@ -34,8 +34,7 @@ import re
 import warnings
 from typing import Any
 
-from symrelu.expr_parse import parse_expression
-from symrelu_cli._util import (
+from symrelu.cli._util import (
     CLIError,
     activation_name,
     emit,
@@ -44,7 +43,9 @@ from symrelu_cli._util import (
     number,
     text_table,
 )
-from symrelu_cli.commands import parse_signal
+from symrelu.cli.commands import parse_signal
+
+from symrelu.expr_parse import parse_expression
 
 __all__ = [
     "MAX_ORDERS",

@@ -15,7 +15,7 @@ and ``steps/``, e.g. the committed reference results ``reports/``) is refused:
 its experiments are written by ``symrelu paper`` alone.
 
 Files: ``--out DIR`` never replaces a file in DIR that symrelu did not write
-(the folder's manifest, see :mod:`numeric.results`) unless ``--force``; the
+(the folder's manifest, see :mod:`symrelu.numeric.results`) unless ``--force``; the
 names the experiment writes are checked before it starts, and every write is
 checked again as it happens. Warnings of the run (a corrupt repetition file
 set aside) are printed on stderr, one line each.
@@ -34,8 +34,9 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from symrelu.cli._util import CLIError, UnavailableError
+
 from symrelu.errors import EnvironmentProblemError
-from symrelu_cli._util import CLIError, UnavailableError
 
 __all__ = ["EXPERIMENTS", "OUTPUTS", "RUNS", "config_parser", "parse_config", "cmd_experiment",
            "summary_lines", "check_outputs", "check_device", "DeviceUnavailableError",
@@ -46,10 +47,10 @@ RUNS = "symrelu-runs"
 _AUTO_OUT = object()  # the --out option was not given
 
 EXPERIMENTS = {
-    "va": ("numeric.experiments.va", "Section V-A: the four-tone Taylor example (Fig. 1)"),
-    "vb": ("numeric.experiments.vb", "Section V-B: KID-PPG activations on PPG (Fig. 3)"),
-    "vc": ("numeric.experiments.vc", "Section V-C: three CNNs trained on tones (Fig. 4)"),
-    "vd": ("numeric.experiments.vd", "Section V-D: the zero-training CNN (Fig. 5)"),
+    "va": ("symrelu.numeric.experiments.va", "Section V-A: the four-tone Taylor example (Fig. 1)"),
+    "vb": ("symrelu.numeric.experiments.vb", "Section V-B: KID-PPG activations on PPG (Fig. 3)"),
+    "vc": ("symrelu.numeric.experiments.vc", "Section V-C: three CNNs trained on tones (Fig. 4)"),
+    "vd": ("symrelu.numeric.experiments.vd", "Section V-D: the zero-training CNN (Fig. 5)"),
 }
 
 
@@ -70,7 +71,7 @@ class DeviceUnavailableError(EnvironmentProblemError):
     """The torch device asked for (``--device cuda``) is not available on this machine."""
 
 
-_FIRST_PARTY = ("symrelu", "numeric", "derivations", "symrelu_cli")
+_FIRST_PARTY = ("symrelu",)  # symrelu.numeric, symrelu.derivations and symrelu.cli included
 
 
 def load(name: str) -> types.ModuleType:
@@ -180,7 +181,7 @@ def summary_lines(name: str, result: Any) -> list[str]:
 
 def config_parser(name: str, module: types.ModuleType) -> argparse.ArgumentParser:
     """An argument parser with one option per field of ``module.Config``."""
-    from symrelu_cli.main import _Parser
+    from symrelu.cli.main import _Parser
 
     cfg_cls = module.Config
     hints = typing.get_type_hints(cfg_cls)
@@ -224,7 +225,7 @@ def run_folder(name: str, cfg: Any) -> Path:
 
     Examples
     --------
-    >>> from numeric.experiments import vd
+    >>> from symrelu.numeric.experiments import vd
     >>> a = run_folder("vd", vd.Config(inits=2))
     >>> a.parent.name, a.name.startswith("vd-"), len(a.name)
     ('symrelu-runs', True, 13)
@@ -275,7 +276,7 @@ def check_outputs(name: str, out: str | Path | None, *, force: bool = False) -> 
     OutputExistsError True
     >>> check_outputs("vd", d, force=True)
     """
-    from numeric.results import OutputPathError, check_output
+    from symrelu.numeric.results import OutputPathError, check_output
 
     if out is None:
         return
@@ -327,9 +328,10 @@ def check_device(device: str) -> None:
 
 def cmd_experiment(args: argparse.Namespace) -> int:
     """Run the experiment and print its summary (and its warnings, on stderr)."""
-    from numeric.results import guarded_outputs
+    from symrelu.cli.paper_cmd import inside_paper_folder
+    from symrelu.numeric.results import guarded_outputs
+
     from symrelu.errors import SymreluWarning
-    from symrelu_cli.paper_cmd import inside_paper_folder
 
     cfg, progress, force, module, out_given = _parse(args.name, list(args.options))
     if not out_given:

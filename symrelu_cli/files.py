@@ -6,7 +6,7 @@ with the SHA-256 of its current content: symrelu wrote it and nobody changed it
 since. Any other existing file is the user's and is only replaced with
 ``--force``. Writes are atomic (temporary file in the same directory, then
 rename), so an interrupted run leaves either the old file or the new one.
-The manifest and the writes live in :mod:`numeric.results`, the project's one
+The manifest and the writes live in :mod:`symrelu.numeric.results`, the project's one
 door for files; this module adds the command line's one-line errors.
 """
 
@@ -15,17 +15,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from symrelu_cli._util import CLIError
+from symrelu.cli._util import CLIError
 
 __all__ = ["MANIFEST", "OutputGuard", "atomic_write"]
 
-MANIFEST = ".symrelu-outputs.json"  # the same name as numeric.results.MANIFEST
+MANIFEST = ".symrelu-outputs.json"  # the same name as symrelu.numeric.results.MANIFEST
 
 
 def atomic_write(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
-    The project's single implementation, :func:`numeric.results.atomic_write_bytes`.
+    The project's single implementation, :func:`symrelu.numeric.results.atomic_write_bytes`.
 
     Examples
     --------
@@ -34,7 +34,7 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> Path:
     >>> p.read_bytes()
     b'hi'
     """
-    from numeric.results import atomic_write_bytes
+    from symrelu.numeric.results import atomic_write_bytes
 
     return atomic_write_bytes(path, data)
 
@@ -42,8 +42,8 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> Path:
 class OutputGuard:
     """Checks and performs writes under the ``--force`` rule.
 
-    A thin layer over :mod:`numeric.results` (:func:`~numeric.results.is_ours`,
-    :func:`~numeric.results.guarded_outputs`), which keeps the manifest under a
+    A thin layer over :mod:`symrelu.numeric.results` (:func:`~symrelu.numeric.results.is_ours`,
+    :func:`~symrelu.numeric.results.guarded_outputs`), which keeps the manifest under a
     lock so that concurrent runs in one folder lose no entry.
 
     Parameters
@@ -75,24 +75,24 @@ class OutputGuard:
 
     def is_ours(self, path: str | os.PathLike) -> bool:
         """True when ``path`` is listed in its directory's manifest with its current content."""
-        from numeric.results import is_ours
+        from symrelu.numeric.results import is_ours
 
         return is_ours(path)
 
     def check(self, path: str | os.PathLike) -> Path:
         """Raise if writing ``path`` would replace a user's file, or cannot be done.
 
-        :class:`~numeric.results.OutputExistsError` names the file and
-        ``--force``; :class:`~numeric.results.OutputPathError` a path that is a
+        :class:`~symrelu.numeric.results.OutputExistsError` names the file and
+        ``--force``; :class:`~symrelu.numeric.results.OutputPathError` a path that is a
         directory or cannot be looked at (a name too long). Both exit with 2.
         """
-        from numeric.results import check_output
+        from symrelu.numeric.results import check_output
 
         return check_output(path, force=self.force)
 
     def write(self, path: str | os.PathLike, data: bytes | str) -> Path:
         """Check, write atomically and record ``path`` in the manifest (under a lock)."""
-        from numeric.results import guarded_outputs
+        from symrelu.numeric.results import guarded_outputs
 
         path = self.check(path)
         if isinstance(data, str):
@@ -102,7 +102,7 @@ class OutputGuard:
 
     def check_directory(self, directory: str | os.PathLike) -> Path:
         """An output directory must not be a file; it may exist."""
-        from numeric.results import OutputPathError
+        from symrelu.numeric.results import OutputPathError
 
         directory = Path(directory)
         try:

@@ -20,7 +20,7 @@ import traceback
 import warnings
 from collections.abc import Sequence
 
-from symrelu_cli._util import EXIT_INTERNAL, EXIT_USAGE, CLIError
+from symrelu.cli._util import EXIT_INTERNAL, EXIT_USAGE, CLIError
 
 __all__ = ["main", "build_parser", "GRAMMAR", "EXIT_CODES"]
 
@@ -292,7 +292,7 @@ def _protect_signals(argv: list[str]) -> list[str]:
 
 def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.version:
-        from symrelu_cli import __version__
+        from symrelu.cli import __version__
 
         print(f"symrelu {__version__}")
         return 0
@@ -300,25 +300,25 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.print_help()
         return 0
     if args.command in ("coeffs", "expand", "dc"):
-        from symrelu_cli import commands
+        from symrelu.cli import commands
 
         with _bounded(args):
             return getattr(commands, f"cmd_{args.command}")(args)
     if args.command in ("convergence", "coefficient", "closed-form"):
-        from symrelu_cli import exact_cmd
+        from symrelu.cli import exact_cmd
 
         with _bounded(args):
             return getattr(exact_cmd, "cmd_" + args.command.replace("-", "_"))(args)
     if args.command == "report":
-        from symrelu_cli import report_cmd
+        from symrelu.cli import report_cmd
 
         return report_cmd.cmd_report(args)
     if args.command == "paper":
-        from symrelu_cli import paper_cmd
+        from symrelu.cli import paper_cmd
 
         return paper_cmd.cmd_paper(args)
     if args.command == "experiment":
-        from symrelu_cli import experiment_cmd
+        from symrelu.cli import experiment_cmd
 
         return experiment_cmd.cmd_experiment(args)
     raise CLIError(f"unknown command {args.command!r}")  # pragma: no cover - argparse checks

@@ -2,7 +2,7 @@
 
 Every step is recomputed (``--resume`` reuses the steps an earlier run on this
 machine finished in ``--out``); then each section is compared with the
-reference build (:mod:`derivations.compare`) and one line per section says
+reference build (:mod:`symrelu.derivations.compare`) and one line per section says
 whether it reproduces. The reference folder (``reports/`` of the symrelu
 checkout, or any build marked as reference) is written only with
 ``--update-reference``: without it a build there is refused before anything runs.
@@ -15,8 +15,8 @@ import json
 import sys
 from pathlib import Path
 
-from symrelu_cli._util import EXIT_OK, EXIT_PARTIAL, CLIError
-from symrelu_cli.files import OutputGuard
+from symrelu.cli._util import EXIT_OK, EXIT_PARTIAL, CLIError
+from symrelu.cli.files import OutputGuard
 
 __all__ = ["cmd_paper", "default_reference", "is_reference_folder", "inside_paper_folder"]
 
@@ -92,7 +92,7 @@ def inside_paper_folder(path: str | Path) -> Path | None:
 
 
 def cmd_paper(args: argparse.Namespace) -> int:
-    """Run :func:`derivations.assemble.assemble` with the CLI's file guard, then compare.
+    """Run :func:`symrelu.derivations.assemble.assemble` with the CLI's file guard, then compare.
 
     A failing section stops the build with its error, unless ``--keep-going``:
     then the paper is written with the failed sections marked, each is named on
@@ -100,10 +100,10 @@ def cmd_paper(args: argparse.Namespace) -> int:
     does not reproduce the reference is reported, not an error (floating-point
     libraries differ between machines): the exit code stays 0.
     """
-    from derivations import STEPS
-    from derivations.assemble import assemble
-    from derivations.build import HOW_TO_GET_PDF
-    from derivations.compare import compare_builds, load_build
+    from symrelu.derivations import STEPS
+    from symrelu.derivations.assemble import assemble
+    from symrelu.derivations.build import HOW_TO_GET_PDF
+    from symrelu.derivations.compare import compare_builds, load_build
 
     keys = [k for k, _ in STEPS]
     only = None

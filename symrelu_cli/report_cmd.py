@@ -13,8 +13,8 @@ import json
 import sys
 from pathlib import Path
 
-from symrelu_cli._util import CLIError
-from symrelu_cli.files import OutputGuard
+from symrelu.cli._util import CLIError
+from symrelu.cli.files import OutputGuard
 
 __all__ = ["cmd_report", "write_report"]
 
@@ -23,9 +23,9 @@ def write_report(signal_text: str, output: str | Path, *, order: int = 6, center
                  activation: str = "relu", regime: str = "auto", force: bool = False,
                  figure: bool = True) -> dict:
     """Build and write the report; return {"tex": path, "pdf": path or None, ...}."""
-    from derivations.build import HOW_TO_GET_PDF, TexError, build_pdf, tex_engine
-    from derivations.report import build_report
-    from symrelu_cli.commands import parse_signal
+    from symrelu.cli.commands import parse_signal
+    from symrelu.derivations.build import HOW_TO_GET_PDF, TexError, build_pdf, tex_engine
+    from symrelu.derivations.report import build_report
 
     out = Path(output)
     if out.suffix.lower() not in (".pdf", ".tex"):

@@ -4,7 +4,7 @@ Each string below would run code (or exhaust memory) if it reached ``eval`` or
 ``sympy.sympify``; the ones with a side effect create SENTINEL when evaluated.
 They are tried (1) on the functions documented to read strings, which must
 raise a symrelu error, (2) on every parameter of every public callable of
-``symrelu``, ``numeric`` and ``numeric.testing`` (found by inspecting
+``symrelu``, ``symrelu.numeric`` and ``symrelu.numeric.testing`` (found by inspecting
 ``__all__`` and the signatures, so a new function cannot be missed), which
 must not evaluate them and may only fail with a symrelu error or a TypeError
 about the argument's type, and (3) on the command line, which must exit 2.
@@ -20,14 +20,14 @@ import time
 import numpy as np
 import pytest
 import sympy
+import symrelu.numeric as numeric
+import symrelu.numeric.testing
+from symrelu.cli.main import main
 
-import numeric
-import numeric.testing
 import symrelu
 from symrelu.errors import SymreluError
 from symrelu.expr_parse import ExpressionParseError, parse_expression, safe_sympify
 from symrelu.latex import coefficient_term
-from symrelu_cli.main import main
 
 SENTINEL = "/tmp/pwned_symrelu"
 INJECTIONS = [
@@ -49,7 +49,7 @@ INJECTIONS = [
 HEAVY = ["1e100000000", "(" * 500 + "1" + ")" * 500, "+".join(["x"] * 20000), "2**10**6",
          "-" * 100000 + "1", "x" * 300000]
 PAPER = symrelu.MultiTone(amplitudes=[1, 1, 1, 1], frequencies=[5, 10, 20, 40])
-Y = np.maximum(numeric.sample(PAPER, fs=1024, duration=1)[1], 0)
+Y = np.maximum(symrelu.numeric.sample(PAPER, fs=1024, duration=1)[1], 0)
 
 
 @pytest.fixture(autouse=True)
@@ -73,21 +73,21 @@ PARSER_DOORS = {
     "parse_expression": lambda s: parse_expression(s),
     "safe_sympify": lambda s: safe_sympify(s),
     "safe_sympify in a list": lambda s: safe_sympify([1, s]),
-    "to_numeric": lambda s: numeric.to_numeric(s),
-    "to_numeric mpmath": lambda s: numeric.to_numeric(s, "mpmath"),
-    "to_numeric in a mapping": lambda s: numeric.to_numeric({1: s}),
-    "assert_dc_close": lambda s: numeric.testing.assert_dc_close(Y, s),
-    "check_dc": lambda s: numeric.testing.check_dc(Y, s),
-    "assert_spectrum_close value": lambda s: numeric.testing.assert_spectrum_close(
+    "to_numeric": lambda s: symrelu.numeric.to_numeric(s),
+    "to_numeric mpmath": lambda s: symrelu.numeric.to_numeric(s, "mpmath"),
+    "to_numeric in a mapping": lambda s: symrelu.numeric.to_numeric({1: s}),
+    "assert_dc_close": lambda s: symrelu.numeric.testing.assert_dc_close(Y, s),
+    "check_dc": lambda s: symrelu.numeric.testing.check_dc(Y, s),
+    "assert_spectrum_close value": lambda s: symrelu.numeric.testing.assert_spectrum_close(
         Y, 1024, {0: s}),
-    "assert_spectrum_close key": lambda s: numeric.testing.assert_spectrum_close(
+    "assert_spectrum_close key": lambda s: symrelu.numeric.testing.assert_spectrum_close(
         Y, 1024, {s: 1}),
-    "lambdify_expr": lambda s: numeric.lambdify_expr(s),
-    "lambdify_expr with t": lambda s: numeric.lambdify_expr(s, sympy.Symbol("x")),
-    "lambdify_signal mpmath time": lambda s: numeric.lambdify_signal(PAPER, "mpmath")(s),
-    "is_coherent fs": lambda s: numeric.is_coherent(PAPER, s, 1024),
-    "exact_samples fs": lambda s: numeric.exact_samples(PAPER, s, 8),
-    "exact_samples t0": lambda s: numeric.exact_samples(PAPER, 1024, 8, t0=s),
+    "lambdify_expr": lambda s: symrelu.numeric.lambdify_expr(s),
+    "lambdify_expr with t": lambda s: symrelu.numeric.lambdify_expr(s, sympy.Symbol("x")),
+    "lambdify_signal mpmath time": lambda s: symrelu.numeric.lambdify_signal(PAPER, "mpmath")(s),
+    "is_coherent fs": lambda s: symrelu.numeric.is_coherent(PAPER, s, 1024),
+    "exact_samples fs": lambda s: symrelu.numeric.exact_samples(PAPER, s, 8),
+    "exact_samples t0": lambda s: symrelu.numeric.exact_samples(PAPER, 1024, 8, t0=s),
 }
 STRING_READERS = dict(PARSER_DOORS, **{
     "MultiTone.parse": lambda s: symrelu.MultiTone.parse(s),
@@ -140,7 +140,7 @@ FILLERS = {
 
 def _public_callables():
     seen = {}
-    modules = [symrelu, numeric, numeric.testing, importlib.import_module("symrelu.expr_parse"),
+    modules = [symrelu, numeric, symrelu.numeric.testing, importlib.import_module("symrelu.expr_parse"),
                importlib.import_module("symrelu.latex")]
     for mod in modules:
         for name in mod.__all__:
@@ -176,10 +176,10 @@ CASES = [(name, p.name) for name, fn in sorted(CALLABLES.items()) for p in _para
 
 def test_the_sweep_covers_the_string_readers():
     names = set(CALLABLES)
-    for must in ("numeric.to_numeric", "numeric.testing.assert_dc_close",
-                 "numeric.testing.assert_spectrum_close", "numeric.lambdify_expr",
+    for must in ("symrelu.numeric.to_numeric", "symrelu.numeric.testing.assert_dc_close",
+                 "symrelu.numeric.testing.assert_spectrum_close", "symrelu.numeric.lambdify_expr",
                  "symrelu.MultiTone.parse", "symrelu.expr_parse.parse_expression",
-                 "numeric.exact_samples"):
+                 "symrelu.numeric.exact_samples"):
         assert must in names
     assert len(CASES) > 100
 

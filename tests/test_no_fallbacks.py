@@ -46,7 +46,7 @@ def test_the_sources_are_found():
 
 @pytest.mark.parametrize("pattern,what", [
     (r"\boptional_api\b", "the CLI's optional_api (a renamed function became exit 3)"),
-    (r"def optional\(", "derivations.optional (None for a missing symrelu function)"),
+    (r"def optional\(", "symrelu.derivations.optional (None for a missing symrelu function)"),
     (r"(?i)stand-in", "a stand-in for one of symrelu's own functions"),
     (r"symrelu is this project", "a branch for symrelu being absent"),
     (r"not part of this (installation|project)", "a message for a missing first-party module"),
@@ -103,11 +103,11 @@ def test_the_import_check_catches_the_old_pattern(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("def f():\n    try:\n        import symrelu\n    except ImportError:\n"
                    "        return None\n    try:\n        m = importlib.import_module("
-                   "f'numeric.experiments.{n}')\n    except (ValueError, ModuleNotFoundError):\n"
+                   "f'symrelu.numeric.experiments.{n}')\n    except (ValueError, ModuleNotFoundError):\n"
                    "        pass\n    try:\n        import fcntl\n    except ImportError:\n"
                    "        pass\n")
     assert [h.split(": ", 1)[1] for h in _guarded_first_party_imports(bad)] == [
-        "symrelu", "numeric.experiments."]
+        "symrelu", "symrelu.numeric.experiments."]
 
 
 @pytest.mark.parametrize("pattern,what", [

@@ -217,14 +217,14 @@ def run_symrelu(argv, cwd: Path) -> subprocess.CompletedProcess:
     """Run ``symrelu ARGS`` as the console script does (its entry point is checked below)."""
     path = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(path))
-    return subprocess.run([sys.executable, "-m", "symrelu_cli.main", *argv], cwd=cwd, env=env,
+    return subprocess.run([sys.executable, "-m", "symrelu.cli.main", *argv], cwd=cwd, env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                           timeout=COMMAND_TIMEOUT_S)
 
 
 def test_symrelu_console_script_is_the_module_the_tests_run():
     (ep,) = importlib.metadata.entry_points(group="console_scripts", name="symrelu")
-    assert ep.value == "symrelu_cli.main:main"
+    assert ep.value == "symrelu.cli.main:main"
 
 
 def _needs_tex(argv) -> bool:
@@ -236,7 +236,7 @@ def _needs_tex(argv) -> bool:
 def test_shell_command(cmd: Command, tmp_path):
     assert cmd.argv and cmd.argv[0] == "symrelu", f"README.md:{cmd.line}: only symrelu commands run"
     if _needs_tex(cmd.argv):
-        from derivations.build import tex_engine
+        from symrelu.derivations.build import tex_engine
 
         if tex_engine() is None:
             pytest.skip("no TeX engine: the README shows the PDF build (CI installs latexmk)")
@@ -294,7 +294,7 @@ def _check_pip_install(argv: list[str], where: str) -> None:
 
 def symrelu_help(path: list[str]) -> str:
     """``symrelu PATH --help`` through the console script's own function; its text."""
-    from symrelu_cli.main import main
+    from symrelu.cli.main import main
 
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):

@@ -41,8 +41,9 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from numeric.errors import NumericInputError
-from numeric.results import OutputPathError, atomic_write_json
+from symrelu.numeric.errors import NumericInputError
+from symrelu.numeric.results import OutputPathError, atomic_write_json
+
 from symrelu.errors import EnvironmentProblemError, SymreluWarning
 
 __all__ = [

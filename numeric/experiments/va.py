@@ -58,14 +58,19 @@ from typing import Any
 import mpmath
 import numpy as np
 import sympy
+from symrelu.numeric.convergence import ConvergenceStudy, convergence_study
+from symrelu.numeric.lambdify import (
+    lambdify_expansion,
+    lambdify_signal,
+    spectrum_arrays,
+    to_numeric,
+)
+from symrelu.numeric.results import atomic_write_json, atomic_write_text, provenance
+from symrelu.numeric.sampling import sample, sampling_error_bound
+from symrelu.numeric.spectra import coefficients, fold
+from symrelu.numeric.testing import check_dc, check_spectrum
 
 import symrelu as sr
-from numeric.convergence import ConvergenceStudy, convergence_study
-from numeric.lambdify import lambdify_expansion, lambdify_signal, spectrum_arrays, to_numeric
-from numeric.results import atomic_write_json, atomic_write_text, provenance
-from numeric.sampling import sample, sampling_error_bound
-from numeric.spectra import coefficients, fold
-from numeric.testing import check_dc, check_spectrum
 
 __all__ = ["Config", "Result", "run", "PAPER_SIGNAL", "moving_average", "difference"]
 
@@ -312,7 +317,7 @@ def run(config: Config = Config(), *, progress: bool = False) -> Result:
             study.to_json(out / "convergence.json")
             paths.append(out / "convergence.json")
         if config.figures:
-            from numeric import figures
+            from symrelu.numeric import figures
 
             d0, d1 = config.detail
             td = np.linspace(d0, d1, 2000)

@@ -3,10 +3,10 @@ r"""Section V-B: the trained KID-PPG heart-rate CNN, its activation spectra meas
 The paper shows (Fig. 3) that the post-ReLU activations of the first
 convolutional blocks of a trained PPG heart-rate network hold a strong DC
 component next to the heart-rate harmonics. This experiment redoes that on the
-torch port of the network (:mod:`numeric.kidppg`) and then *predicts* the
+torch port of the network (:mod:`symrelu.numeric.kidppg`) and then *predicts* the
 first layer's DC with symrelu:
 
-1. Inputs: synthetic PPG windows at a known heart rate (:mod:`numeric.ppg`,
+1. Inputs: synthetic PPG windows at a known heart rate (:mod:`symrelu.numeric.ppg`,
    256 samples at 32 Hz) or the user's own windows (``.npy``/``.csv``), each
    standardised to zero mean and unit standard deviation (the training scaling
    is not documented; ``input_gain`` multiplies the standardised window).
@@ -63,10 +63,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from numeric import ppg as ppg_mod
-from numeric.errors import NumericInputError
-from numeric.results import atomic_write_json, atomic_write_text, provenance
+from symrelu.numeric import ppg as ppg_mod
+from symrelu.numeric.errors import NumericInputError
+from symrelu.numeric.results import atomic_write_json, atomic_write_text, provenance
 
 __all__ = [
     "Config",
@@ -388,10 +387,10 @@ def predict_first_layer_dc(
 
     Parameters
     ----------
-    fit : numeric.ppg.TwoToneFit
+    fit : symrelu.numeric.ppg.TwoToneFit
         The window's model :math:`b + A_1\cos(\omega t + p_1) + A_2\cos(2\omega t + p_2)`.
     taps : numpy.ndarray
-        ``(channels, taps)`` in convolution order (:func:`numeric.kidppg.first_layer_taps`).
+        ``(channels, taps)`` in convolution order (:func:`symrelu.numeric.kidppg.first_layer_taps`).
     bias : numpy.ndarray
         ``(channels,)``.
     n : int
@@ -586,9 +585,9 @@ def run(config: Config | None = None, *, progress: bool = True) -> Result:
 
     Raises
     ------
-    numeric.kidppg.KidPPGFormatError
+    symrelu.numeric.kidppg.KidPPGFormatError
         The weights file is missing or not the KID-PPG network.
-    numeric.ppg.PPGInputError
+    symrelu.numeric.ppg.PPGInputError
         The user's windows have the wrong shape, values or sampling rate.
 
     Examples
@@ -597,8 +596,7 @@ def run(config: Config | None = None, *, progress: bool = True) -> Result:
     ...           progress=False)  # doctest: +SKIP
     """
     import torch
-
-    from numeric import kidppg
+    from symrelu.numeric import kidppg
 
     cfg = config or Config()
     started = time.perf_counter()
@@ -856,8 +854,7 @@ def _mark_harmonics(ax: Any, hr: float, f_max_bpm: float) -> None:
 
 def _figure3(stem: Path, acts: dict, rates: dict, hr_bpm: np.ndarray, cfg: Config) -> list:
     import matplotlib.pyplot as plt
-
-    from numeric.plotting import PALETTE, TEXT_WIDTH, save_figure, style
+    from symrelu.numeric.plotting import PALETTE, TEXT_WIDTH, save_figure, style
 
     w = cfg.window
     hr = float(hr_bpm[w])
@@ -911,8 +908,7 @@ def _figure3(stem: Path, acts: dict, rates: dict, hr_bpm: np.ndarray, cfg: Confi
 
 def _figure_shares(stem: Path, shares: dict) -> list:
     import matplotlib.pyplot as plt
-
-    from numeric.plotting import PALETTE, TEXT_WIDTH, save_figure, style
+    from symrelu.numeric.plotting import PALETTE, TEXT_WIDTH, save_figure, style
 
     with style():
         fig, axes = plt.subplots(3, 2, figsize=(TEXT_WIDTH, 5.6), sharey=True)
@@ -943,8 +939,7 @@ def _figure_shares(stem: Path, shares: dict) -> list:
 
 def _figure_prediction(stem: Path, measured: np.ndarray, predicted: np.ndarray, rec: dict) -> list:
     import matplotlib.pyplot as plt
-
-    from numeric.plotting import PALETTE, TEXT_WIDTH, save_figure, style
+    from symrelu.numeric.plotting import PALETTE, TEXT_WIDTH, save_figure, style
 
     pr = rec["prediction"]
     failing = {f["channel"] for f in pr["failing_channels"]}
@@ -982,8 +977,7 @@ def _figure_prediction(stem: Path, measured: np.ndarray, predicted: np.ndarray, 
 
 def _figure_hr(stem: Path, sweep: list) -> list:
     import matplotlib.pyplot as plt
-
-    from numeric.plotting import COLUMN_WIDTH, PALETTE, save_figure, style
+    from symrelu.numeric.plotting import COLUMN_WIDTH, PALETTE, save_figure, style
 
     with style():
         fig, ax = plt.subplots(figsize=(COLUMN_WIDTH, 2.6))

@@ -72,9 +72,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from numeric.experiments._repetitions import EXECUTORS, run_repetitions
-from numeric.results import atomic_write_json, atomic_write_text, provenance
+from symrelu.numeric.experiments._repetitions import EXECUTORS, run_repetitions
+from symrelu.numeric.results import atomic_write_json, atomic_write_text, provenance
 
 __all__ = [
     "Config",
@@ -580,8 +579,7 @@ def _summary(cfg: Config, reps: list[int], finding: dict[str, Any]) -> str:
 
 def _figure(cfg: Config, arr: dict[str, np.ndarray], stem: Path) -> list[Path]:
     from matplotlib.figure import Figure
-
-    from numeric.plotting import PALETTE, TEXT_WIDTH, save_figure, style
+    from symrelu.numeric.plotting import PALETTE, TEXT_WIDTH, save_figure, style
 
     epochs = np.arange(1, cfg.epochs + 1)
     labels = {"relu": "ReLU", "linear": "linear", "linear_dc": "linear + DC"}

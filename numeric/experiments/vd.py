@@ -49,10 +49,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from numeric.errors import NumericInputError
-from numeric.experiments import vc
-from numeric.results import atomic_write_json, atomic_write_text, provenance
+from symrelu.numeric.errors import NumericInputError
+from symrelu.numeric.experiments import vc
+from symrelu.numeric.results import atomic_write_json, atomic_write_text, provenance
 
 __all__ = [
     "Config",
@@ -534,8 +533,7 @@ def _summary(cfg, name, max_rel, gap, acc, checks) -> str:
 
 def _figures(res: Result, out: Path) -> dict[str, Path]:
     from matplotlib.figure import Figure
-
-    from numeric.plotting import COLUMN_WIDTH, PALETTE, TEXT_WIDTH, save_figure, style
+    from symrelu.numeric.plotting import COLUMN_WIDTH, PALETTE, TEXT_WIDTH, save_figure, style
 
     paths: dict[str, Path] = {}
     names = [f"{f:g} Hz" for f in vc.CLASS_FREQUENCIES]

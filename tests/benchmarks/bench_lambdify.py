@@ -15,9 +15,9 @@ import time
 
 import numpy as np
 import sympy
+from symrelu.numeric import lambdify_expansion, lambdify_signal, to_numeric
 
 import symrelu as sr
-from numeric import lambdify_expansion, lambdify_signal, to_numeric
 
 
 def _best(fn, repeat=3):

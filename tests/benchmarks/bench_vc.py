@@ -39,7 +39,7 @@ def matmul_peak(n: int = 2048, k: int = 10) -> float:
 
 
 def time_repetition(method: str, epochs: int, threads: int) -> float:
-    from numeric.experiments import vc
+    from symrelu.numeric.experiments import vc
 
     cfg = vc.Config(reps=1, epochs=epochs, out=None, method=method, threads=threads)
     t = time.perf_counter()
@@ -80,9 +80,8 @@ def grouped_step_seconds(R: int, threads: int, n: int = 20) -> float:
 
 
 def profile_fast(epochs: int, threads: int) -> None:
+    from symrelu.numeric.experiments import vc
     from torch.profiler import ProfilerActivity, profile
-
-    from numeric.experiments import vc
 
     cfg = vc.Config(reps=1, epochs=epochs, out=None, threads=threads)
     vc.run_repetition(cfg, 0)

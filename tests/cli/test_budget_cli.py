@@ -18,7 +18,7 @@ _EIGHT = "1@1+1@2+1@3+1@4+1@5+1@6+1@7+1@8"
 
 def _symrelu(*args: str, timeout: float = 60) -> tuple[subprocess.CompletedProcess, float]:
     start = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "symrelu_cli.main", *args], capture_output=True,
+    out = subprocess.run([sys.executable, "-m", "symrelu.cli.main", *args], capture_output=True,
                          text=True, timeout=timeout)
     return out, time.perf_counter() - start
 

@@ -6,8 +6,7 @@ import json
 import shutil
 
 import pytest
-
-from symrelu_cli.main import main
+from symrelu.cli.main import main
 
 
 def run(capsys, *argv):
@@ -138,7 +137,7 @@ def test_report_tex_and_guard(capsys, tmp_path):
 
 
 def test_report_without_tex_engine_says_how(capsys, tmp_path, monkeypatch):
-    import derivations.build as build
+    import symrelu.derivations.build as build
 
     monkeypatch.setattr(build, "tex_engine", lambda: None)
     code, _, err = run(capsys, "report", "1@5", "--order", "1", "-o",

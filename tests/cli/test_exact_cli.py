@@ -8,8 +8,7 @@ import mpmath
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from symrelu_cli.main import main
+from symrelu.cli.main import main
 
 PAPER = "1@5 + 1@10 + 1@20 + 1@40"
 
@@ -257,7 +256,7 @@ def test_experiment_configs_keep_their_defaults():
     # every Config field is an option; an option not given keeps the Config default
     import dataclasses
 
-    from symrelu_cli.experiment_cmd import EXPERIMENTS, load, parse_config
+    from symrelu.cli.experiment_cmd import EXPERIMENTS, load, parse_config
 
     for name in EXPERIMENTS:
         try:

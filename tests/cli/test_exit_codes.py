@@ -27,8 +27,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from symrelu_cli.main import main
+from symrelu.cli.main import main
 
 
 def run(capsys, *argv):
@@ -178,7 +177,7 @@ def _closed_port() -> int:
 def test_unreachable_dask_scheduler(capsys, tmp_path, monkeypatch):
     pytest.importorskip("torch")
     pytest.importorskip("distributed")
-    from numeric.experiments import _repetitions
+    from symrelu.numeric.experiments import _repetitions
 
     monkeypatch.setattr(_repetitions, "SCHEDULER_TIMEOUT_S", 1.0)
     address = f"tcp://127.0.0.1:{_closed_port()}"
@@ -206,7 +205,7 @@ def test_repetition_file_of_other_parameters(capsys, tmp_path):
 @pytest.fixture
 def broken_dc(monkeypatch):
     """Make `symrelu dc` fail with a given exception (an injected bug)."""
-    from symrelu_cli import commands
+    from symrelu.cli import commands
 
     def inject(exc: BaseException):
         def cmd_dc(args):
@@ -266,7 +265,7 @@ def test_keyboard_interrupt_in_process(capsys, broken_dc):
 
 def _interrupt(argv: list[str], delay: float, cwd: Path) -> tuple[int, str]:
     """Start `symrelu ARGV` as the console script does, send SIGINT after `delay` s."""
-    script = "import sys; from symrelu_cli.main import main; sys.exit(main())"
+    script = "import sys; from symrelu.cli.main import main; sys.exit(main())"
     proc = subprocess.Popen([sys.executable, "-c", script, *argv], cwd=cwd,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(delay)
@@ -277,13 +276,13 @@ def _interrupt(argv: list[str], delay: float, cwd: Path) -> tuple[int, str]:
 
 
 def _startup_seconds() -> float:
-    """How long Python takes here to start and import the entry point (symrelu_cli.main).
+    """How long Python takes here to start and import the entry point (symrelu.cli.main).
 
     A SIGINT before that lands in the interpreter's own start-up, which no program can
     intercept; the test interrupts after it.
     """
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import symrelu_cli.main"], check=True)
+    subprocess.run([sys.executable, "-c", "import symrelu.cli.main"], check=True)
     return time.perf_counter() - t0
 
 
@@ -309,7 +308,7 @@ def test_ctrl_c_during_training_keeps_a_consistent_result(tmp_path):
     argv = ["experiment", "vc", "--reps", "100", "--epochs", "2", "--samples-per-class", "16",
             "--threads", "1", "--no-figures", "--out", str(out)]
     deadline = time.monotonic() + 120
-    script = "import sys; from symrelu_cli.main import main; sys.exit(main())"
+    script = "import sys; from symrelu.cli.main import main; sys.exit(main())"
     proc = subprocess.Popen([sys.executable, "-c", script, *argv], cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     while not (out / "results.json").exists() and time.monotonic() < deadline:

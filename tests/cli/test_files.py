@@ -13,20 +13,19 @@ import warnings
 from pathlib import Path
 
 import pytest
-
-from numeric import results
-from numeric.experiments import _repetitions
-from numeric.experiments._repetitions import (
+from symrelu.cli import files
+from symrelu.cli.experiment_cmd import OUTPUTS
+from symrelu.cli.files import OutputGuard
+from symrelu.cli.main import main
+from symrelu.numeric import results
+from symrelu.numeric.experiments import _repetitions
+from symrelu.numeric.experiments._repetitions import (
     CorruptRepetitionWarning,
     RepetitionMismatchError,
     load_finished,
     repetition_path,
     run_repetitions,
 )
-from symrelu_cli import files
-from symrelu_cli.experiment_cmd import OUTPUTS
-from symrelu_cli.files import OutputGuard
-from symrelu_cli.main import main
 
 
 def run(capsys, *argv):
@@ -84,7 +83,7 @@ def test_replacing_a_file_takes_the_umask_mode(tmp_path, umask):
 @pytest.mark.parametrize("mask", ["022", "077"])
 def test_cli_files_get_the_umask_mode(tmp_path, mask):
     # `symrelu report` as a user runs it, in a shell with that umask
-    script = "import sys; from symrelu_cli.main import main; sys.exit(main())"
+    script = "import sys; from symrelu.cli.main import main; sys.exit(main())"
     subprocess.run(f"umask {mask}; {sys.executable} -c '{script}' report 1@5 --order 0 "
                    "--no-figure -o out/r.tex", shell=True, check=True, cwd=tmp_path,
                    capture_output=True)
@@ -133,7 +132,7 @@ def test_manifest_survives_six_concurrent_writers(tmp_path):
 @pytest.mark.slow
 def test_six_concurrent_report_runs(tmp_path):
     # the case: six `symrelu report` runs at once in one folder
-    script = "import sys; from symrelu_cli.main import main; sys.exit(main())"
+    script = "import sys; from symrelu.cli.main import main; sys.exit(main())"
     procs = [subprocess.Popen([sys.executable, "-c", script, "report", f"1@{k + 1}", "--order",
                                "0", "--no-figure", "-o", f"r{k}.tex"], cwd=tmp_path,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -197,7 +196,7 @@ def test_experiment_out_never_replaces_a_users_file(capsys, tmp_path):
 @pytest.mark.torch
 def test_experiment_checks_every_write_not_only_the_known_names(capsys, tmp_path, monkeypatch):
     pytest.importorskip("torch")
-    from symrelu_cli import experiment_cmd
+    from symrelu.cli import experiment_cmd
 
     monkeypatch.setitem(experiment_cmd.OUTPUTS, "vd", ())  # no check before the run
     out = tmp_path / "vd"

@@ -7,9 +7,9 @@ import contextlib
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from symrelu.cli.main import main
 
 from symrelu import MultiTone, SymreluError
-from symrelu_cli.main import main
 
 SIGNAL_ALPHABET = "0123456789.@:+-/*() epiAw\t_e^x,;"
 signal_text = st.text(alphabet=SIGNAL_ALPHABET, max_size=30)

@@ -12,9 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from symrelu_cli import paper_cmd
-from symrelu_cli.main import main
+from symrelu.cli import paper_cmd
+from symrelu.cli.main import main
 
 pytest.importorskip("torch")
 

@@ -1,4 +1,4 @@
-"""derivations.compare: the per-section reproduction verdicts of ``symrelu paper``.
+"""symrelu.derivations.compare: the per-section reproduction verdicts of ``symrelu paper``.
 
 The reference build is the committed reports/ (read only); the "new" builds are
 copies of it, unchanged or with one value perturbed, so the expected verdict of
@@ -11,8 +11,7 @@ import copy
 from pathlib import Path
 
 import pytest
-
-from derivations.compare import RTOL, compare_builds, compare_section, load_build
+from symrelu.derivations.compare import RTOL, compare_builds, compare_section, load_build
 
 REPORTS = Path(__file__).resolve().parents[2] / "reports"
 KEYS = ["sec3", "sec4", "sec5a", "sec5b", "sec5c", "sec5d"]
@@ -75,7 +74,7 @@ def test_quick_builds_against_a_full_reference(ref):
 def test_eta_of_each_full_step_from_the_reference(ref):
     import json
 
-    from derivations.assemble import _eta
+    from symrelu.derivations.assemble import _eta
 
     # V-C's committed step was a resume (seconds of the resume): its ETA is the sum of the
     # repetitions' own times in vc/timing.json, summed here independently

@@ -7,9 +7,8 @@ import json
 import shutil
 
 import pytest
-
-from derivations import STEPS
-from derivations._common import DerivationCheckError, DeriveConfig, check
+from symrelu.derivations import STEPS
+from symrelu.derivations._common import DerivationCheckError, DeriveConfig, check
 
 
 @pytest.mark.parametrize("key,module", STEPS)
@@ -27,7 +26,7 @@ def test_failed_check_raises():
 
 
 def test_corrections_are_stated():
-    from derivations import sec3_frequency_domain, sec4_dc_feature, sec5a_taylor_example
+    from symrelu.derivations import sec3_frequency_domain, sec4_dc_feature, sec5a_taylor_example
 
     cfg = DeriveConfig(quick=True, experiments=False)
     d3 = sec3_frequency_domain.derive(cfg)
@@ -39,7 +38,7 @@ def test_corrections_are_stated():
 
 
 def test_assemble_writes_and_reuses(tmp_path):
-    from derivations.assemble import assemble
+    from symrelu.derivations.assemble import assemble
 
     logs = []
     res = assemble(tmp_path, quick=True, only=["sec3", "sec4"], pdf=False, experiments=False,
@@ -59,7 +58,7 @@ def test_assemble_writes_and_reuses(tmp_path):
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs a TeX engine "
                     "(apt-get install latexmk texlive-latex-recommended)")
 def test_paper_pdf_builds(tmp_path):
-    from derivations.assemble import assemble
+    from symrelu.derivations.assemble import assemble
 
     res = assemble(tmp_path, quick=True, only=["sec3", "sec4"], experiments=False,
                    log=lambda s: None)
@@ -67,8 +66,9 @@ def test_paper_pdf_builds(tmp_path):
 
 
 def test_report_dc_section_uses_convergence_table():
+    from symrelu.derivations.report import build_report
+
     import symrelu as sr
-    from derivations.report import build_report
 
     rep = build_report(sr.MultiTone.parse("1@3"), order=4, center="mean_square", figure=False)
     rows = rep.data["dc"]["by_order"]
@@ -87,15 +87,16 @@ def test_report_dc_section_uses_convergence_table():
 
 
 def test_report_symbolic_signal_has_no_dc_table():
+    from symrelu.derivations.report import build_report
+
     import symrelu as sr
-    from derivations.report import build_report
 
     rep = build_report(sr.MultiTone.parse("A@w"), order=2, figure=False)
     assert rep.data["dc"]["by_order"] == [] and rep.data["dc"]["exact"] is None
 
 
 def test_sec5a_runs_experiment_va_and_agrees():
-    from derivations import sec5a_taylor_example
+    from symrelu.derivations import sec5a_taylor_example
 
     d = sec5a_taylor_example.derive(DeriveConfig(quick=True, experiments=True))
     names = [c.name for c in d.checks]
@@ -106,7 +107,7 @@ def test_sec5a_runs_experiment_va_and_agrees():
 
 
 def test_sec5a_includes_experiment_figures(tmp_path):
-    from derivations import sec5a_taylor_example
+    from symrelu.derivations import sec5a_taylor_example
 
     d = sec5a_taylor_example.derive(DeriveConfig(quick=True, out=tmp_path, experiments=True))
     # quick runs go to <out>/quick/<name>, beside (never over) full-size results
@@ -120,8 +121,9 @@ def test_sec5a_includes_experiment_figures(tmp_path):
 
 def test_a_long_exact_bound_is_shown_as_a_decimal():
     # order 50: the certificate's bound is c sqrt(2) with c a fraction of 30-digit integers
+    from symrelu.derivations.sec5a_taylor_example import _certificate_tex
+
     import symrelu as sr
-    from derivations.sec5a_taylor_example import _certificate_tex
 
     cert = sr.expand(sr.MultiTone.parse("1@5 + 1@10 + 1@20 + 1@40"), order=50).certificate
     tex = _certificate_tex(cert)

@@ -9,10 +9,10 @@ import sys
 import types
 
 import pytest
-
-import derivations
-import derivations.assemble as assemble_mod
-from derivations._common import (
+import symrelu.derivations as derivations
+import symrelu.derivations.assemble as assemble_mod
+from symrelu.cli.main import main
+from symrelu.derivations._common import (
     Check,
     Derivation,
     DerivationCheckError,
@@ -20,8 +20,8 @@ from derivations._common import (
     ExperimentConfigError,
     run_experiment,
 )
+
 from symrelu.errors import SymreluError
-from symrelu_cli.main import main
 
 # ---------------------------------------------------------------- run_experiment
 
@@ -40,7 +40,7 @@ def test_unknown_key_of_the_full_size_raises_too():
 
 
 def test_a_failing_experiment_raises_its_error(monkeypatch):
-    from numeric.experiments import vd
+    from symrelu.numeric.experiments import vd
 
     def broken(config, *, progress=True):
         raise RuntimeError("the experiment broke")
@@ -51,7 +51,7 @@ def test_a_failing_experiment_raises_its_error(monkeypatch):
 
 
 def test_an_experiment_that_runs_gets_its_config(monkeypatch):
-    from numeric.experiments import vd
+    from symrelu.numeric.experiments import vd
 
     seen = {}
 

@@ -12,8 +12,7 @@ import subprocess
 from collections import Counter
 
 import pytest
-
-from symrelu_cli.main import main
+from symrelu.cli.main import main
 
 pytest.importorskip("torch")
 pytestmark = [

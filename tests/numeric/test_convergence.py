@@ -16,9 +16,9 @@ import mpmath
 import numpy as np
 import pytest
 import sympy
+from symrelu.numeric.convergence import convergence_study
 
 import symrelu as sr
-from numeric.convergence import convergence_study
 
 PAPER = sr.MultiTone(amplitudes=[1, 1, 1, 1], frequencies=[5, 10, 20, 40])
 TONE = sr.MultiTone(amplitudes=[1], frequencies=[1])

@@ -5,8 +5,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-
-from numeric.experiments import va
+from symrelu.numeric.experiments import va
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from numeric import kidppg, ppg  # noqa: E402
-from numeric.experiments import vb  # noqa: E402
+from symrelu.numeric import kidppg, ppg  # noqa: E402
+from symrelu.numeric.experiments import vb  # noqa: E402
 
 pytestmark = pytest.mark.torch
 

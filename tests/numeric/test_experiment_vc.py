@@ -10,8 +10,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from numeric.experiments import vc  # noqa: E402
-from numeric.experiments._repetitions import repetition_path  # noqa: E402
+from symrelu.numeric.experiments import vc  # noqa: E402
+from symrelu.numeric.experiments._repetitions import repetition_path  # noqa: E402
 
 pytestmark = pytest.mark.torch
 

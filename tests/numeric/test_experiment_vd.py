@@ -12,7 +12,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from numeric.experiments import vc, vd  # noqa: E402
+from symrelu.numeric.experiments import vc, vd  # noqa: E402
 
 pytestmark = pytest.mark.torch
 

@@ -1,4 +1,4 @@
-"""numeric.kidppg: the torch port of KID-PPG against independent NumPy computations."""
+"""symrelu.numeric.kidppg: the torch port of KID-PPG against independent NumPy computations."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 torch = pytest.importorskip("torch")
 h5py = pytest.importorskip("h5py")
 
-from numeric import kidppg  # noqa: E402
+from symrelu.numeric import kidppg  # noqa: E402
 
 pytestmark = pytest.mark.torch
 
@@ -23,7 +23,7 @@ WEIGHTS = kidppg.bundled_weights()
 
 
 def _ppg_batch(n=3, seed=0):
-    from numeric import ppg
+    from symrelu.numeric import ppg
 
     return ppg.standardise(ppg.synthetic_ppg(80, n_windows=n, seed=seed).windows)
 
@@ -229,7 +229,7 @@ def test_head_matches_numpy(source):
 
 
 def test_whole_network_estimates_the_heart_rate_in_its_range():
-    from numeric import ppg
+    from symrelu.numeric import ppg
 
     model = kidppg.load_model(WEIGHTS)
     s = ppg.synthetic_ppg(90, n_windows=4, seed=0)
@@ -283,7 +283,7 @@ def test_missing_weight_is_named():
 
 
 def test_importing_the_module_does_not_import_torch():
-    code = "import sys, numeric.kidppg; assert 'torch' not in sys.modules"
+    code = "import sys, symrelu.numeric.kidppg; assert 'torch' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
@@ -320,9 +320,9 @@ def test_wheel_ships_the_weights_and_their_notice(tmp_path):
     assert proc.returncode == 0, proc.stderr
     (wheel,) = tmp_path.glob("symrelu-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "numeric/data/kidppg/model_S5.h5" in names
-    assert "numeric/data/kidppg/NOTICE.md" in names
-    data = zipfile.ZipFile(wheel).read("numeric/data/kidppg/model_S5.h5")
+    assert "symrelu/numeric/data/kidppg/model_S5.h5" in names
+    assert "symrelu/numeric/data/kidppg/NOTICE.md" in names
+    data = zipfile.ZipFile(wheel).read("symrelu/numeric/data/kidppg/model_S5.h5")
     import hashlib
 
     assert hashlib.sha256(data).hexdigest() == kidppg.BUNDLED_SHA256

@@ -6,9 +6,15 @@ import pytest
 import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from symrelu.numeric import (
+    lambdify_expansion,
+    lambdify_expr,
+    lambdify_signal,
+    spectrum_arrays,
+    to_numeric,
+)
 
 import symrelu as sr
-from numeric import lambdify_expansion, lambdify_expr, lambdify_signal, spectrum_arrays, to_numeric
 
 
 @st.composite

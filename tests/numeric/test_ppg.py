@@ -1,4 +1,4 @@
-"""numeric.ppg: the synthetic PPG model, loading users' windows, the two-tone fit."""
+"""symrelu.numeric.ppg: the synthetic PPG model, loading users' windows, the two-tone fit."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from numeric import ppg
-from numeric.ppg import PPGInputError
+from symrelu.numeric import ppg
+from symrelu.numeric.ppg import PPGInputError
 
 # ------------------------------------------------------------------ synthetic
 

@@ -1,4 +1,4 @@
-"""numeric.results.provenance: what produced a result, and only symrelu's own git revision."""
+"""symrelu.numeric.results.provenance: what produced a result, and only symrelu's own git revision."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from symrelu.numeric import results
+from symrelu.numeric.results import provenance
 
 import symrelu
-from numeric import results
-from numeric.results import provenance
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,9 +5,7 @@ import pytest
 import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import symrelu as sr
-from numeric import (
+from symrelu.numeric import (
     AliasingError,
     AliasingWarning,
     CoherenceWarning,
@@ -15,6 +13,8 @@ from numeric import (
     sample,
     sampling_error_bound,
 )
+
+import symrelu as sr
 
 PAPER = sr.MultiTone(amplitudes=[1, 1, 1, 1], frequencies=[5, 10, 20, 40])
 

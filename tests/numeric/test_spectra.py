@@ -5,9 +5,9 @@ import pytest
 import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from symrelu.numeric import coefficients, fold, sample, sampling_error_bound, spectrum
 
 import symrelu as sr
-from numeric import coefficients, fold, sample, sampling_error_bound, spectrum
 
 
 def test_unit_cosine_reads_one_with_phase_dc_and_nyquist():

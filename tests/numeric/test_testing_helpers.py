@@ -1,13 +1,13 @@
-"""numeric.testing: pass on correct inputs, fail with the listed message on wrong ones."""
+"""symrelu.numeric.testing: pass on correct inputs, fail with the listed message on wrong ones."""
 
 import re
 
 import numpy as np
 import pytest
 import sympy
+from symrelu.numeric import sample, testing
 
 import symrelu as sr
-from numeric import sample, testing
 
 PAPER = sr.MultiTone(amplitudes=[1, 1, 1, 1], frequencies=[5, 10, 20, 40])
 

@@ -1,4 +1,4 @@
-"""numeric.testing as an oracle: the signal's exact values are the default reference.
+"""symrelu.numeric.testing as an oracle: the signal's exact values are the default reference.
 
 The layer under test is the paper's signal x = cos 2pi5t + cos 2pi10t + cos 2pi20t + cos 2pi40t
 sampled at fs = 1024 for 1 s (1024 samples, a coherent window), through ReLU. A correct output
@@ -14,9 +14,9 @@ import warnings
 import numpy as np
 import pytest
 import sympy
+from symrelu.numeric import exact_samples, sample, sampling_error_bound, testing
 
 import symrelu as sr
-from numeric import exact_samples, sample, sampling_error_bound, testing
 
 PAPER = sr.MultiTone(amplitudes=[1, 1, 1, 1], frequencies=[5, 10, 20, 40])
 FS = N = 1024

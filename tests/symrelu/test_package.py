@@ -9,8 +9,8 @@ import symrelu as sr
 
 def test_import_symrelu_stays_light():
     code = (
-        "import sys, symrelu, numeric; "
-        "heavy = [m for m in ('torch', 'matplotlib', 'numeric.experiments.vc') if m in sys.modules]; "
+        "import sys, symrelu, symrelu.numeric; "
+        "heavy = [m for m in ('torch', 'matplotlib', 'symrelu.numeric.experiments.vc') if m in sys.modules]; "
         "print(','.join(heavy))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -23,7 +23,8 @@ def test_core_imports_nothing_from_the_upper_layers():
     root = pathlib.Path(sr.__file__).parent
     for path in root.rglob("*.py"):
         text = path.read_text()
-        for layer in ("numeric", "derivations", "symrelu_cli", "torch", "matplotlib"):
+        for layer in ("symrelu.numeric", "symrelu.derivations", "symrelu.cli", "numeric",
+                      "derivations", "symrelu_cli", "torch", "matplotlib"):
             assert f"import {layer}" not in text and f"from {layer}" not in text, (path, layer)
 
 
@@ -66,10 +67,71 @@ def test_errors_are_value_type_or_os_errors():
 def test_numeric_errors_are_symrelu_errors():
     import numpy as np
     import pytest
-
-    import numeric
+    import symrelu.numeric as numeric
 
     with pytest.raises(sr.SymreluError, match="fs must be a positive finite number"):
         numeric.sample(sr.MultiTone(amplitudes=[1], frequencies=[1]), fs=-1, duration=1)
     with pytest.raises(numeric.NumericInputError, match="NaN or infinite"):
         numeric.spectrum(np.array([1.0, np.nan]), fs=8)
+
+
+# ------------------------------------------------------------------ one installed namespace
+REPO = __import__("pathlib").Path(__file__).resolve().parents[2]
+INSTALLED_AS = {"symrelu": "symrelu", "numeric": "symrelu.numeric",
+                "derivations": "symrelu.derivations", "symrelu_cli": "symrelu.cli"}
+
+
+def test_no_source_imports_the_folder_names():
+    # numeric/, derivations/ and symrelu_cli/ import as symrelu.numeric, ... once installed; from
+    # the checkout's root the folder names would also import, so only this check catches a slip
+    import re
+
+    old = re.compile(r"^\s*(from|import)\s+(numeric|derivations|symrelu_cli)\b|"
+                     r">>>\s*(from|import)\s+(numeric|derivations|symrelu_cli)\b")
+    hits = [f"{p.relative_to(REPO)}:{i}" for folder in [*INSTALLED_AS, "tests"]
+            for p in (REPO / folder).rglob("*.py")
+            for i, line in enumerate(p.read_text().splitlines(), 1) if old.search(line)]
+    hits += [f"README.md:{i}" for i, line in enumerate((REPO / "README.md").read_text()
+                                                       .splitlines(), 1) if old.search(line)]
+    assert hits == []
+
+
+def test_pyproject_maps_every_package_folder_under_symrelu():
+    import tomllib
+
+    with open(REPO / "pyproject.toml", "rb") as f:
+        setuptools = tomllib.load(f)["tool"]["setuptools"]
+    folders = {v: k for k, v in setuptools["package-dir"].items()}
+    expected = set()
+    for folder, name in INSTALLED_AS.items():
+        for init in (REPO / folder).rglob("__init__.py"):
+            parts = init.parent.relative_to(REPO / folder).parts
+            expected.add(".".join([name, *parts]))
+        assert folder == "symrelu" or folders[folder] == name
+    assert set(setuptools["packages"]) == expected
+    assert all(p.split(".")[0] == "symrelu" for p in setuptools["packages"])
+
+
+def test_the_wheel_holds_symrelu_and_nothing_else(tmp_path):
+    import shutil
+    import zipfile
+
+    # built from a copy, so the build leaves nothing in the checkout
+    source = tmp_path / "source"
+    for folder in INSTALLED_AS:
+        shutil.copytree(REPO / folder, source / folder,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(tmp_path), str(source)], check=True, capture_output=True)
+    (wheel,) = tmp_path.glob("symrelu-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
+    assert top == {"symrelu"}
+    for module in ("symrelu/numeric/spectra.py", "symrelu/numeric/experiments/vc.py",
+                   "symrelu/derivations/assemble.py", "symrelu/cli/main.py"):
+        # (the weights and their notice: tests/numeric/test_kidppg.py, with their SHA-256)
+        assert module in names
+    entry = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "symrelu = symrelu.cli.main:main" in zipfile.ZipFile(wheel).read(entry).decode()

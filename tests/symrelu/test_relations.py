@@ -18,12 +18,12 @@ import pytest
 import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from symrelu.cli.main import main
 
 import symrelu as sr
 from symrelu import MultiTone, expand, find_relations
 from symrelu.taylor import taylor_coefficients
 from symrelu.trigpoly import resolve_regime
-from symrelu_cli.main import main
 
 PI = sympy.pi
 SQRT2 = sympy.sqrt(2)

@@ -14,9 +14,9 @@ import pytest
 import sympy
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from symrelu.cli.main import main
 
 import symrelu as sr
-from symrelu_cli.main import main
 
 mp = mpmath.mpf
 
