@@ -32,7 +32,7 @@ import math
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, cmp_to_key
 
 import flint
 import numpy as np
@@ -61,10 +61,6 @@ _MAX_PACKED = 2**62
 
 def _fmpq(r: sympy.Rational) -> flint.fmpq:
     return flint.fmpq(int(r.p), int(r.q))
-
-
-def _rational(q: flint.fmpq) -> sympy.Rational:
-    return sympy.Rational(int(q.p), int(q.q))
 
 
 @dataclass(frozen=True)
@@ -222,6 +218,105 @@ _STAND_INS: dict = {}
 def _unit(arg: sympy.Expr) -> sympy.Expr:
     """exp(i arg) written as cos + i sin, so conjugate terms cancel structurally."""
     return sympy.cos(arg) + sympy.I * sympy.sin(arg)
+
+
+class _TreeBuilder:
+    """Canonical sympy trees of polynomials in fixed generators, built without evaluation.
+
+    ``polynomial(items)`` returns exactly the expression of
+    ``sympy.Poly.from_dict(dict(items), *gens).as_expr()`` (equal, same ``srepr``), but
+    assembles each monomial ``Mul`` and the sum ``Add`` from their arguments already in
+    sympy's canonical order (``Basic.compare``), which is computed once per factor as a
+    tuple key: numbers first, then factors ranked by class and generator, the Muls of a sum
+    by their number of arguments and then argument by argument. Factors (``g`` and
+    ``g**e``), rationals and monomials are cached, so a term costs a few dictionary
+    look-ups. The tests compare the trees with sympy's on random polynomials.
+    """
+
+    def __init__(self, gens: Sequence[sympy.Expr], back: dict, center: sympy.Expr | None):
+        self.gens = tuple(gens)
+        self.back = back
+        self._center = center
+        by_compare = cmp_to_key(sympy.Basic.compare)
+        ranked = sorted(range(len(self.gens)), key=lambda i: by_compare(self.gens[i]))
+        self._gen_rank = {i: r for r, i in enumerate(ranked)}
+        # sympy orders arguments by class first: rank the classes a factor can have
+        probe = sympy.Pow(sympy.Symbol("x"), 2)
+        reps = {type(g): g for g in self.gens}
+        reps[sympy.Pow] = probe
+        classes = sorted(reps, key=lambda c: by_compare(reps[c]))
+        self._class_rank = {c: r for r, c in enumerate(classes)}
+        mul = sympy.Mul(sympy.Symbol("x"), sympy.Symbol("y"))
+        self._before_mul = {c: reps[c].compare(mul) < 0 for c in classes}
+        numbers = (sympy.S.Half, sympy.S.NegativeOne, sympy.Integer(2), sympy.Rational(2, 3))
+        self._number_rank = {
+            type(v): r for r, v in enumerate(sorted(numbers, key=by_compare))
+        }
+        self._rationals: dict = {}
+        self._monomials: dict = {}
+        self._inverse: dict = {}
+
+    def rational(self, q: flint.fmpq) -> sympy.Rational:
+        """The sympy Rational of an fmpq (cached)."""
+        pq = (q.p, q.q)  # hashing an fmpq builds a Fraction; its fmpz parts hash cheaply
+        r = self._rationals.get(pq)
+        if r is None:
+            r = self._rationals[pq] = sympy.Rational(int(q.p), int(q.q))
+        return r
+
+    def inverse_center(self, power: int) -> sympy.Expr:
+        """``1 / C**power`` as ``value / C**power`` multiplies it in."""
+        if power not in self._inverse:
+            self._inverse[power] = sympy.Pow(self._center**power, sympy.S.NegativeOne)
+        return self._inverse[power]
+
+    def _monomial(self, exps: tuple) -> tuple:
+        """(factors in canonical order, their keys, key of the bare factor) of a monomial."""
+        found = self._monomials.get(exps)
+        if found is None:
+            factors = []
+            for i, e in enumerate(exps):
+                e = int(e)
+                if e:
+                    g = self.gens[i]
+                    f = g if e == 1 else sympy.Pow(g, sympy.Integer(e))
+                    factors.append(((1, self._class_rank[type(f)], self._gen_rank[i], e), f))
+            factors.sort(key=lambda t: t[0])
+            keys = tuple(k for k, _ in factors)
+            args = tuple(f for _, f in factors)
+            bare = None
+            if len(args) == 1:
+                bare = (0 if self._before_mul[type(args[0])] else 2, keys[0])
+            found = self._monomials[exps] = (args, keys, bare)
+        return found
+
+    def polynomial(self, items: Sequence[tuple]) -> sympy.Expr:
+        """The sum of ``coefficient * monomial`` over ``items``: (exponents, fmpq) pairs."""
+        mul = sympy.Mul._from_args
+        number_rank = self._number_rank
+        keyed = []
+        constant = None
+        for exps, q in items:
+            c = self.rational(q)
+            args, keys, bare = self._monomial(exps)
+            if not args:
+                constant = c
+                continue
+            if c is sympy.S.One:
+                if bare is not None:
+                    keyed.append((bare, args[0]))
+                else:
+                    keyed.append(((1, len(args)) + keys, mul(args, True)))
+            else:
+                ckey = (0, number_rank[type(c)], c.p, c.q)
+                keyed.append(((1, len(args) + 1, ckey) + keys, mul((c,) + args, True)))
+        keyed.sort(key=lambda t: t[0])
+        terms = [t for _, t in keyed]
+        if constant is not None:
+            terms.insert(0, constant)
+        if not terms:
+            return sympy.S.Zero
+        return sympy.Add._from_args(tuple(terms), True)
 
 
 def resolve_regime(signal: MultiTone, regime: str) -> str:
@@ -393,33 +488,38 @@ class PolySpectrum(_FrozenMapping):
         """Sum the terms as a sympy expression.
 
         Terms are grouped by their power of 1/C and their phase factor; each
-        group is a polynomial in the parameters, built through sympy's Poly
-        (much cheaper than letting Add collect products that carry C).
+        group is a polynomial in the parameters, built as a canonical sympy tree
+        by :class:`_TreeBuilder` (the tree sympy's ``Poly.as_expr`` would build,
+        without its flatten and sort).
         """
         model = self.model
         n = len(model.params)
+        builder = self._builder()
         groups: dict = {}
         for pexp, uexp, q in terms:
-            # exponents are fmpz; sympy < 1.13 sympifies an fmpz to a Float (A**2.0)
-            pexp = tuple(map(int, pexp))
-            c_power = pexp[n] if len(pexp) > n else 0
-            groups.setdefault((c_power, uexp), {})[pexp[:n]] = _rational(q)
+            c_power = int(pexp[n]) if len(pexp) > n else 0
+            groups.setdefault((c_power, uexp), []).append((pexp[:n], q))
         parts = []
-        for (c_power, uexp), poly in groups.items():
+        for (c_power, uexp), items in groups.items():
             if n:
-                gens, back = _stand_ins(model.params)
-                value = sympy.Poly.from_dict(poly, *gens).as_expr()
-                if back:
-                    value = value.xreplace(back)
+                value = builder.polynomial(items)
+                if builder.back:
+                    value = value.xreplace(builder.back)
             else:
-                value = poly[()]
+                value = builder.rational(items[0][1])
             if c_power:
-                value = value / self._center**c_power
+                value = sympy.Mul(value, builder.inverse_center(c_power))
             if any(uexp):
                 arg = sympy.Add(*(e * p for e, p in zip(uexp, model.phase_values)))
                 value = value * _unit(arg)
             parts.append(value)
         return sympy.Add(*parts)
+
+    def _builder(self) -> _TreeBuilder:
+        if "builder" not in self._cache:
+            gens, back = _stand_ins(self.model.params)
+            self._cache["builder"] = _TreeBuilder(gens, back, self._center)
+        return self._cache["builder"]
 
     def terms_at(self, key: tuple[int, ...]) -> int:
         """Number of exact polynomial terms behind the coefficient at ``key``."""
