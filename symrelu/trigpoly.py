@@ -607,27 +607,28 @@ def even_polynomial_spectrum(
             f"order {N} with {dims} phasor variables exceeds the packed exponent range; "
             "lower the order or the number of tones"
         )
-    names = ("y",) + tuple(f"p{i}" for i in range(n_params))
-    ctx = flint.fmpq_mpoly_ctx.get(names, "lex")
+    # amplitude and offset generators reach degree 2N in x^(2N), the generator 1/C degree N
+    param_bases = [2 * N + 1] * len(model.params) + ([] if center_is_rational else [N + 1])
+    layout = _Layout(math.prod(bases), param_bases)
+    ctx = flint.fmpq_mpoly_ctx.get(layout.names, "lex")
 
     def pack(vec: Sequence[int]) -> int:
         return sum(e * s for e, s in zip(vec, strides))
 
+    no_params = (0,) * n_params
     shift_x = pack(model.degrees)
     x = ctx.from_dict({})
     for vec, r, p in model.terms:
-        exps = [pack(vec) + shift_x] + [0] * n_params
+        params = list(no_params)
         if p is not None:
-            exps[1 + p] = 1
-        x += ctx.term(_fmpq(r), tuple(exps))
+            params[p] = 1
+        x += ctx.term(_fmpq(r), layout.exponents(pack(vec) + shift_x, params))
     x2 = x * x
     shift2 = 2 * shift_x
     if center_is_rational:
         inv_c = ctx.constant(_fmpq(1 / center))
     else:
-        exps = [0] * (1 + n_params)
-        exps[-1] = 1
-        inv_c = ctx.term(flint.fmpq(1), tuple(exps))
+        inv_c = ctx.term(flint.fmpq(1), layout.exponents(0, no_params[:-1] + (1,)))
     step = x2 * inv_c
 
     # Horner in x^2 / C, tracking the packed shift of the running sum.
@@ -639,9 +640,9 @@ def even_polynomial_spectrum(
         shift += shift2
         g = sympy.Rational(gammas[j])
         if g != 0:
-            total += ctx.term(_fmpq(g), (shift,) + (0,) * n_params)
+            total += ctx.term(_fmpq(g), layout.exponents(shift, no_params))
 
-    groups = _group_terms(total, shift, strides, model)
+    groups = _group_terms(total, shift, strides, model, layout)
     return PolySpectrum(model, groups, prefactor, None if center_is_rational else center)
 
 
@@ -682,22 +683,79 @@ class CollapsedSpectrum(_FrozenMapping):
         return key in self._keys
 
 
-def _group_terms(poly, shift: int, strides: list, model: SignalModel) -> dict:
-    """Split a packed polynomial into ``{key: _Slice}`` without touching each term in Python.
+class _Layout:
+    """How the digits of a term are packed into the exponents of the FLINT ring.
 
-    The ring is lex-ordered with the packed phasor variable first, so the terms
+    The phasor exponents are packed into one integer (Kronecker substitution) and the
+    parameter exponents (generators of degree < ``param_bases[i]``) after them: the first
+    variable holds the phasor part as its high digits and as many parameters as fit below
+    2^62 as its low digits; the parameters left over fill further variables. Usually
+    everything fits in one variable, which makes the arithmetic and the term export
+    cheapest. Lex order on the first variable keeps the terms of one key contiguous.
+    """
+
+    def __init__(self, phasor_range: int, param_bases: Sequence[int]):
+        self.phasor_range = phasor_range
+        groups: list[list[int]] = [[]]
+        size = phasor_range
+        for i, base in enumerate(param_bases):
+            if size * base >= _MAX_PACKED:
+                groups.append([])
+                size = 1
+            groups[-1].append(i)
+            size *= base
+        self.groups = groups
+        self.strides = []
+        for members in groups:
+            st, s = [], 1
+            for i in members:
+                st.append(s)
+                s *= param_bases[i]
+            self.strides.append(st)
+        self.low = math.prod(param_bases[i] for i in groups[0])  # parameter part of var 0
+        self.n_params = len(param_bases)
+        self.names = tuple(f"v{i}" for i in range(len(groups)))
+
+    def exponents(self, phasor: int, params: Sequence[int]) -> tuple[int, ...]:
+        """The ring exponents of a term: packed phasor exponent and parameter exponents."""
+        out = []
+        for g, (members, st) in enumerate(zip(self.groups, self.strides)):
+            e = sum(params[i] * s for i, s in zip(members, st))
+            out.append(e + phasor * self.low if g == 0 else e)
+        return tuple(out)
+
+    def params(self, columns: list) -> list[tuple[int, ...]]:
+        """Parameter exponents of every term from the ring's exponent columns (numpy)."""
+        n = len(columns[0])
+        digits = np.empty((n, self.n_params), dtype=np.int64)
+        for g, (members, st) in enumerate(zip(self.groups, self.strides)):
+            rest = columns[g] % self.low if g == 0 else columns[g]
+            for i, s in reversed(list(zip(members, st))):
+                digits[:, i], rest = np.divmod(rest, s)
+        return list(map(tuple, digits.tolist()))
+
+
+def _group_terms(poly, shift: int, strides: list, model: SignalModel, layout: _Layout) -> dict:
+    """Split a packed polynomial into ``{key: [_Slice]}`` without touching each term in Python.
+
+    The ring is lex-ordered with the packed phasor digits highest, so the terms
     of one key are contiguous; numpy finds the runs.
     """
     monoms = poly.monoms()
     if not monoms:
         return {}
-    coeffs = poly.coeffs()
+    n = len(monoms)
+    columns = [
+        np.fromiter((m[v] for m in monoms), dtype=np.int64, count=n)
+        for v in range(len(layout.names))
+    ]
+    store = _TermStore(poly.coeffs(), columns, layout)
     dims, kd = model.dims, model.key_dims
     shifts = [0] * dims
     rem = shift
     for d in range(dims - 1, -1, -1):
         shifts[d], rem = divmod(rem, strides[d])
-    packed = np.fromiter((m[0] for m in monoms), dtype=np.int64, count=len(monoms))
+    packed = columns[0] // layout.low
     starts = np.flatnonzero(np.r_[True, packed[1:] != packed[:-1]])
     ends = np.r_[starts[1:], len(packed)]
     run_packed = packed[starts]
@@ -714,22 +772,39 @@ def _group_terms(poly, shift: int, strides: list, model: SignalModel) -> dict:
     groups: dict = {}
     for row, a, b in zip(digits.tolist(), starts.tolist(), ends.tolist()):
         key = tuple(row[:kd])
-        groups.setdefault(key, []).append(_Slice(monoms, coeffs, a, b, tuple(row[kd:])))
+        groups.setdefault(key, []).append(_Slice(store, a, b, tuple(row[kd:])))
     return groups
+
+
+class _TermStore:
+    """The exported terms of one polynomial: coefficients, exponent columns, and the
+    parameter exponents decoded on first use (counting keys never needs them)."""
+
+    __slots__ = ("coeffs", "columns", "layout", "_params")
+
+    def __init__(self, coeffs: list, columns: list, layout: _Layout):
+        self.coeffs, self.columns, self.layout, self._params = coeffs, columns, layout, None
+
+    @property
+    def params(self) -> list[tuple[int, ...]]:
+        if self._params is None:
+            self._params = self.layout.params(self.columns)
+        return self._params
 
 
 class _Slice:
     """Terms ``a:b`` of a packed polynomial that share one phasor monomial."""
 
-    __slots__ = ("monoms", "coeffs", "a", "b", "phase")
+    __slots__ = ("store", "a", "b", "phase")
 
-    def __init__(self, monoms, coeffs, a, b, phase):
-        self.monoms, self.coeffs, self.a, self.b, self.phase = monoms, coeffs, a, b, phase
+    def __init__(self, store: _TermStore, a: int, b: int, phase: tuple):
+        self.store, self.a, self.b, self.phase = store, a, b, phase
 
     def __len__(self) -> int:
         return self.b - self.a
 
     def terms(self):
         """(parameter exponents, phase exponents, coefficient) of each term."""
+        params, coeffs, phase = self.store.params, self.store.coeffs, self.phase
         for i in range(self.a, self.b):
-            yield self.monoms[i][1:], self.phase, self.coeffs[i]
+            yield params[i], phase, coeffs[i]
