@@ -22,6 +22,10 @@ What is estimated:
 - **expansions** (:func:`expansion_estimate`): bytes and seconds per polynomial
   term of the exact Taylor expansion, times the term count of
   :func:`symrelu.trigpoly.estimate_terms`.
+- **single coefficients by torus moments** (:func:`moment_estimate`): the truncated
+  products of :mod:`symrelu.moments` (K series of length N + 1 for rational amplitudes,
+  graded polynomials of :func:`symrelu.moments.estimate_moment_terms` terms with
+  parameters), so a generic DC that the whole expansion could not hold is still admitted.
 - **precision**: the exact engines refuse ``dps`` beyond their verified range
   (``MAX_DPS_PERIODIC``, ``MAX_DPS_GENERIC``), and the generic engine refuses
   torus averages whose second method would need more than its evaluation budget.
@@ -83,6 +87,7 @@ __all__ = [
     "periodic_estimate",
     "expansion_estimate",
     "check_expansion",
+    "moment_estimate",
 ]
 
 GB = 10**9
@@ -533,6 +538,92 @@ def check_expansion(model, order: int) -> Estimate:
         what=f"expanding to order {order} in the {model.regime} regime (about {terms:.2g} "
         "polynomial terms)", terms_at=lambda n: estimate_terms(model, n),
     ).check()
+
+
+# ------------------------------------------------------------------ moments
+#: The moment route (:mod:`symrelu.moments`, one generic-regime coefficient): seconds per
+#: rational operation of its truncated products (K tones times (N + 1)^2), for amplitudes of
+#: a few bits; an operation costs (1 + N / MOMENT_ORDER_SCALE) (1 + K h / MOMENT_BITS_SCALE)
+#: times more at order N with amplitudes of h bits (numerator and denominator): the
+#: rationals grow with both.
+MOMENT_OP_SECONDS = 8.5e-8
+MOMENT_ORDER_SCALE = 500
+MOMENT_BITS_SCALE = 300
+#: Fixed cost of one moment-route coefficient (the FLINT ring, the sympy value), seconds.
+MOMENT_BASE_SECONDS = 1e-3
+#: With parameters: seconds per FLINT call of the graded products, per term operation, and
+#: per term turned into a sympy expression; bytes per term held.
+MOMENT_CALL_SECONDS = 1.5e-6
+MOMENT_TERM_OP_SECONDS = 5e-8
+MOMENT_CONVERT_SECONDS = 5e-5
+MOMENT_TERM_BYTES = 1000
+
+
+def moment_estimate(model, order: int, key: tuple[int, ...] | None = None, *,
+                    center_rational: bool = True, what: str | None = None) -> Estimate:
+    """Estimated cost of one generic-regime coefficient by torus moments.
+
+    The work of :func:`symrelu.moments.torus_coefficient`: ``model`` is a generic-regime
+    :class:`~symrelu.trigpoly.SignalModel`, ``key`` the multi-index (None: the DC),
+    ``center_rational`` whether the center C is a Rational.
+    Without parameters the cost is K truncated products of rational series of length
+    N + 1 (see :data:`MOMENT_OP_SECONDS`); with parameters, the graded polynomials of
+    :func:`symrelu.moments.estimate_moment_terms` terms, each multiplied once per tone and
+    turned into a sympy expression once.
+
+    Examples
+    --------
+    >>> from symrelu import MultiTone
+    >>> from symrelu.trigpoly import SignalModel
+    >>> model = SignalModel.build(MultiTone(amplitudes=[1] * 20, frequencies=range(1, 21)),
+    ...                           "generic")
+    >>> moment_estimate(model, 100).seconds < 0.1
+    True
+    >>> moment_estimate(SignalModel.build(MultiTone.symbolic(20), "generic"), 100).fits()
+    False
+    """
+    from symrelu.moments import estimate_moment_terms  # moments imports this module
+
+    K = model.key_dims
+    rationals = [r for _, r, _ in model.terms]
+    bits = (sum(int(r.p).bit_length() + int(r.q).bit_length() for r in rationals)
+            / max(1, len(rationals)))
+
+    def cost(n: int) -> tuple[float, float]:
+        R = n + 1
+        seconds = MOMENT_BASE_SECONDS + K * R * R * MOMENT_OP_SECONDS \
+            * (1 + n / MOMENT_ORDER_SCALE) * (1 + K * bits / MOMENT_BITS_SCALE)
+        memory = EXPANSION_BASE_BYTES + R * R * (K * bits + 64)
+        if model.params:
+            terms = min(estimate_moment_terms(model, n, key, center_rational=center_rational),
+                        10**200)
+            tones = sum(1 for v, _, p in model.terms if p is not None and any(v)) // 2
+            seconds += (tones * R * R / 2 * MOMENT_CALL_SECONDS
+                        + tones * R * terms * MOMENT_TERM_OP_SECONDS
+                        + terms * MOMENT_CONVERT_SECONDS)
+            memory += terms * MOMENT_TERM_BYTES
+        return seconds, memory
+
+    seconds, memory = cost(order)
+    lim = _LIMITS.get()
+
+    def fits(n: int) -> bool:
+        return all(c <= m for c, m in zip(cost(n), (lim.seconds, lim.memory)))
+
+    hint = "lower the order"
+    if order > 0 and not fits(order) and fits(0):
+        lo, hi = 0, order - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if fits(mid) else (lo, mid - 1)
+        hint = f"lower the order to {lo}"
+    if what is None:
+        what = (f"the coefficient at {key} by torus moments to order {order}"
+                if key is not None and any(key) else
+                f"the DC by torus moments to order {order}")
+    return Estimate(seconds, memory, what,
+                    hint + ", use fewer tones or symbolic parameters, "
+                    "or use the exact values (symrelu.exact_dc)")
 
 
 # ------------------------------------------------------------------ progress

@@ -48,9 +48,16 @@ from symrelu.errors import (
     SymreluError,
     ToneSpecError,
 )
+from symrelu.moments import torus_coefficient
 from symrelu.signal import MultiTone
 from symrelu.taylor import check_order, power_coefficients, taylor_coefficients
-from symrelu.trigpoly import PolySpectrum, SignalModel, even_polynomial_spectrum
+from symrelu.trigpoly import (
+    MAX_TERMS,
+    PolySpectrum,
+    SignalModel,
+    estimate_terms,
+    even_polynomial_spectrum,
+)
 
 __all__ = ["expand", "Expansion", "Spectrum", "resolve_center", "mixed_key"]
 
@@ -255,6 +262,38 @@ class Expansion:
             value = value + lin
         return value
 
+    def _single(self, key: tuple[int, ...]) -> tuple[sympy.Expr, int]:
+        """One coefficient (linear part included) and the exact terms of its |x| part.
+
+        Generic regime: by torus moments (:func:`symrelu.moments.torus_coefficient`, the same
+        value) unless the whole expansion is built already, or the moment estimates of the
+        coefficients asked for so far add up to more than building it would cost.
+        """
+        if self.regime != "generic" or "_abs_part" in self.__dict__:
+            return self._raw(key), self._abs_part.terms_at(key)
+        cache = self.__dict__.setdefault("_moments", {})
+        if key not in cache:
+            rational_c = self.center.is_Rational
+            est = budget.moment_estimate(self.model, self.order, key,
+                                         center_rational=rational_c)
+            spent = self.__dict__.get("_moment_seconds", 0.0) + est.seconds
+            terms = estimate_terms(self.model, self.order)
+            whole = budget.expansion_estimate(terms, self.order, symbolic=bool(self.model.params),
+                                              convert=False)
+            # both routes pay about the same fixed cost (a FLINT ring, sympy values)
+            whole_cheaper = spent > whole.seconds + budget.MOMENT_BASE_SECONDS
+            if whole_cheaper and terms <= MAX_TERMS and whole.fits():
+                return self._raw(key), self._abs_part.terms_at(key)
+            est.check()  # before the Taylor coefficients
+            self.__dict__["_moment_seconds"] = spent
+            cache[key] = torus_coefficient(self.model, power_coefficients(self.order), key,
+                                           center=self.center, prefactor=self.prefactor)
+        value = cache[key].value
+        lin = self._linear_part.get(key)
+        if lin is not None:
+            value = value + lin
+        return value, cache[key].n_terms
+
     # ---------------------------------------------------------------- queries
     @property
     def dc(self) -> sympy.Expr:
@@ -284,8 +323,9 @@ class Expansion:
         (False, 1/2)
         """
         key = (0,) * self.model.key_dims
-        value = _tidy(self._raw(key))
-        if not value.is_number and self._abs_part.terms_at(key) <= _FACTOR_TERMS:
+        value, n_terms = self._single(key)
+        value = _tidy(value)
+        if not value.is_number and n_terms <= _FACTOR_TERMS:
             value = sympy.factor(value)  # small symbolic DCs read best as one fraction
         return value
 
@@ -315,7 +355,7 @@ class Expansion:
         if checked:
             self._check_convergence()
         key, conj = self._key(at)
-        value = _tidy(self._raw(key))
+        value = _tidy(self._single(key)[0])
         return sympy.conjugate(value) if conj else value
 
     def _key(self, at: Any) -> tuple[tuple[int, ...], bool]:
