@@ -22,6 +22,7 @@ same run.
 from __future__ import annotations
 
 import argparse
+import functools
 import multiprocessing as mp
 import statistics
 import time
@@ -106,6 +107,60 @@ def timed(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
+# ---------------------------------------------------------------- moment route vs full expansion
+# (issue 15, requirement 1) The generic-regime DC by torus moments (symrelu.moments, what
+# Expansion.dc uses now) against the whole multi-index expansion read at the zero key (what
+# .dc did before: even_polynomial_spectrum, limits lifted, in a fresh process capped at
+# --cap seconds; "refused" where its term count is over trigpoly.MAX_TERMS). The moment
+# column is the median of --repeat runs on fresh expansions; "estimate" is
+# budget.moment_estimate's seconds for the same call (its time model: calibrated on rational
+# amplitudes, within 2x of them; up to 3x high for unit amplitudes, whose powers are cheap).
+MOMENT_CASES = [(6, 8), (5, 16), (8, 50), (20, 100)]  # (tones, order), unit amplitudes
+
+
+@functools.cache
+def _moment_signal(K: int) -> sr.MultiTone:  # built once: the comparison is not timed
+    freqs = [sympy.sqrt(p) for p in sympy.primerange(2, 1000)][:K]  # independent: generic
+    return sr.MultiTone(amplitudes=[1] * K, frequencies=freqs)
+
+
+def moment_dc(K: int, N: int) -> sympy.Expr:
+    return sr.expand(_moment_signal(K), order=N, regime="generic").dc
+
+
+def full_dc(K: int, N: int) -> sympy.Expr:
+    from symrelu.trigpoly import even_polynomial_spectrum
+
+    e = sr.expand(_moment_signal(K), order=N, regime="generic")
+    with sr.budget.limits(seconds=float("inf"), memory=float("inf")):
+        part = even_polynomial_spectrum(e.model, sr.power_coefficients(N), center=e.center,
+                                        prefactor=e.prefactor)
+    return part[(0,) * K]
+
+
+def moment_table(cap: float = 60.0, repeat: int = 3) -> None:
+    """Print the moment-route rows: seconds of each route and their ratio, one run."""
+    from symrelu.trigpoly import MAX_TERMS, SignalModel, estimate_terms
+
+    print(f"\n{'generic .dc, moment route vs full':40s} {'moment s':>10s} {'estimate':>9s} "
+          f"{'full s':>10s} {'ratio':>10s}")
+    for K, N in MOMENT_CASES:
+        model = SignalModel.build(_moment_signal(K), "generic")
+        estimate = sr.budget.moment_estimate(model, N).seconds
+        ours = timed(functools.partial(moment_dc, K, N), repeat)
+        terms = estimate_terms(model, N)
+        if terms > MAX_TERMS:
+            full_s, ratio = f"refused ({terms:.1e} terms)", "-"
+        else:
+            fn = functools.partial(full_dc, K, N)
+            fn.__name__ = f"full_dc({K}, {N})"
+            full = capped(fn, cap)
+            full_s, ratio = ((f">{cap:.0f}", f">{cap / ours:.0f}x") if full is None
+                             else (f"{full:.3f}", f"{full / ours:.0f}x"))
+        name = f"{K} numeric tones, order {N}"
+        print(f"{name:40s} {ours:10.4f} {estimate:9.4f} {full_s:>10s} {ratio:>10s}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cap", type=float, default=60.0, help="baseline time cap in seconds")
@@ -129,6 +184,7 @@ def main() -> None:
             base_s, ratio = f"{base:.2f}", f"{base / ours_t:.0f}x"
         target_s = "-" if target is None else f"{target:g}"
         print(f"{name:40s} {ours_t:10.3f} {target_s:>9s} {base_s:>10s} {ratio:>10s}", flush=True)
+    moment_table(args.cap, args.repeat)
 
 
 if __name__ == "__main__":

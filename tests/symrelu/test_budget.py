@@ -267,8 +267,8 @@ def test_a_moment_route_too_big_is_refused_quickly():
 
 def test_the_moment_estimate_follows_the_measured_cost():
     # measured, not modelled: quadrupling the order must cost more, as the estimate says
-    # (best of three, so a burst of load does not decide); the factor-2 check of the time
-    # model against the run time is tests/benchmarks/bench_core.py
+    # (best of three, so a burst of load does not decide); the comparison of the time
+    # model against the run time is in tests/benchmarks/bench_core.py (moment rows)
     sig = MultiTone(amplitudes=[sympy.Rational(j + 1, j + 3) for j in range(10)],
                     frequencies=[sympy.sqrt(p) for p in sympy.primerange(2, 30)])
 
