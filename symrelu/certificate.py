@@ -34,6 +34,7 @@ import mpmath
 import numpy as np
 import sympy
 
+from symrelu._phasor import is_zero
 from symrelu.taylor import tail_bound
 from symrelu.trigpoly import SignalModel
 
@@ -113,10 +114,16 @@ class Certificate:
             "note": self.note,
         }
 
-    def _repr_latex_(self) -> str:
+    def _latex(self, printer: Any, **kwargs: Any) -> str:
+        """:func:`symrelu.latex.certificate_latex` in ``printer``; sympy's printer protocol."""
         from symrelu.latex import certificate_latex
 
-        return "$" + certificate_latex(self) + "$"
+        return certificate_latex(self, printer)
+
+    def _repr_latex_(self) -> str:
+        from symrelu.latex import latex
+
+        return "$" + latex(self) + "$"
 
 
 def _show(v: Any) -> str:
@@ -129,18 +136,40 @@ def _show(v: Any) -> str:
 
 
 def _decide(value: sympy.Expr) -> bool | None:
-    """Decide ``value <= 0`` for an exact sympy expression (None when undecidable)."""
+    """Decide ``value <= 0`` for an exact sympy expression (None when undecidable).
+
+    Numbers are decided exactly without the simplifier: sympy's sign test (a certified
+    numerical evaluation), and where that cannot tell (a zero in disguise) the exact zero
+    test of :func:`symrelu._phasor.is_zero`. Symbolic values try the value and its
+    expansion, and only then ``simplify``.
+    """
+    if value.is_Rational:
+        return bool(value <= 0)
+    if value.is_number:
+        if value.is_nonpositive:
+            return True
+        if value.is_positive:
+            return False
+        return True if is_zero(value, "convergence margin") else None
+    for form in (value, sympy.expand(value)):
+        if form.is_nonpositive:
+            return True
+        if form.is_positive:
+            return False
     value = sympy.simplify(value)
     if value.is_nonpositive:
         return True
     if value.is_positive:
         return False
-    expanded = sympy.expand(value)
-    if expanded.is_nonpositive:
-        return True
-    if expanded.is_positive:
-        return False
     return None
+
+
+def _normal(value: sympy.Expr) -> sympy.Expr:
+    """A cheap normal form for a bound: rational numbers as they are, other numbers with
+    their radicals out of the denominator, symbolic values as sympy evaluates them."""
+    if value.is_Rational or not value.is_number:
+        return value
+    return sympy.radsimp(value)
 
 
 def certify(
@@ -159,8 +188,8 @@ def certify(
         kind = "exact" if model.regime == "generic" else "bound"
         x2_max = P**2
         x_min_abs = sympy.Max(0, sympy.Abs(sig.offset) - A_sum)
-        g_max = sympy.simplify(x2_max / center - 1)
-        g_min = sympy.simplify(x_min_abs**2 / center - 1)
+        g_max = _normal(x2_max / center - 1)
+        g_min = _normal(x_min_abs**2 / center - 1)
         if kind == "bound":
             g_min = sympy.Integer(-1)
             if model.regime == "mixed":
@@ -180,8 +209,8 @@ def certify(
     converges = fits
     bound = None
     if converges:
-        bound = sympy.nsimplify(abs_weight) * sympy.sqrt(center) * tail_bound(order)
-        bound = sympy.simplify(bound) if not bound.is_number else sympy.radsimp(bound)
+        weight = abs_weight if abs_weight.is_Rational else sympy.nsimplify(abs_weight)
+        bound = _normal(weight * sympy.sqrt(center) * tail_bound(order))
     return Certificate(center, order, g_min, g_max, kind, converges, bound, abs_weight, note)
 
 
@@ -196,16 +225,20 @@ def _periodic_range(model: SignalModel, center: sympy.Expr):
     sig = model.signal
     P = sig.peak
     fits_by_bound = _decide(P**2 - 2 * center)
+    exact_peak = any(
+        is_zero(sympy.Abs(v) - P, "peak test") for v in _exact_values_at_half_periods(sig)
+    )
+    if exact_peak and sig.offset.is_zero and sig.amplitudes:
+        # x has mean zero and is not constant, so it crosses zero: g_min = -1, and the
+        # peak P is reached exactly, so no extremum search is needed
+        return sympy.Integer(-1), _normal(P**2 / center - 1), "exact", fits_by_bound, ""
     with mpmath.workdps(_DIGITS + 15):
         x_max, x_min, lip = _extrema(sig)
-        exact_peak = any(
-            sympy.simplify(sympy.Abs(v) - P) == 0 for v in _exact_values_at_half_periods(sig)
-        )
         C = mpmath.mpf(sympy.N(center, _DIGITS + 15))
         sup_abs = max(abs(x_max), abs(x_min))
         crosses = x_min <= 0 <= x_max
         if exact_peak:
-            g_max = sympy.simplify(P**2 / center - 1)
+            g_max = _normal(P**2 / center - 1)
             fits = fits_by_bound
             kind = "exact" if crosses else "numeric"
         else:

@@ -50,7 +50,12 @@ from symrelu.errors import (
 )
 from symrelu.moments import torus_coefficient
 from symrelu.signal import MultiTone
-from symrelu.taylor import check_order, power_coefficients, taylor_coefficients
+from symrelu.taylor import (
+    check_order,
+    power_coefficients,
+    power_coefficients_fmpq,
+    taylor_coefficients,
+)
 from symrelu.trigpoly import (
     MAX_TERMS,
     PolySpectrum,
@@ -77,7 +82,9 @@ def resolve_center(signal: MultiTone, center: Any) -> sympy.Expr:
     if isinstance(center, str):
         key = center.strip().lower().replace("-", "_")
         if key == "peak":
-            return sympy.simplify(signal.peak**2 / 2)
+            # the closed form P^2/2 as sympy writes it (sqrt(C) = P/sqrt(2) then comes out
+            # denested); no simplify, whose first call imports sympy.physics
+            return signal.peak**2 / 2
         if key in ("mean_square", "meansquare", "ms"):
             return signal.mean_square
         if key not in ("",) and not any(ch.isdigit() for ch in key) and key.isidentifier():
@@ -230,7 +237,7 @@ class Expansion:
         budget.check_expansion(self.model, self.order)  # before the Taylor coefficients
         return even_polynomial_spectrum(
             self.model,
-            power_coefficients(self.order),
+            power_coefficients_fmpq(self.order),
             center=self.center,
             prefactor=self.prefactor,
         )

@@ -11,6 +11,7 @@ that equals binom(N - 1/2, N) = binom(2N, N)/4^N (tested up to N = 50).
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import flint
@@ -18,7 +19,13 @@ import sympy
 
 from symrelu.errors import SeriesOrderError
 
-__all__ = ["taylor_coefficients", "tail_bound", "power_coefficients", "check_order"]
+__all__ = [
+    "taylor_coefficients",
+    "tail_bound",
+    "power_coefficients",
+    "power_coefficients_fmpq",
+    "check_order",
+]
 
 MAX_ORDER = 100_000
 
@@ -38,12 +45,16 @@ def check_order(order: object, what: str = "order") -> int:
 
 
 @lru_cache(maxsize=64)
-def _coefficients(n: int) -> tuple[sympy.Rational, ...]:
-    out = [sympy.Integer(1)]
+def _coefficients(n: int) -> tuple[flint.fmpq, ...]:
+    """a_0..a_{n-1} in FLINT rationals: a_k = a_{k-1} (3/2 - k) / k."""
+    out = [flint.fmpq(1)]
     for k in range(1, n):
-        # a_k = a_{k-1} * (1/2 - (k-1)) / k
-        out.append(out[-1] * (sympy.Rational(1, 2) - (k - 1)) / k)
+        out.append(out[-1] * flint.fmpq(3 - 2 * k, 2 * k))
     return tuple(out[:n])
+
+
+def _sympy(q: flint.fmpq) -> sympy.Rational:
+    return sympy.Rational(int(q.p), int(q.q))
 
 
 def taylor_coefficients(n: int) -> list[sympy.Rational]:
@@ -60,7 +71,7 @@ def taylor_coefficients(n: int) -> list[sympy.Rational]:
     [1, 1/2, -1/8, 1/16, -5/128, 7/256, -21/1024, 33/2048]
     """
     n = check_order(n, "number of coefficients")
-    return list(_coefficients(n))
+    return [_sympy(a) for a in _coefficients(n)]
 
 
 def tail_bound(N: int) -> sympy.Rational:
@@ -74,7 +85,7 @@ def tail_bound(N: int) -> sympy.Rational:
     (1, 1/2, 6435/32768)
     """
     N = check_order(N)
-    return sympy.Rational(sympy.binomial(2 * N, N), 4**N)
+    return sympy.Rational(math.comb(2 * N, N), 4**N)
 
 
 @lru_cache(maxsize=64)
@@ -90,6 +101,19 @@ def power_coefficients(N: int) -> tuple[sympy.Rational, ...]:
     (3/8, 3/4, -1/8)
     """
     N = check_order(N)
+    return tuple(_sympy(b) for b in power_coefficients_fmpq(N))
+
+
+@lru_cache(maxsize=64)
+def power_coefficients_fmpq(N: int) -> tuple[flint.fmpq, ...]:
+    """The beta_j of :func:`power_coefficients` as python-flint rationals (no sympy).
+
+    Examples
+    --------
+    >>> power_coefficients_fmpq(2)
+    (3/8, 3/4, -1/8)
+    """
+    N = check_order(N)
     a = _coefficients(N + 1)
     # a_n binom(n, j) = binom(1/2, j) binom(1/2 - j, n - j) and
     # sum_{m <= M} (-1)^m binom(r, m) = (-1)^M binom(r - 1, M) give
@@ -97,10 +121,9 @@ def power_coefficients(N: int) -> tuple[sympy.Rational, ...]:
     # b_j = (-1/2 - j) / (N - j) * b_{j+1}, b_N = 1: O(N) rational steps (the double sum
     # in sympy took 7 s at N = 400)
     b = flint.fmpq(1)
-    out = [sympy.Integer(0)] * (N + 1)
+    out = [flint.fmpq(0)] * (N + 1)
     for j in range(N, -1, -1):
         if j < N:
             b = b * flint.fmpq(-1 - 2 * j, 2 * (N - j))
-        beta = flint.fmpq(int(a[j].p), int(a[j].q)) * b * (-1) ** (N - j)
-        out[j] = sympy.Rational(int(beta.p), int(beta.q))
+        out[j] = a[j] * b if (N - j) % 2 == 0 else -(a[j] * b)
     return tuple(out)

@@ -59,7 +59,10 @@ MAX_TERMS = 20_000_000
 _MAX_PACKED = 2**62
 
 
-def _fmpq(r: sympy.Rational) -> flint.fmpq:
+def _fmpq(r: sympy.Rational | flint.fmpq | int) -> flint.fmpq:
+    if isinstance(r, flint.fmpq):
+        return r
+    r = sympy.Rational(r)
     return flint.fmpq(int(r.p), int(r.q))
 
 
@@ -546,7 +549,7 @@ class PolySpectrum(_FrozenMapping):
 
 def even_polynomial_spectrum(
     model: SignalModel,
-    gammas: Sequence[sympy.Rational],
+    gammas: Sequence[sympy.Rational | flint.fmpq | int],
     *,
     center: sympy.Expr | None = None,
     prefactor: sympy.Expr = sympy.S.One,
@@ -556,7 +559,7 @@ def even_polynomial_spectrum(
     Parameters
     ----------
     model : SignalModel
-    gammas : sequence of Rational
+    gammas : sequence of Rational (sympy, python-flint ``fmpq`` or int)
         Coefficients of ``x^{2j} / C^j``.
     center : sympy.Expr, optional
         C. When it is a Rational it folds into the rational coefficients;
@@ -632,13 +635,13 @@ def even_polynomial_spectrum(
     step = x2 * inv_c
 
     # Horner in x^2 / C, tracking the packed shift of the running sum.
-    total = ctx.constant(_fmpq(sympy.Rational(gammas[N])))
+    total = ctx.constant(_fmpq(gammas[N]))
     shift = 0
     for j in range(N - 1, -1, -1):
         total = total * step
         tracker.step()
         shift += shift2
-        g = sympy.Rational(gammas[j])
+        g = _fmpq(gammas[j])
         if g != 0:
             total += ctx.term(_fmpq(g), layout.exponents(shift, no_params))
 
