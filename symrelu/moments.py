@@ -43,6 +43,7 @@ from typing import Any
 
 import flint
 import sympy
+from sympy.polys.polyutils import expr_from_dict
 
 from symrelu._values import is_rational
 from symrelu.errors import FrequencyNotPresentError, RegimeError
@@ -224,7 +225,7 @@ def _to_sympy(model: SignalModel, poly: Any, ctx: Any) -> sympy.Expr:
     back = {g: p for g, p in zip(gens, model.params) if g is not p}
     terms = {tuple(map(int, e)): sympy.Rational(int(c.p), int(c.q))
              for e, c in poly.to_dict().items()}
-    value = sympy.Poly.from_dict(terms, *gens).as_expr()
+    value = expr_from_dict(terms, *gens)  # what Poly.from_dict(terms, *gens).as_expr() gives
     return value.xreplace(back) if back else value
 
 
