@@ -121,8 +121,9 @@ def test_the_wheel_holds_symrelu_and_nothing_else(tmp_path):
     for folder in INSTALLED_AS:
         shutil.copytree(REPO / folder, source / folder,
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(REPO / name, source / name)
+    shutil.copytree(REPO / "LICENSES", source / "LICENSES")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
                     "-q", "-w", str(tmp_path), str(source)], check=True, capture_output=True)
     (wheel,) = tmp_path.glob("symrelu-*.whl")
@@ -135,3 +136,13 @@ def test_the_wheel_holds_symrelu_and_nothing_else(tmp_path):
         assert module in names
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "symrelu = symrelu.cli.main:main" in zipfile.ZipFile(wheel).read(entry).decode()
+    # PEP 561 marker, and PEP 639 licence metadata: both licences named, their texts carried
+    assert "symrelu/py.typed" in names
+    info = next(n.split("/")[0] for n in names if n.endswith(".dist-info/METADATA"))
+    for text in ("LICENSE", "LICENSES/GPL-3.0.txt", "numeric/data/kidppg/NOTICE.md"):
+        assert f"{info}/licenses/{text}" in names, text
+    metadata = zipfile.ZipFile(wheel).read(f"{info}/METADATA").decode().splitlines()
+    assert "License-Expression: MIT AND GPL-3.0-only" in metadata
+    assert not any(line.startswith("Classifier: License ::") for line in metadata)  # PEP 639
+    assert {"Classifier: Typing :: Typed", "Classifier: Intended Audience :: Science/Research",
+            "Project-URL: Paper, https://arxiv.org/abs/2407.16556"} <= set(metadata)
