@@ -1,17 +1,26 @@
-r"""LaTeX for signals, expansions and certificates: the house notation in one place.
+r"""LaTeX for signals, expansions, spectra, certificates and tables: the house notation.
 
-:class:`SymreluLatexPrinter` extends sympy's printer with the project's
-objects; :func:`latex` is the entry point, and every ``_repr_latex_`` delegates
-here so notebooks and reports agree.
+Every symrelu result prints itself through sympy's printer protocol: its ``_latex(printer)``
+method calls the function here that builds its notation, and that function prints each
+number, symbol and sub-expression with ``printer._print``. So ``sympy.latex(obj, **settings)``
+and :func:`latex` give the same text and honour sympy's settings (``mul_symbol``,
+``fold_short_frac``, ``symbol_names``, ``mode``, ...), and every ``_repr_latex_`` (what
+Jupyter shows) is the same text in math mode.
 
 Conventions
 -----------
-- A signal prints as ``b + A_1 \cos(2\pi f_1 t + \varphi_1) + ...``.
+- A signal prints as ``b + A_1 \cos(2\pi f_1 t + \varphi_1) + ...``, tones in their
+  canonical order.
 - Negative coefficients are written with a minus sign
   (``- \frac{\sqrt{2}}{64} \cos(...)``), never as ``+ \left(- ...\right)``;
-  sums keep their parentheses.
+  sums keep their parentheses. A coefficient and what it multiplies are separated by the
+  printer's ``mul_symbol`` (a space by default).
 - An expansion prints the series with the center named C and its value
   stated once, then the approximation as a sum of cosines and sines.
+- A spectrum prints as sympy prints a dict, ``\left\{ F : c_F, \  ...\right\}``, with
+  ``\ldots`` after ``max_terms`` entries.
+- Decimals (mpmath values: numeric certificates, convergence tables) are printed with
+  mpmath, at the digits the function names.
 """
 
 from __future__ import annotations
@@ -25,9 +34,10 @@ from sympy.printing.latex import LatexPrinter
 from symrelu.expr_parse import safe_sympify
 
 __all__ = [
-    "SymreluLatexPrinter",
     "latex",
+    "signal_latex",
     "expansion_latex",
+    "spectrum_latex",
     "certificate_latex",
     "coefficient_term",
     "convergence_table_latex",
@@ -35,46 +45,19 @@ __all__ = [
 ]
 
 
-class SymreluLatexPrinter(LatexPrinter):
-    """sympy's LaTeX printer, knowing :class:`MultiTone`, expansions and certificates."""
-
-    def _print(self, expr: Any, **kwargs: Any) -> str:
-        # MultiTone has its own ``_latex`` (sympy's print method, which wins over
-        # ``_print_MultiTone``); the house notation keeps the tones in order.
-        if type(expr).__name__ == "MultiTone":
-            return self._print_MultiTone(expr)
-        return super()._print(expr, **kwargs)
-
-    def _print_MultiTone(self, sig: Any) -> str:  # noqa: N802 - sympy's naming protocol
-        t = sympy.Symbol("t", real=True)
-        parts = []
-        if not sig.offset.is_zero or not sig.amplitudes:
-            parts.append(self._print(sig.offset))
-        for a, f, p in sig.tones:
-            if p == sympy.pi:  # the canonical form of a negative amplitude: print the minus
-                a, p = -a, sympy.Integer(0)
-            arg = 2 * sympy.pi * f * t + p
-            parts.append(coefficient_term(a, f"\\cos\\left({self._print(arg)}\\right)", self))
-        return _join(parts)
-
-    def _print_Expansion(self, e: Any) -> str:  # noqa: N802
-        return expansion_latex(e)
-
-    def _print_Certificate(self, c: Any) -> str:  # noqa: N802
-        return certificate_latex(c)
-
-    def _print_ConvergenceTable(self, tab: Any) -> str:  # noqa: N802
-        return convergence_table_latex(tab)
-
-
 def latex(obj: Any, **settings: Any) -> str:
-    """LaTeX of a symrelu object or any sympy expression.
+    r"""LaTeX of a symrelu object or any sympy expression, by sympy's printer.
+
+    The same as ``sympy.latex(obj, **settings)``: symrelu's objects print themselves
+    through their ``_latex`` method (sympy's printer protocol), so the settings apply
+    to every number and sub-expression in them.
 
     Parameters
     ----------
-    obj : MultiTone, Expansion, Certificate or sympy expression
+    obj : MultiTone, Expansion, Spectrum, Certificate, ConvergenceTable or sympy expression
     **settings
-        Passed to sympy's :class:`~sympy.printing.latex.LatexPrinter`.
+        sympy's :class:`~sympy.printing.latex.LatexPrinter` settings (``mul_symbol``,
+        ``fold_short_frac``, ``symbol_names``, ``mode``, ...).
 
     Returns
     -------
@@ -83,10 +66,17 @@ def latex(obj: Any, **settings: Any) -> str:
     Examples
     --------
     >>> from symrelu import MultiTone
-    >>> print(latex(MultiTone(amplitudes=[1, "-1/2"], frequencies=[5, 10], offset=1)))
-    1 + \\cos\\left(10 \\pi t\\right) - \\frac{1}{2} \\cos\\left(20 \\pi t\\right)
+    >>> sig = MultiTone(amplitudes=[1, "-1/2"], frequencies=[5, 10], offset=1)
+    >>> print(latex(sig))
+    1 + \cos\left(10 \pi t\right) - \frac{1}{2} \cos\left(20 \pi t\right)
+    >>> print(latex(sig, fold_short_frac=True, mul_symbol="dot"))
+    1 + \cos\left(10 \cdot \pi \cdot t\right) - 1 / 2 \cdot \cos\left(20 \cdot \pi \cdot t\right)
     """
-    return SymreluLatexPrinter(settings).doprint(obj)
+    return LatexPrinter(settings).doprint(obj)
+
+
+def _printer(printer: LatexPrinter | None) -> LatexPrinter:
+    return printer if printer is not None else LatexPrinter()
 
 
 def _join(parts: list[str]) -> str:
@@ -110,6 +100,7 @@ def coefficient_term(coeff: Any, factor: str, printer: LatexPrinter | None = Non
     factor : str
         LaTeX of what the coefficient multiplies (may be empty).
     printer : LatexPrinter, optional
+        Prints the coefficient; its ``mul_symbol`` separates coefficient and factor.
 
     Returns
     -------
@@ -124,10 +115,12 @@ def coefficient_term(coeff: Any, factor: str, printer: LatexPrinter | None = Non
     -\frac{\sqrt{2}}{64} \cos t
     >>> print(coefficient_term(sympy.Rational(1, 2) + sympy.sqrt(2), "x"))
     \left(\frac{1}{2} + \sqrt{2}\right) x
+    >>> print(coefficient_term(3, "x", LatexPrinter({"mul_symbol": "times"})))
+    3 \times x
     """
-    p = printer if printer is not None else SymreluLatexPrinter()
+    p = _printer(printer)
     coeff = safe_sympify(coeff)
-    sep = " " if factor else ""
+    sep = p._settings["mul_symbol_latex"] if factor else ""
     if coeff == 1:
         return factor or "1"
     if coeff == -1:
@@ -139,6 +132,37 @@ def coefficient_term(coeff: Any, factor: str, printer: LatexPrinter | None = Non
     if coeff.could_extract_minus_sign():
         return "-" + coefficient_term(-coeff, factor, p)
     return f"{p._print(coeff)}{sep}{factor}"
+
+
+def signal_latex(sig: Any, printer: LatexPrinter | None = None) -> str:
+    r"""A signal as ``b + A_1 \cos(2\pi f_1 t + \varphi_1) + ...`` (what ``latex(sig)`` gives).
+
+    Parameters
+    ----------
+    sig : MultiTone
+    printer : LatexPrinter, optional
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from symrelu import MultiTone
+    >>> print(signal_latex(MultiTone.parse("0.2 + 1@5 - 0.5@7")))
+    \frac{1}{5} + \cos\left(10 \pi t\right) - \frac{1}{2} \cos\left(14 \pi t\right)
+    """
+    p = _printer(printer)
+    t = sympy.Symbol("t", real=True)
+    parts = []
+    if not sig.offset.is_zero or not sig.amplitudes:
+        parts.append(p._print(sig.offset))
+    for a, f, phase in sig.tones:
+        if phase == sympy.pi:  # the canonical form of a negative amplitude: print the minus
+            a, phase = -a, sympy.Integer(0)
+        arg = 2 * sympy.pi * f * t + phase
+        parts.append(coefficient_term(a, f"\\cos\\left({p._print(arg)}\\right)", p))
+    return _join(parts)
 
 
 def _re_im(c: Any) -> tuple[Any, Any]:
@@ -154,8 +178,7 @@ def _re_im(c: Any) -> tuple[Any, Any]:
     return sympy.re(c), sympy.im(c)
 
 
-def _cos_terms(e: Any, max_terms: int) -> tuple[list[str], int]:
-    printer = SymreluLatexPrinter()
+def _cos_terms(e: Any, max_terms: int, p: LatexPrinter) -> tuple[list[str], int]:
     t = sympy.Symbol("t", real=True)
     # the spectrum may be lazy (symbolic signals: each value is built on access),
     # so only the keys shown are ever indexed
@@ -165,18 +188,27 @@ def _cos_terms(e: Any, max_terms: int) -> tuple[list[str], int]:
         c = spectrum[label]
         f = label if e.regime == "periodic" else e.model.frequency(label)
         if f == 0:
-            parts.append(printer._print(c))
+            parts.append(p._print(c))
             continue
-        arg = printer._print(2 * sympy.pi * f * t)
+        arg = p._print(2 * sympy.pi * f * t)
         re_c, im_c = _re_im(c)
         if re_c != 0 or im_c == 0:
-            parts.append(coefficient_term(2 * re_c, f"\\cos\\left({arg}\\right)", printer))
+            parts.append(coefficient_term(2 * re_c, f"\\cos\\left({arg}\\right)", p))
         if im_c != 0:
-            parts.append(coefficient_term(-2 * im_c, f"\\sin\\left({arg}\\right)", printer))
+            parts.append(coefficient_term(-2 * im_c, f"\\sin\\left({arg}\\right)", p))
     return parts, len(spectrum)
 
 
-def expansion_latex(e: Any, *, max_terms: int = 12) -> str:
+def _activation_lhs(act: Any, p: LatexPrinter) -> str:
+    """``\\mathrm{ReLU}(x)``, ``\\left|x\\right|`` or ``\\mathrm{LeakyReLU}_{alpha}(x)``."""
+    if act.name == "abs":
+        return "\\left|x\\right|"
+    if act.name == "relu":
+        return "\\mathrm{ReLU}(x)"
+    return f"\\mathrm{{LeakyReLU}}_{{{p._print(act.alpha)}}}(x)"
+
+
+def expansion_latex(e: Any, *, max_terms: int = 12, printer: LatexPrinter | None = None) -> str:
     r"""The truncated series (eq. 7 generalised) and its first spectral terms.
 
     Shows ``act(x) ~ lambda x + c sqrt(C) sum a_n (x^2/C - 1)^n`` with N
@@ -188,6 +220,7 @@ def expansion_latex(e: Any, *, max_terms: int = 12) -> str:
     e : Expansion
     max_terms : int
         How many frequencies to print before ``\cdots``.
+    printer : LatexPrinter, optional
 
     Returns
     -------
@@ -203,29 +236,70 @@ def expansion_latex(e: Any, *, max_terms: int = 12) -> str:
     \left|x\right| \approx \frac{15 \sqrt{2}}{32} + \frac{\sqrt{2}}{4} \cos\left(4 \pi t\right)
     - \frac{\sqrt{2}}{32} \cos\left(8 \pi t\right)
     """
-    p = SymreluLatexPrinter()
+    p = _printer(printer)
     act = e.activation
-    name = act.latex_name()
-    lhs = "\\left|x\\right|" if act.name == "abs" else f"{name}(x)"
-    lin = "" if act.linear == 0 else coefficient_term(act.linear, "x", p) + " + "
-    series = (
-        f"{lhs} \\approx {lin}{coefficient_term(act.abs_weight, '', p)}"
-        f" \\sqrt{{C}} \\sum_{{n=0}}^{{{e.order}}} a_n \\left(\\frac{{x^2}}{{C}} - 1\\right)^n"
-        f",\\ C = {p._print(e.center)}"
-    ).replace("approx 1 \\sqrt", "approx \\sqrt").replace("+ 1 \\sqrt", "+ \\sqrt")
-    parts, total = _cos_terms(e, max_terms)
+    lhs = _activation_lhs(act, p)
+    series = (f"\\sqrt{{C}} \\sum_{{n=0}}^{{{p._print(e.order)}}} a_n "
+              "\\left(\\frac{x^2}{C} - 1\\right)^n")
+    rhs = [coefficient_term(act.abs_weight, series, p)]
+    if act.linear != 0:
+        rhs.insert(0, coefficient_term(act.linear, "x", p))
+    head = f"{lhs} \\approx {_join(rhs)},\\ C = {p._print(e.center)}"
+    parts, total = _cos_terms(e, max_terms, p)
     body = _join(parts)
     if total > max_terms:
         body += " + \\cdots"
-    return f"{series};\\quad {lhs} \\approx {body}"
+    return f"{head};\\quad {lhs} \\approx {body}"
 
 
-def certificate_latex(c: Any) -> str:
+def spectrum_latex(spec: Any, *, max_terms: int = 12,
+                   printer: LatexPrinter | None = None) -> str:
+    r"""A spectrum as sympy prints a dict, ``\left\{ F : c_F, \  ...\right\}``.
+
+    Labels (frequencies or multi-indices) in the spectrum's order; after ``max_terms``
+    entries ``\ldots`` stands for the rest, whose values are not built.
+
+    Parameters
+    ----------
+    spec : Spectrum
+    max_terms : int
+    printer : LatexPrinter, optional
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from symrelu import MultiTone, expand
+    >>> spec = expand(MultiTone.parse("1@1"), order=1, activation="abs").spectrum()
+    >>> print(spectrum_latex(spec))
+    \left\{ 0 : \frac{\sqrt{2}}{2}, \  2 : \frac{\sqrt{2}}{8}\right\}
+    """
+    p = _printer(printer)
+    items = [f"{p._print(label)} : {p._print(spec[label])}"
+             for label in itertools.islice(iter(spec), max(0, max_terms))]
+    if len(spec) > max_terms:
+        items.append("\\ldots")
+    return "\\left\\{ " + ", \\  ".join(items) + "\\right\\}"
+
+
+def _decimal(v: Any, digits: int) -> str:
+    import mpmath
+
+    return mpmath.nstr(v, digits, min_fixed=-6, max_fixed=digits + 6)
+
+
+def certificate_latex(c: Any, printer: LatexPrinter | None = None) -> str:
     r"""One line: the g range, the verdict and the error bound.
+
+    Exact values go through the printer; numeric ones (mpmath, ``kind="numeric"``) are
+    printed with 12 digits.
 
     Parameters
     ----------
     c : Certificate
+    printer : LatexPrinter, optional
 
     Returns
     -------
@@ -239,7 +313,7 @@ def certificate_latex(c: Any) -> str:
     g \in \left[-1, 1\right]\ (\text{exact}),\ \text{converges},\
     \sup_t |\varepsilon_{4}(t)| \le \frac{35 \sqrt{2}}{256}
     """
-    p = SymreluLatexPrinter()
+    p = _printer(printer)
 
     def show(v: Any) -> str:
         if isinstance(v, sympy.Basic):
@@ -254,17 +328,13 @@ def certificate_latex(c: Any) -> str:
         f"\\ (\\text{{{c.kind}}}),\\ \\text{{{verdict}}}"
     )
     if c.sup_error_bound is not None:
-        text += f",\\ \\sup_t |\\varepsilon_{{{c.order}}}(t)| \\le {show(c.sup_error_bound)}"
+        text += (f",\\ \\sup_t |\\varepsilon_{{{p._print(c.order)}}}(t)| "
+                 f"\\le {show(c.sup_error_bound)}")
     return text
 
 
-def _decimal(v: Any, digits: int) -> str:
-    import mpmath
-
-    return mpmath.nstr(v, digits, min_fixed=-6, max_fixed=digits + 6)
-
-
-def convergence_table_latex(tab: Any, *, digits: int = 12, max_exact: int = 48) -> str:
+def convergence_table_latex(tab: Any, *, digits: int = 12, max_exact: int = 48,
+                            printer: LatexPrinter | None = None) -> str:
     r"""A convergence table (:func:`symrelu.convergence_table`) as a LaTeX ``array``.
 
     One row per order N: the exact truncated DC (its LaTeX when shorter than
@@ -280,6 +350,8 @@ def convergence_table_latex(tab: Any, *, digits: int = 12, max_exact: int = 48) 
         Digits of the decimals (errors and bounds get 3).
     max_exact : int
         Longest LaTeX of a truncated DC shown exactly.
+    printer : LatexPrinter, optional
+        Prints the exact truncated values.
 
     Returns
     -------
@@ -300,7 +372,7 @@ def convergence_table_latex(tab: Any, *, digits: int = 12, max_exact: int = 48) 
     \end{array}
     \end{array}
     """
-    p = SymreluLatexPrinter()
+    p = _printer(printer)
     verdict = {True: "converges", False: "diverges", None: "undecided"}[tab.converges]
     center = str(tab.center).replace("_", r"\_")
     head = (f"\\text{{exact DC}} = {_decimal(tab.exact, digits)}"
@@ -318,8 +390,22 @@ def convergence_table_latex(tab: Any, *, digits: int = 12, max_exact: int = 48) 
             + body + "\n\\end{array}\n\\end{array}")
 
 
-def closed_form_latex(expr: Any, lhs: str = "y(t)") -> str:
-    r"""``lhs = closed form`` in the house printer (closed forms are sympy expressions).
+def closed_form_latex(expr: Any, lhs: str = "y(t)", printer: LatexPrinter | None = None) -> str:
+    r"""``lhs = closed form``; closed forms are sympy expressions, printed by the printer.
+
+    (:func:`symrelu.closed_form` and friends return plain sympy expressions, so
+    ``sympy.latex`` and :func:`latex` print them as sympy does.)
+
+    Parameters
+    ----------
+    expr : sympy expression
+    lhs : str
+        LaTeX of the left-hand side.
+    printer : LatexPrinter, optional
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -327,4 +413,4 @@ def closed_form_latex(expr: Any, lhs: str = "y(t)") -> str:
     >>> print(closed_form_latex(closed_form_dc(MultiTone.parse("1@3")), r"\overline{y}"))
     \overline{y} = \frac{1}{\pi}
     """
-    return f"{lhs} = {latex(expr)}"
+    return f"{lhs} = {_printer(printer)._print(safe_sympify(expr))}"

@@ -522,8 +522,11 @@ class MultiTone:
         text = " + ".join(parts)
         return text.replace("+ -", "- ")
 
-    def _latex(self, printer: Any) -> str:
-        return printer._print(self.expr())
+    def _latex(self, printer: Any, **kwargs: Any) -> str:
+        """The house notation (:func:`symrelu.latex.signal_latex`); sympy's printer protocol."""
+        from symrelu.latex import signal_latex
+
+        return signal_latex(self, printer)
 
     def _repr_latex_(self) -> str:
         from symrelu.latex import latex

@@ -95,10 +95,16 @@ class ConvergenceTable:
                      for r in self.rows],
         }
 
-    def _repr_latex_(self) -> str:
+    def _latex(self, printer: Any, **kwargs: Any) -> str:
+        """:func:`symrelu.latex.convergence_table_latex` in ``printer`` (sympy's protocol)."""
         from symrelu.latex import convergence_table_latex
 
-        return "$\\displaystyle " + convergence_table_latex(self) + "$"
+        return convergence_table_latex(self, printer=printer)
+
+    def _repr_latex_(self) -> str:
+        from symrelu.latex import latex
+
+        return "$\\displaystyle " + latex(self) + "$"
 
 
 def convergence_table(
