@@ -338,10 +338,10 @@ def lambdify_expansion(
     Notes
     -----
     Floating-point error of the Horner path: each step is
-    ``s <- s*g + a_n`` with |g| <= 1 under the peak center, so the computed
+    ``s <- s*g + a_n`` with ``|g| <= 1`` under the peak center, so the computed
     value is within about ``2 N eps sum|a_n|`` (a few 1e-14 at N = 50) of the
     exact truncated series at the computed x(t). With a center for which the
-    series diverges (|g| > 1) the float result is as meaningless as the series.
+    series diverges (``|g| > 1``) the float result is as meaningless as the series.
 
     Examples
     --------

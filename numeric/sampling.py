@@ -303,11 +303,11 @@ class SamplingErrorBound:
     ----------
     fs : float
     variation : float
-        V, the total variation of d|x|/dt per unit time (bound or estimate).
+        V, the total variation of ``d|x|/dt`` per unit time (bound or estimate).
     dc : float
-        Bound on |mean of samples - exact DC| of the activation's output.
+        Bound on ``|mean of samples - exact DC|`` of the activation's output.
     coefficient : float
-        Bound on |measured c_F - exact c_F| for a bin |F| <= fs/2.
+        Bound on ``|measured c_F - exact c_F|`` for a bin ``|F| <= fs/2``.
     amplitude : float
         The same in one-sided amplitude units (twice ``coefficient``).
     method : str

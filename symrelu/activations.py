@@ -68,7 +68,7 @@ class Activation:
 
 
 def ReLU() -> Activation:  # noqa: N802 - reads like a class at call sites
-    """ReLU(x) = max(x, 0) = x/2 + |x|/2.
+    """ReLU(x) = max(x, 0) = x/2 + ``|x|``/2.
 
     Examples
     --------
@@ -81,7 +81,7 @@ def ReLU() -> Activation:  # noqa: N802 - reads like a class at call sites
 
 
 def Abs() -> Activation:  # noqa: N802
-    """abs(x) = |x|.
+    """abs(x) = ``|x|``.
 
     Examples
     --------

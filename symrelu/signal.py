@@ -413,7 +413,7 @@ class MultiTone:
 
     @cached_property
     def peak(self) -> sympy.Expr:
-        """P = |b| + sum |A_i|, an upper bound of |x(t)| that the torus attains."""
+        """``P = |b| + sum |A_i|``, an upper bound of ``|x(t)|`` that the torus attains."""
         return sympy.Abs(self.offset) + sympy.Add(*(sympy.Abs(a) for a in self.amplitudes))
 
     @cached_property

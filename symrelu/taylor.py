@@ -75,9 +75,9 @@ def taylor_coefficients(n: int) -> list[sympy.Rational]:
 
 
 def tail_bound(N: int) -> sympy.Rational:
-    """sum_{n>N} |a_n| = binom(2N, N) / 4^N, exactly.
+    """``sum_{n>N} |a_n| = binom(2N, N) / 4^N``, exactly.
 
-    With -1 <= g <= 1 this bounds |sqrt(1+g) - sum_{n<=N} a_n g^n|.
+    With -1 <= g <= 1 this bounds ``|sqrt(1+g) - sum_{n<=N} a_n g^n|``.
 
     Examples
     --------

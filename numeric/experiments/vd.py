@@ -420,7 +420,7 @@ def run(config: Config, *, progress: bool = True) -> Result:
 
     Writes ``results.json`` (provenance, per-sample values for init 0, per-init
     accuracies, checks), ``summary.txt``, ``fig5.png/pdf`` (DC vs frequency by
-    class; |H(f)| in dB with the class frequencies) and ``fig5_inits.png/pdf``
+    class; ``|H(f)|`` in dB with the class frequencies) and ``fig5_inits.png/pdf``
     (threshold-accuracy histograms) under ``config.out``.
 
     Examples

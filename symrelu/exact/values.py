@@ -139,7 +139,7 @@ def exact_coefficient(
     mpmath.mpc or flint.acb
         Each part rounded to ``dps`` digits relative to itself. A part is an
         exact 0 only where it is decided to vanish (a symmetry of the signal,
-        an odd harmonic of |x| for a zero-offset signal of odd harmonics, a
+        an odd harmonic of ``|x|`` for a zero-offset signal of odd harmonics, a
         phase factor); any other part keeps its digits however small.
 
     Raises
