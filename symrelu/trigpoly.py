@@ -30,12 +30,11 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, cmp_to_key
 
 import flint
-import numpy as np
 import sympy
 
 from symrelu import budget
@@ -528,6 +527,78 @@ class PolySpectrum(_FrozenMapping):
         """Number of exact polynomial terms behind the coefficient at ``key``."""
         return sum(len(piece) for piece in self._groups.get(key, ()))
 
+    def known_nonzero(self, key: tuple[int, ...]) -> bool:
+        """True when the coefficient at ``key`` is non-zero without building it.
+
+        So it is for a key present when the signal has no parameters and no phase
+        variables: its one exact term is a non-zero rational (FLINT drops zeros), times the
+        non-zero prefactor and phase factor. Otherwise terms could cancel in sympy.
+        """
+        return (
+            key in self._groups
+            and not self.model.params
+            and not self.model.phase_dims
+            and self._prefactor.is_zero is False
+        )
+
+    @property
+    def generators(self) -> tuple[sympy.Expr, ...]:
+        """What the exponents of :meth:`terms` count, in order.
+
+        The parameters (amplitudes and offset that are not rational, as
+        ``model.params``), then ``1/C`` when the center C is not rational, then
+        ``exp(i phi_j)`` for each phase variable (periodic and mixed regimes).
+        """
+        inverse = () if self._center is None else (1 / self._center,)
+        phases = tuple(sympy.exp(sympy.I * p) for p in self.model.phase_values)
+        return tuple(self.model.params) + inverse + phases
+
+    @property
+    def prefactor(self) -> sympy.Expr:
+        """The factor in front of every coefficient (see :meth:`terms`)."""
+        return self._prefactor
+
+    def terms(self, keys: Iterable[tuple[int, ...]] | None = None) -> list[tuple]:
+        """Every exact term, without sympy: ``(key, exponents, coefficient)`` triples.
+
+        The coefficient at ``key`` is ``prefactor * phase * sum(coefficient *
+        prod(g**e for g, e in zip(generators, exponents)))`` over the key's terms, where
+        ``phase`` is ``model.phase_factor(key)`` (``exp(i k . phi)`` in the generic
+        regime, 1 otherwise). Coefficients are python-flint ``fmpq`` rationals and
+        exponents tuples of ints; the terms of one key are adjacent.
+
+        Parameters
+        ----------
+        keys : iterable of tuple, or mapping, optional
+            Only these keys (all by default); a key not present has no terms. A mapping
+            ``{key: label}`` writes each key's label in its rows instead of the key.
+
+        Examples
+        --------
+        >>> m = SignalModel.build(MultiTone(amplitudes=[2], frequencies=[1]))
+        >>> s = even_polynomial_spectrum(m, [0, 1])          # x^2 = 2 + cos(2 theta)*2
+        >>> s.terms()
+        [((2,), (), 1), ((0,), (), 2), ((-2,), (), 1)]
+        """
+        groups = self._groups
+        labels = keys if isinstance(keys, Mapping) else None
+        out: list = []
+        append = out.append
+        for key in groups if keys is None else keys:
+            pieces = groups.get(key, ())
+            if labels is not None:
+                key = labels[key]
+            for piece in pieces:
+                params, coeffs = piece.store.params, piece.store.coeffs
+                phase = piece.phase
+                if phase:
+                    for i in range(piece.a, piece.b):
+                        append((key, params[i] + phase, coeffs[i]))
+                else:
+                    for i in range(piece.a, piece.b):
+                        append((key, params[i], coeffs[i]))
+        return out
+
     def raw_terms(self, key: tuple[int, ...]) -> list:
         """The exact terms of a key before conversion: (param exps, phase exps, fmpq)."""
         return [t for piece in self._groups[key] for t in piece.terms()]
@@ -676,6 +747,10 @@ class CollapsedSpectrum(_FrozenMapping):
         """Number of exact polynomial terms behind the coefficient at ``key``."""
         return sum(self._inner.terms_at(k) for k in self._keys.get(key, ()))
 
+    def known_nonzero(self, key: tuple[int, ...]) -> bool:
+        """Always False: the collapsed keys' values may cancel (decided when built)."""
+        return False
+
     def __iter__(self) -> Iterator[tuple[int, ...]]:
         return iter(self._keys)
 
@@ -729,13 +804,16 @@ class _Layout:
 
     def params(self, columns: list) -> list[tuple[int, ...]]:
         """Parameter exponents of every term from the ring's exponent columns (numpy)."""
-        n = len(columns[0])
-        digits = np.empty((n, self.n_params), dtype=np.int64)
+        import numpy as np  # here, not at the top: ``import symrelu`` does not import numpy
+
+        digits: list = [None] * self.n_params
         for g, (members, st) in enumerate(zip(self.groups, self.strides)):
             rest = columns[g] % self.low if g == 0 else columns[g]
             for i, s in reversed(list(zip(members, st))):
-                digits[:, i], rest = np.divmod(rest, s)
-        return list(map(tuple, digits.tolist()))
+                digits[i], rest = np.divmod(rest, s)
+        if not digits:
+            return [()] * len(columns[0])
+        return list(zip(*(d.tolist() for d in digits)))
 
 
 def _group_terms(poly, shift: int, strides: list, model: SignalModel, layout: _Layout) -> dict:
@@ -744,6 +822,8 @@ def _group_terms(poly, shift: int, strides: list, model: SignalModel, layout: _L
     The ring is lex-ordered with the packed phasor digits highest, so the terms
     of one key are contiguous; numpy finds the runs.
     """
+    import numpy as np  # here, not at the top: ``import symrelu`` does not import numpy
+
     monoms = poly.monoms()
     if not monoms:
         return {}
