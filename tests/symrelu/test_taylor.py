@@ -1,9 +1,14 @@
 """Table I and the tail identity, exactly."""
 
+import math
+from fractions import Fraction
+
+import flint
 import pytest
 import sympy
 
 import symrelu as sr
+from symrelu.taylor import power_coefficients_fmpq
 
 
 def test_table_one():
@@ -59,3 +64,34 @@ def test_power_coefficients_reexpand_the_series():
 def test_bad_order(bad):
     with pytest.raises(sr.SeriesOrderError, match="non-negative integer"):
         sr.taylor_coefficients(bad)
+
+
+def _binomial_half(n: int) -> Fraction:
+    """binom(1/2, n) as a Python Fraction, from its product formula (independent of FLINT)."""
+    out = Fraction(1)
+    for k in range(n):
+        out *= (Fraction(1, 2) - k) / (k + 1)
+    return out
+
+
+def test_power_coefficients_in_flint_equal_the_binomial_double_sum_in_fractions():
+    # beta_j = sum_{n=j}^{N} a_n binom(n, j) (-1)^(n-j), the re-expansion of sum a_n (y-1)^n
+    for N in (0, 1, 2, 7, 30, 61):
+        a = [_binomial_half(n) for n in range(N + 1)]
+        beta = [
+            sum(a[n] * math.comb(n, j) * (-1) ** (n - j) for n in range(j, N + 1))
+            for j in range(N + 1)
+        ]
+        got = power_coefficients_fmpq(N)
+        assert all(isinstance(b, flint.fmpq) for b in got)
+        assert [Fraction(int(b.p), int(b.q)) for b in got] == beta
+        assert list(sr.power_coefficients(N)) == [sympy.Rational(b.numerator, b.denominator)
+                                                  for b in beta]
+
+
+def test_table_one_at_high_order_equals_the_product_formula():
+    a = sr.taylor_coefficients(300)
+    assert all(type(c) is not float for c in a)
+    assert [Fraction(int(c.p), int(c.q)) for c in a[::37]] == [
+        _binomial_half(n) for n in range(0, 300, 37)
+    ]
