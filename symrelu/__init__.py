@@ -38,6 +38,9 @@ Errors are subclasses of SymreluError (and of ValueError, TypeError or OSError);
 warnings subclass SymreluWarning.
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from symrelu._values import to_exact
 from symrelu.activations import Abs, Activation, LeakyReLU, ReLU, as_activation
 from symrelu.certificate import Certificate
@@ -61,26 +64,63 @@ from symrelu.errors import (
     ToneSpecError,
     VerificationError,
 )
-from symrelu.exact import (
-    ConvergenceTable,
-    NoClosedFormError,
-    PrecisionLimitError,
-    SymbolicValueError,
-    closed_form,
-    closed_form_coefficient,
-    closed_form_dc,
-    convergence_table,
-    exact_coefficient,
-    exact_dc,
-    filter_signal,
-    filtered_dc,
-)
-from symrelu.exact.guarantee import Guarantee, guarantee
-from symrelu.expansion import Expansion, expand
+from symrelu.expansion import Expansion, Spectrum, expand
 from symrelu.latex import latex
 from symrelu.relations import TorusReduction, find_relations
 from symrelu.signal import MultiTone, Tone
 from symrelu.taylor import power_coefficients, tail_bound, taylor_coefficients
+
+# The exact engine (quadrature, balls, walks, elliptic and Bessel routes) is imported on
+# first use of one of its names (PEP 562), so ``import symrelu`` costs little more than
+# ``import sympy``; ``from symrelu import exact_dc`` and ``symrelu.exact_dc`` work as usual.
+_LAZY = {
+    "ConvergenceTable": "symrelu.exact.convergence",
+    "convergence_table": "symrelu.exact.convergence",
+    "NoClosedFormError": "symrelu.exact.closed_forms",
+    "closed_form": "symrelu.exact.closed_forms",
+    "closed_form_coefficient": "symrelu.exact.closed_forms",
+    "closed_form_dc": "symrelu.exact.closed_forms",
+    "PrecisionLimitError": "symrelu.exact",
+    "SymbolicValueError": "symrelu.exact",
+    "exact_coefficient": "symrelu.exact.values",
+    "exact_dc": "symrelu.exact.values",
+    "filter_signal": "symrelu.exact.filters",
+    "filtered_dc": "symrelu.exact.filters",
+    "Guarantee": "symrelu.exact.guarantee",
+    "guarantee": "symrelu.exact.guarantee",
+}
+
+if TYPE_CHECKING:  # what static tools see: the same names, imported eagerly
+    from symrelu.exact import (
+        ConvergenceTable,
+        NoClosedFormError,
+        PrecisionLimitError,
+        SymbolicValueError,
+        closed_form,
+        closed_form_coefficient,
+        closed_form_dc,
+        convergence_table,
+        exact_coefficient,
+        exact_dc,
+        filter_signal,
+        filtered_dc,
+    )
+    from symrelu.exact.guarantee import Guarantee, guarantee
+
+
+def __getattr__(name: str) -> Any:
+    """The exact engine's public names, imported on first use (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'symrelu' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups are plain attribute reads
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __version__ = "0.1.0"
 
@@ -98,6 +138,7 @@ __all__ = [
     "power_coefficients",
     "expand",
     "Expansion",
+    "Spectrum",
     "Certificate",
     "latex",
     "exact_dc",

@@ -46,13 +46,16 @@ import numbers
 import re
 import sys
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import mpmath
-import numpy as np
 import sympy
 
 from symrelu import budget
 from symrelu.errors import InexactInputError, ToneSpecError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["to_exact", "is_rational", "value_text"]
 
@@ -254,7 +257,15 @@ def _from_sympy_float(f: sympy.Float) -> sympy.Expr:
     return _shortest_decimal(-x if sign else x, max(int(f._prec), 1))
 
 
+def _numpy():
+    """numpy, when it is imported: a numpy value cannot exist before (``import symrelu``
+    does not import numpy)."""
+    return sys.modules.get("numpy")
+
+
 def _from_numpy(value: np.generic, what: str) -> sympy.Expr:
+    import numpy as np
+
     kind = type(value).__name__
     if isinstance(value, np.bool_):
         raise InexactInputError(f"{what} must be a number, not a bool (got numpy.bool {value})")
@@ -299,7 +310,7 @@ def _from_torch(value, what: str, assumptions: dict) -> sympy.Expr:
     finfo = sys.modules[type(value).__module__.split(".")[0]].finfo(dtype)
     bits = 1 - _log2(finfo.eps)  # eps = 2**(1 - bits)
     wide = value.detach().float().cpu().numpy()[()]
-    if not np.isfinite(wide):
+    if not math.isfinite(wide):
         raise ToneSpecError(f"{what} must be a finite number (got a torch {name} tensor {wide})")
     min_ulp_exp = _log2(finfo.smallest_normal) - bits + 1  # the subnormals' spacing
     return _shortest_decimal(Fraction(*wide.as_integer_ratio()), bits, min_ulp_exp)
@@ -373,11 +384,11 @@ def to_exact(value: object, what: str, *, assumptions: dict | None = None) -> sy
     if isinstance(value, sympy.Basic):
         expr = value
         _check_rationals(expr, what)
-    elif isinstance(value, np.str_):
+    elif (np := _numpy()) is not None and isinstance(value, np.str_):
         expr = _from_string(str(value), what, assumptions)
-    elif isinstance(value, np.generic):  # before float: numpy.float64 subclasses float
+    elif np is not None and isinstance(value, np.generic):  # numpy.float64 subclasses float
         expr = _from_numpy(value, what)
-    elif isinstance(value, np.ndarray):
+    elif np is not None and isinstance(value, np.ndarray):
         return _from_array(value, what, assumptions)
     elif _is_torch_tensor(value):
         return _from_torch(value, what, assumptions)

@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import mpmath
-import numpy as np
 import sympy
 
 from symrelu._phasor import is_zero
@@ -63,9 +62,9 @@ class Certificate:
         True when -1 <= g <= 1 everywhere; None when symbolic values leave it
         undecided.
     sup_error_bound : sympy.Expr or None
-        Bound on sup_t |act(x) - approximation| when the series converges.
+        Bound on ``sup_t |act(x) - approximation|`` when the series converges.
     abs_weight : sympy.Expr
-        The activation's weight c of |x|.
+        The activation's weight c of ``|x|``.
 
     Examples
     --------
@@ -275,6 +274,8 @@ def _extrema(sig) -> tuple[mpmath.mpf, mpmath.mpf, mpmath.mpf]:
     Returns (max, min, slack) where slack bounds how far the true extremum can
     exceed the found one (grid spacing squared times sup|x''| / 8).
     """
+    import numpy as np  # here, not at the top: ``import symrelu`` does not import numpy
+
     m = np.array(sig.harmonics, dtype=float)
     A = [mpmath.mpf(sympy.N(a, mpmath.mp.dps)) for a in sig.amplitudes]
     ph = [mpmath.mpf(sympy.N(p, mpmath.mp.dps)) for p in sig.phases]

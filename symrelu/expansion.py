@@ -44,6 +44,7 @@ from symrelu.errors import (
     CenterError,
     DivergenceError,
     DivergenceWarning,
+    EnvironmentProblemError,
     FrequencyNotPresentError,
     RegimeError,
     SymreluError,
@@ -124,7 +125,7 @@ def expand(
     order : int
         N, the last power of g kept (the paper's Fig. 1 uses 50).
     center : "peak", "mean_square" or positive value
-        C. "peak" (C = P^2/2, P = |b| + sum|A_i|) always converges;
+        C. "peak" (``C = P^2/2``, ``P = |b| + sum|A_i|``) always converges;
         "mean_square" (C = mean x^2, the paper's text) diverges for two or more
         tones.
     activation : "relu", "abs", LeakyReLU(alpha) or Activation
@@ -515,14 +516,27 @@ class Expansion:
         return total
 
     # ---------------------------------------------------------------- printing
-    def latex(self, *, max_terms: int = 12) -> str:
-        """LaTeX of the truncated expansion (see :func:`symrelu.latex.expansion_latex`)."""
+    def latex(self, *, max_terms: int = 12, **settings: Any) -> str:
+        """LaTeX of the truncated expansion (see :func:`symrelu.latex.expansion_latex`).
+
+        ``settings`` are sympy's LaTeX printer settings (``mul_symbol="dot"``, ...);
+        ``sympy.latex(expansion, **settings)`` gives the same text with 12 terms.
+        """
+        from sympy.printing.latex import LatexPrinter
+
         from symrelu.latex import expansion_latex
 
-        return expansion_latex(self, max_terms=max_terms)
+        return expansion_latex(self, max_terms=max_terms, printer=LatexPrinter(settings))
+
+    def _latex(self, printer: Any, **kwargs: Any) -> str:
+        from symrelu.latex import expansion_latex
+
+        return expansion_latex(self, printer=printer)
 
     def _repr_latex_(self) -> str:
-        return "$\\displaystyle " + self.latex() + "$"
+        from symrelu.latex import latex
+
+        return "$\\displaystyle " + latex(self) + "$"
 
     def __repr__(self) -> str:
         return (
@@ -665,6 +679,147 @@ class Spectrum(Mapping):
             labels[k]: v for k, v in self._expansion._linear_part.items() if k in labels
         }
         return SpectrumTerms(part.generators, part.prefactor, rows, linear)
+
+    def to_numpy(self, *, dps: int | None = None) -> tuple[Any, Any]:
+        """The spectrum as numpy arrays ``(labels, values)``, in the spectrum's order.
+
+        Parameters
+        ----------
+        dps : int, optional
+            None (the default): values as ``complex128``, each exact value evaluated by
+            sympy to 20 digits and rounded once. An int: values as an object array of
+            ``mpmath.mpc`` with ``dps`` significant digits (sympy's ``evalf`` at
+            ``dps + 5`` digits, rounded to ``dps``), and periodic frequencies as
+            ``mpmath.mpf`` likewise.
+
+        Returns
+        -------
+        labels : numpy.ndarray
+            Periodic regime: the frequencies, ``float64`` (object array of ``mpmath.mpf``
+            with ``dps``), shape (n,). Generic regime: the multi-indices, ``int64``, shape
+            (n, K); mixed regime: the points of the reduced torus, ``int64``, shape (n, r).
+        values : numpy.ndarray
+            The coefficients c (``y = c_0 + 2 Re sum c e^{2 pi i F t}``), shape (n,).
+
+        Raises
+        ------
+        SymbolicValueError
+            When the signal has symbols (their names are in the message): only numbers
+            become arrays; :meth:`to_dict` holds the exact expressions.
+
+        Examples
+        --------
+        >>> spec = expand(MultiTone.parse("1@5"), order=2).spectrum()
+        >>> freqs, values = spec.to_numpy()
+        >>> freqs, values.dtype
+        (array([ 0.,  5., 10., 20.]), dtype('complex128'))
+        >>> import mpmath
+        >>> print(spec[0], "=", mpmath.nstr(spec.to_numpy(dps=25)[1][0].real, 25))
+        15*sqrt(2)/64 = 0.3314563036811941520628958
+        """
+        import mpmath
+        import numpy as np
+
+        self._check_numeric("to_numpy")
+        if dps is not None and (isinstance(dps, bool) or not isinstance(dps, int) or dps < 1):
+            raise ToneSpecError(f"dps must be a positive integer (got {value_text(dps)})")
+        labels = list(self._keys)
+        exp = self._expansion
+        if dps is None:
+            values = np.array([complex(sympy.N(self[k], 20)) for k in labels], dtype=complex)
+        else:
+            with mpmath.workdps(dps):
+                values = np.empty(len(labels), dtype=object)
+                for i, k in enumerate(labels):
+                    re, im = sympy.N(self[k], dps + 5).as_real_imag()
+                    values[i] = mpmath.mpc(re, im)
+        if exp.regime != "periodic":
+            width = len(exp.model.basis)
+            return np.array(labels, dtype=np.int64).reshape(len(labels), width), values
+        if dps is None:
+            return np.array([float(f) for f in labels], dtype=float), values
+        with mpmath.workdps(dps):
+            freqs = np.empty(len(labels), dtype=object)
+            for i, f in enumerate(labels):
+                freqs[i] = mpmath.mpf(sympy.N(f, dps + 5))
+        return freqs, values
+
+    def to_frame(self) -> Any:
+        """The spectrum as a :class:`pandas.DataFrame`, one row per label (needs pandas).
+
+        Columns: periodic regime ``frequency`` (float64) and ``frequency_exact`` (sympy);
+        generic and mixed regimes ``k1 ... kK`` (the multi-index, or the point of the reduced
+        torus, int64) and ``frequency`` (float64, ``k . basis``); then ``exact`` (the sympy
+        coefficient) and ``value`` (complex128, as :meth:`to_numpy`).
+
+        Raises
+        ------
+        EnvironmentProblemError
+            pandas is not installed (``pip install "symrelu[pandas]"``).
+        SymbolicValueError
+            The signal has symbols (see :meth:`to_numpy`).
+
+        Examples
+        --------
+        >>> print(expand(MultiTone.parse("1@5"), order=2).spectrum().to_frame())
+           frequency frequency_exact          exact               value
+        0        0.0               0  15*sqrt(2)/64  0.331456+0.000000j
+        1        5.0               5            1/4  0.250000+0.000000j
+        2       10.0              10     sqrt(2)/16  0.088388+0.000000j
+        3       20.0              20   -sqrt(2)/128 -0.011049+0.000000j
+        >>> frame = expand(MultiTone.parse("1@1 + 1@sqrt(2)"), order=1).spectrum().to_frame()
+        >>> list(frame.columns), len(frame)
+        (['k1', 'k2', 'frequency', 'exact', 'value'], 7)
+        """
+        try:
+            import pandas
+        except ModuleNotFoundError as exc:
+            raise EnvironmentProblemError(
+                "Spectrum.to_frame needs pandas, an optional dependency: "
+                "pip install \"symrelu[pandas]\""
+            ) from exc
+        import numpy as np
+
+        labels, values = self.to_numpy()
+        exp = self._expansion
+        exact = np.empty(len(self), dtype=object)
+        exact[:] = [self[k] for k in self._keys]
+        columns: dict[str, Any] = {}
+        if exp.regime == "periodic":
+            columns["frequency"] = labels
+            keys = np.empty(len(self), dtype=object)
+            keys[:] = list(self._keys)
+            columns["frequency_exact"] = keys
+        else:
+            for j in range(labels.shape[1]):
+                columns[f"k{j + 1}"] = labels[:, j]
+            columns["frequency"] = np.array(
+                [float(exp.model.frequency(k)) for k in self._keys], dtype=float)
+        columns["exact"] = exact
+        columns["value"] = values
+        return pandas.DataFrame(columns)
+
+    def _check_numeric(self, what: str) -> None:
+        symbols = self._expansion.signal.free_symbols
+        if symbols:
+            from symrelu.exact import SymbolicValueError
+
+            names = ", ".join(sorted(map(str, symbols)))
+            raise SymbolicValueError(
+                f"Spectrum.{what} needs numbers, but the signal has the symbols {names}: "
+                "give them values (MultiTone(...) with numbers) or use to_dict() for the exact "
+                "expressions"
+            )
+
+    def _latex(self, printer: Any, **kwargs: Any) -> str:
+        from symrelu.latex import spectrum_latex
+
+        return spectrum_latex(self, printer=printer)
+
+    def _repr_latex_(self) -> str:
+        from symrelu.latex import latex
+
+        return "$\\displaystyle " + latex(self) + "$"
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{k}: {self[k]}" for k in list(self._keys)[:4])
