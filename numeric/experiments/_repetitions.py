@@ -20,21 +20,42 @@ repetitions finished so far.
 
 Executors
 ---------
-``"local"``
-    Runs the repetitions one after another in this process.
+``"processes"``
+    Runs the pending repetitions in ``workers`` worker processes (default: one
+    per usable core), started with the ``spawn`` method (safe with torch's
+    thread pools, portable), each limited to ``worker_threads`` threads
+    (``OMP_NUM_THREADS`` and friends; V-C also calls ``torch.set_num_threads``
+    in its task). The task and its results travel by pickle; this process
+    writes each result as it arrives, so the files, the resume and the
+    progress bar (with its ETA over all workers) are those of the other
+    executors. The workers ignore SIGINT: on Ctrl-C this process cancels what
+    has not started, terminates the workers (their unfinished repetitions are
+    lost, the finished ones are already on disk) and re-raises the
+    ``KeyboardInterrupt``. A worker that dies (killed, out of memory) is a
+    :class:`WorkerProcessError`.
+``"threads"``
+    Runs the repetitions one after another in this process; the task uses as
+    many threads as it sets (V-C: ``--threads``, default all cores).
 ``"dask"``
     Submits the pending repetitions to a ``dask.distributed`` scheduler
     (``scheduler="tcp://host:8786"``, or an existing ``distributed.Client``
-    passed as ``client``); results are written by this process as they arrive,
-    with the same files and resume semantics as the local executor. A scheduler
-    that does not answer within :data:`SCHEDULER_TIMEOUT_S` seconds is a
+    passed as ``client``); without either, a local cluster of ``workers``
+    worker processes with one thread each is started for the run and closed
+    at its end. Results are written by this process as they arrive, with the
+    same files and resume semantics as the other executors. A scheduler that
+    does not answer within :data:`SCHEDULER_TIMEOUT_S` seconds is a
     :class:`SchedulerUnreachableError`.
+
+Whatever the executor and the number of workers, a repetition's numbers
+depend only on the task and its index (V-C seeds each repetition from
+``(seed, index)``), so the results are bitwise the same for the same task.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -47,17 +68,28 @@ from symrelu.numeric.results import OutputPathError, atomic_write_json
 from symrelu.errors import EnvironmentProblemError, SymreluWarning
 
 __all__ = [
+    "usable_cores",
     "repetition_path",
     "load_finished",
     "run_repetitions",
+    "check_executor",
     "EXECUTORS",
+    "START_METHOD",
     "SCHEDULER_TIMEOUT_S",
     "RepetitionMismatchError",
     "SchedulerUnreachableError",
+    "WorkerProcessError",
     "CorruptRepetitionWarning",
 ]
 
-EXECUTORS = ("local", "dask")
+EXECUTORS = ("processes", "threads", "dask")
+
+#: how the worker processes are started: ``spawn`` gives each a fresh interpreter
+#: (no copy of a parent's torch thread pool, the same on every platform)
+START_METHOD = "spawn"
+
+#: the environment variables that bound a worker's native thread pools
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 #: seconds to wait for a Dask scheduler to answer before giving up
 SCHEDULER_TIMEOUT_S = 10.0
@@ -74,8 +106,25 @@ class SchedulerUnreachableError(EnvironmentProblemError):
     """The Dask scheduler at the given address cannot be reached."""
 
 
+class WorkerProcessError(EnvironmentProblemError):
+    """A worker process died (killed, out of memory) before returning its repetition."""
+
+
 class CorruptRepetitionWarning(SymreluWarning):
     """A repetition file could not be read; it was set aside and is computed again."""
+
+
+def usable_cores() -> int:
+    """The number of CPU cores this process may run on (its affinity mask where known).
+
+    Examples
+    --------
+    >>> usable_cores() >= 1
+    True
+    """
+    if hasattr(os, "sched_getaffinity"):  # Linux; elsewhere every core is usable
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def repetition_path(out_dir: str | os.PathLike, index: int) -> Path:
@@ -180,7 +229,9 @@ def run_repetitions(
     *,
     out_dir: str | os.PathLike | None,
     fingerprint: Mapping[str, Any],
-    executor: str = "local",
+    executor: str = "threads",
+    workers: int | None = None,
+    worker_threads: int = 1,
     scheduler: str | None = None,
     client: Any = None,
     progress: bool = True,
@@ -193,7 +244,8 @@ def run_repetitions(
     ----------
     task : callable
         ``task(index) -> dict`` (JSON-serialisable). Must be picklable (a
-        module-level function or a ``functools.partial`` of one) for Dask.
+        module-level function or a ``functools.partial`` of one) for the
+        ``"processes"`` and ``"dask"`` executors.
     n : int
         Number of repetitions.
     out_dir : path or None
@@ -201,8 +253,14 @@ def run_repetitions(
         (no resume).
     fingerprint : mapping
         The parameters that determine a repetition's numbers.
-    executor : {"local", "dask"}
-        Where to run the pending repetitions.
+    executor : {"threads", "processes", "dask"}
+        Where to run the pending repetitions (see the module docstring).
+    workers : int, optional
+        Worker processes for ``"processes"`` and for the local Dask cluster
+        (default: :func:`usable_cores`; never more than the pending
+        repetitions). Not allowed with ``"threads"`` or a Dask scheduler.
+    worker_threads : int
+        Native threads per worker process of ``"processes"`` (1).
     scheduler : str, optional
         Address of a Dask scheduler (``"tcp://host:8786"``) for ``executor="dask"``.
     client : distributed.Client, optional
@@ -228,12 +286,16 @@ def run_repetitions(
     >>> [done[i]["sq"] for i in range(3)]
     [0, 1, 4]
     """
-    if executor not in EXECUTORS:
-        raise NumericInputError(f"executor must be one of {EXECUTORS} (got {executor!r})")
+    check_executor(executor, workers, scheduler if client is None else "client")
+    if not isinstance(worker_threads, int) or isinstance(worker_threads, bool) \
+            or worker_threads < 1:
+        raise NumericInputError(
+            f"worker_threads must be a positive integer (got {worker_threads!r})")
     fingerprint = _normalise(fingerprint)
     done = load_finished(out_dir, fingerprint, range(n)) if out_dir is not None else {}
     pending = [i for i in range(n) if i not in done]
     seconds: dict[int, float] = {}
+    workers = usable_cores() if workers is None else workers
 
     def finish(i: int, data: dict, dt: float) -> None:
         data = _normalise(data)
@@ -243,26 +305,70 @@ def run_repetitions(
         seconds[i] = dt
         if on_update is not None:
             on_update(dict(done))
+        if bar is not None:
+            bar.update(1)
 
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
+        k = min(workers, len(pending))
+        if executor == "processes" and pending:
+            desc = f"{desc} ({k} processes)"
+        elif executor == "dask" and pending:
+            remote = client is not None or scheduler is not None
+            desc = f"{desc} (Dask)" if remote else f"{desc} (local Dask cluster, {k} processes)"
         bar = tqdm(total=n, initial=len(done), desc=desc, unit="rep", smoothing=0.1)
     try:
-        if executor == "local":
+        if not pending:
+            pass
+        elif executor == "threads":
             for i in pending:
-                t0 = time.perf_counter()
-                data = task(i)
-                finish(i, data, time.perf_counter() - t0)
-                if bar is not None:
-                    bar.update(1)
+                finish(*_timed(task, i))
+        elif executor == "processes":
+            _run_processes(task, pending, min(workers, len(pending)), worker_threads, finish)
         else:
-            _run_dask(task, pending, scheduler, client, finish, bar)
+            _run_dask(task, pending, scheduler, client, min(workers, len(pending)), finish)
     finally:
         if bar is not None:
             bar.close()
     return done, seconds
+
+
+def check_executor(executor: str, workers: int | None = None, scheduler: Any = None) -> None:
+    """Raise :class:`~symrelu.numeric.errors.NumericInputError` for a bad executor setting.
+
+    ``workers`` (a positive integer or None) belongs to ``"processes"`` and to
+    the local cluster of ``"dask"``; ``scheduler`` to ``"dask"`` alone.
+
+    Examples
+    --------
+    >>> check_executor("processes", 2)
+    >>> try:
+    ...     check_executor("threads", 2)
+    ... except ValueError as exc:
+    ...     print(exc)
+    workers applies to executor 'processes' or 'dask' (executor 'threads' runs the \
+repetitions one after another in this process; set its thread count instead)
+    """
+    if executor not in EXECUTORS:
+        raise NumericInputError(
+            f"executor must be one of {', '.join(map(repr, EXECUTORS))} (got {executor!r})")
+    if workers is not None:
+        if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
+            raise NumericInputError(f"workers must be a positive integer (got {workers!r})")
+        if executor == "threads":
+            raise NumericInputError(
+                "workers applies to executor 'processes' or 'dask' (executor 'threads' runs "
+                "the repetitions one after another in this process; set its thread count "
+                "instead)")
+        if executor == "dask" and scheduler is not None:
+            raise NumericInputError(
+                "workers sets the size of a local Dask cluster; with a scheduler the "
+                "cluster's own workers run the repetitions (leave workers out)")
+    if scheduler is not None and executor != "dask":
+        raise NumericInputError(
+            f"a Dask scheduler applies to executor 'dask' only (executor is {executor!r})")
 
 
 def _timed(task: Callable[[int], dict], i: int) -> tuple[int, dict, float]:
@@ -271,14 +377,65 @@ def _timed(task: Callable[[int], dict], i: int) -> tuple[int, dict, float]:
     return i, data, time.perf_counter() - t0
 
 
-def _run_dask(task, pending, scheduler, client, finish, bar) -> None:
+def _init_worker(threads: int) -> None:
+    """Set up a worker process: bounded native threads, Ctrl-C left to the parent."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in _THREAD_VARIABLES:
+        os.environ[name] = str(threads)
+    torch = sys.modules.get("torch")  # imported by the unpickled task's module, if at all
+    if torch is not None:
+        torch.set_num_threads(threads)
+
+
+def _run_processes(task, pending, workers, threads, finish) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    before = set(multiprocessing.active_children())
+    pool = ProcessPoolExecutor(max_workers=workers,
+                               mp_context=multiprocessing.get_context(START_METHOD),
+                               initializer=_init_worker, initargs=(threads,))
+    futures = {}
+    clean = False
+    try:
+        futures = {pool.submit(_timed, task, i): i for i in pending}
+        for fut in as_completed(futures):
+            try:
+                result = fut.result()
+            except BrokenProcessPool:
+                raise WorkerProcessError(
+                    f"a worker process died while computing repetition {futures[fut]} "
+                    "(killed, or out of memory?); the finished repetitions are kept, a "
+                    "rerun computes the rest") from None
+            finish(*result)
+        clean = True
+    finally:
+        if clean:
+            pool.shutdown(wait=True)
+        else:  # Ctrl-C or an error: stop now, the finished repetitions are on disk
+            pool.shutdown(wait=False, cancel_futures=True)
+            mine = set(multiprocessing.active_children()) - before
+            for proc in mine:
+                proc.terminate()
+            for proc in mine:
+                proc.join(timeout=10)
+
+
+def _run_dask(task, pending, scheduler, client, workers, finish) -> None:
     from distributed import Client, as_completed
 
     own = client is None
-    if own:
-        if scheduler is None:
-            raise NumericInputError(
-                "executor='dask' needs a scheduler address (e.g. tcp://host:8786)")
+    cluster = None
+    if own and scheduler is None:
+        from distributed import LocalCluster
+
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    elif own:
         try:
             client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_S)
         except (OSError, TimeoutError) as exc:
@@ -295,13 +452,12 @@ def _run_dask(task, pending, scheduler, client, finish, bar) -> None:
     try:
         futures = [client.submit(_timed, task, i, pure=False) for i in pending]
         for fut in as_completed(futures):
-            i, data, dt = fut.result()
-            finish(i, data, dt)
-            if bar is not None:
-                bar.update(1)
+            finish(*fut.result())
     finally:
         unfinished = [f for f in futures if not f.done()]
         if unfinished:
             client.cancel(unfinished)
         if own:
             client.close()
+        if cluster is not None:
+            cluster.close()

@@ -27,7 +27,7 @@ Everything random comes from NumPy generators seeded with
 (shared by the three models of a repetition, so they see the same batches), and
 2, 3, 4 the initial weights of ``relu``, ``linear`` and ``linear_dc``. A
 repetition therefore depends only on ``(seed, rep)``: repetitions can run in any
-order, on any machine, and a rerun recomputes exactly the missing ones.
+order, on any machine, in any worker, and a rerun recomputes exactly the missing ones.
 
 How it is made fast (``method="fast"``, the default)
 ----------------------------------------------------
@@ -46,8 +46,20 @@ How it is made fast (``method="fast"``, the default)
   on this CPU; see ``tests/benchmarks/bench_vc.py``); its input is padded once
   for the whole data set (four zeros: the first two outputs of the first layer
   are then exactly the zeros the causal padding of the second layer needs).
-* ``threads`` sets ``torch.set_num_threads`` deliberately (default: all cores
-  for the local executor).
+* ``threads`` sets ``torch.set_num_threads`` deliberately (default: 1 per
+  worker process, all cores for the ``threads`` executor).
+
+Executors
+---------
+Repetitions are independent, so they run in parallel (``executor``):
+``"processes"`` (the default) runs them in ``workers`` worker processes (one
+per core by default) with one torch thread each; ``"threads"`` runs them one
+after another in this process with ``threads`` torch threads; ``"dask"`` runs
+them on a Dask cluster (``scheduler``), or on a local one of ``workers``
+processes started for the run. A repetition's numbers depend only on
+``(seed, rep)`` and its torch thread count (oneDNN splits reductions by thread,
+so 1 and 2 threads differ in the last bits): the executor and the number of
+workers never change them.
 
 ``method="plain"`` is the textbook per-model loop (three ``nn.Module`` models,
 three ``torch.optim.Adam``), kept as the reference the fast path is tested
@@ -66,13 +78,17 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from symrelu.numeric.experiments._repetitions import EXECUTORS, run_repetitions
+from symrelu.numeric.experiments._repetitions import (
+    check_executor,
+    run_repetitions,
+    usable_cores,
+)
 from symrelu.numeric.results import atomic_write_json, atomic_write_text, provenance
 
 __all__ = [
@@ -136,13 +152,17 @@ class Config:
     device : str
         Torch device, ``"cpu"`` by default (``"cuda"`` for users with a GPU).
     threads : int or None
-        ``torch.set_num_threads`` for the computation; None: all cores with the
-        local executor, 1 per task with Dask (run one worker thread per core).
-        Not part of the resume fingerprint; results are bitwise reproducible
-        for a fixed thread count (oneDNN may split its reductions, hence round,
-        differently with another count).
-    executor : {"local", "dask"}
-        Run repetitions in this process or on a Dask cluster.
+        Torch threads per repetition; None: 1 with the processes and dask
+        executors, all usable cores with the threads executor. Not part of the
+        resume fingerprint; results are bitwise reproducible for a fixed thread
+        count (oneDNN may split its reductions, hence round, differently with
+        another count).
+    executor : {"processes", "threads", "dask"}
+        Run repetitions in parallel worker processes, one after another in this
+        process, or on a Dask cluster (a local one when no scheduler is given).
+    workers : int or None
+        Worker processes of the processes executor or of the local Dask
+        cluster; None: one per usable core.
     scheduler : str or None
         Dask scheduler address (``"tcp://host:8786"``) for ``executor="dask"``.
     figures : bool
@@ -158,7 +178,8 @@ class Config:
     method: str = "fast"
     device: str = "cpu"
     threads: int | None = None
-    executor: str = "local"
+    executor: str = "processes"
+    workers: int | None = None
     scheduler: str | None = None
     figures: bool = True
 
@@ -169,10 +190,24 @@ class Config:
                 raise ValueError(f"{name} must be a positive integer (got {value!r})")
         if self.method not in ("fast", "plain"):
             raise ValueError(f"method must be 'fast' or 'plain' (got {self.method!r})")
-        if self.executor not in EXECUTORS:
-            raise ValueError(f"executor must be one of {EXECUTORS} (got {self.executor!r})")
-        if self.threads is not None and self.threads < 1:
+        check_executor(self.executor, self.workers, self.scheduler)
+        if self.threads is not None and (not isinstance(self.threads, int)
+                                         or isinstance(self.threads, bool) or self.threads < 1):
             raise ValueError(f"threads must be a positive integer or None (got {self.threads!r})")
+
+    def repetition_threads(self) -> int:
+        """The torch thread count of each repetition (``threads``, or its default).
+
+        Examples
+        --------
+        >>> Config(executor="processes").repetition_threads()
+        1
+        >>> Config(executor="threads", threads=2).repetition_threads()
+        2
+        """
+        if self.threads is not None:
+            return self.threads
+        return usable_cores() if self.executor == "threads" else 1
 
     def fingerprint(self) -> dict[str, Any]:
         """The parameters that determine a repetition's numbers (checked on resume)."""
@@ -353,10 +388,9 @@ def build_model(model: str):
 # ----------------------------------------------------------------- training
 
 
-def _set_threads(threads: int | None) -> None:
+def _set_threads(n: int) -> None:
     import torch
 
-    n = threads if threads is not None else (os.cpu_count() or 1)
     if torch.get_num_threads() != n:
         torch.set_num_threads(n)
 
@@ -509,10 +543,7 @@ def run_repetition(cfg: Config, rep: int) -> dict[str, list]:
     """
     import torch
 
-    threads = cfg.threads
-    if threads is None and cfg.executor == "dask":
-        threads = 1
-    _set_threads(threads)
+    _set_threads(cfg.repetition_threads())
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(0)  # nothing should draw from torch's RNG; make it harmless anyway
         return (_train_fast if cfg.method == "fast" else _train_plain)(cfg, rep)
@@ -612,9 +643,12 @@ def _write_outputs(cfg: Config, done: dict[int, dict], *, final: bool) -> dict[s
     reps, arr = _arrays(done)
     out = Path(cfg.out)
     params = {f.name: getattr(cfg, f.name) for f in dataclasses.fields(cfg)
-              if f.name not in ("out", "executor", "scheduler", "threads", "figures")}
+              if f.name not in ("out", "executor", "workers", "scheduler", "threads", "figures")}
     record = {
-        "provenance": provenance(params, seed=cfg.seed, packages=("torch",), timestamp=False),
+        # the thread count is the repetitions' (it can change the last bits); the executor
+        # and the workers are not recorded here: they never change a number
+        "provenance": provenance(params, seed=cfg.seed, packages=("torch",), timestamp=False,
+                                 threads=cfg.repetition_threads()),
         "models": list(MODELS),
         "metrics_shape": "repetitions x models x epochs",
         "repetitions": reps,
@@ -661,11 +695,14 @@ def run(config: Config, *, progress: bool = True) -> Result:
         def on_update(done):
             _write_outputs(config, done, final=False)
 
+    t0 = time.perf_counter()
     done, seconds = run_repetitions(
         task, config.reps, out_dir=config.out, fingerprint=config.fingerprint(),
-        executor=config.executor, scheduler=config.scheduler, progress=progress,
-        desc="V-C repetitions", on_update=on_update,
+        executor=config.executor, workers=config.workers,
+        worker_threads=config.repetition_threads(), scheduler=config.scheduler,
+        progress=progress, desc="V-C repetitions", on_update=on_update,
     )
+    wall = time.perf_counter() - t0
     reps, arr = _arrays(done)
     finding = _finding(arr)
     summary = _summary(config, reps, finding)
@@ -673,12 +710,16 @@ def run(config: Config, *, progress: bool = True) -> Result:
     if config.out is not None:
         paths.update(_write_outputs(config, done, final=True))
         if seconds:
-            import torch
-
+            workers = None
+            if config.executor == "processes" or (config.executor == "dask"
+                                                  and config.scheduler is None):
+                workers = min(config.workers or usable_cores(), len(seconds))
             timing = {"seconds_per_repetition": {str(k): v for k, v in sorted(seconds.items())},
-                      "threads": config.threads, "torch_threads": torch.get_num_threads(),
-                      "executor": config.executor,
-                      "provenance": provenance({}, seed=config.seed, packages=("torch",))}
+                      "wall_seconds": wall, "repetitions_computed": len(seconds),
+                      "threads": config.threads, "torch_threads": config.repetition_threads(),
+                      "executor": config.executor, "workers": workers,
+                      "provenance": provenance({}, seed=config.seed, packages=("torch",),
+                                               threads=config.repetition_threads())}
             paths["timing"] = atomic_write_json(Path(config.out) / "timing.json", timing)
         if config.figures and len(reps) == config.reps:
             png, pdf = _figure(config, arr, Path(config.out) / "fig4")

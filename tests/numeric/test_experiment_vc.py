@@ -1,21 +1,28 @@
-"""Section V-C in torch: models, fast path == reference loop, resume, Dask, outputs."""
+"""Section V-C in torch: models, fast path == reference loop, executors, resume, outputs."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
 
 import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 
+from symrelu.cli.main import main  # noqa: E402
 from symrelu.numeric.experiments import vc  # noqa: E402
 from symrelu.numeric.experiments._repetitions import repetition_path  # noqa: E402
 
 pytestmark = pytest.mark.torch
 
-SMALL = dict(epochs=2, samples_per_class=64, threads=1, figures=False)
+# one torch thread: the numbers of every executor are then the same bits
+SMALL = dict(epochs=2, samples_per_class=64, threads=1, figures=False, executor="threads")
 
 
 def _small(tmp_path=None, **kw):
@@ -168,7 +175,7 @@ def test_resume_refuses_other_parameters(tmp_path):
         vc.run(_small(tmp_path, reps=1, epochs=3), progress=False)
 
 
-def test_dask_local_cluster_same_results_and_resume(tmp_path):
+def test_dask_scheduler_same_results_and_resume(tmp_path):
     distributed = pytest.importorskip("distributed")
     local = vc.run(_small(tmp_path / "local", reps=3), progress=False)
     with distributed.LocalCluster(
@@ -217,3 +224,118 @@ def test_config_validation():
         vc.Config(method="quick")
     with pytest.raises(ValueError, match="executor"):
         vc.Config(executor="ray")
+
+
+# ------------------------------------------------------------ executors
+
+
+def test_process_executor_gives_the_bits_of_the_thread_path(tmp_path):
+    # the reference: one process, repetitions one after another, one torch thread
+    serial = vc.run(_small(tmp_path / "threads", reps=3), progress=False)
+    for workers in (2,):
+        out = tmp_path / f"processes-{workers}"
+        res = vc.run(_small(out, reps=3, executor="processes", workers=workers), progress=False)
+        assert res.repetitions == [0, 1, 2] and sorted(res.seconds) == [0, 1, 2]
+        np.testing.assert_array_equal(res.loss, serial.loss)
+        np.testing.assert_array_equal(res.distance2, serial.distance2)
+        assert _record(out) == _record(tmp_path / "threads")
+        timing = json.loads((out / "timing.json").read_text())
+        assert (timing["executor"], timing["workers"], timing["torch_threads"]) == \
+            ("processes", workers, 1)
+
+
+def _record(out) -> dict:
+    """results.json of ``out`` without the revision (a commit may land between two runs)."""
+    rec = json.loads((out / "results.json").read_text())
+    rec["provenance"].pop("git_revision")
+    return rec
+
+
+def _gone(pid: int, wait: float = 10.0) -> bool:
+    """True once no process ``pid`` exists (a terminated worker has been reaped)."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_interrupted_multiworker_run_resumes(tmp_path, monkeypatch):
+    reference = vc.run(_small(tmp_path / "reference", reps=6), progress=False)
+    cfg = _small(tmp_path / "part", reps=6, executor="processes", workers=2)
+    real = vc._write_outputs
+    workers = []
+
+    def interrupted(config, done, *, final):
+        real(config, done, final=final)
+        if len(done) == 2:  # Ctrl-C reaches this process while the workers run
+            workers.extend(multiprocessing.active_children())
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(vc, "_write_outputs", interrupted)
+    t0 = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        vc.run(cfg, progress=False)
+    assert time.perf_counter() - t0 < 60
+    assert len(workers) == 2 and all(_gone(p.pid) for p in workers)  # no worker left behind
+    finished = sorted(int(f.stem[4:]) for f in (tmp_path / "part/repetitions").glob("rep-*.json"))
+    assert len(finished) == 2
+    rec = json.loads((tmp_path / "part/results.json").read_text())
+    assert rec["repetitions"] == finished and not rec["complete"]
+
+    monkeypatch.setattr(vc, "_write_outputs", real)
+    resumed = vc.run(cfg, progress=False)
+    assert sorted(resumed.seconds) == sorted(set(range(6)) - set(finished))  # none recomputed
+    np.testing.assert_array_equal(resumed.distance1, reference.distance1)
+    assert _record(tmp_path / "part") == _record(tmp_path / "reference")
+
+
+def test_dask_without_scheduler_starts_and_closes_a_local_cluster(tmp_path):
+    pytest.importorskip("distributed")
+    serial = vc.run(_small(tmp_path / "threads", reps=2), progress=False)
+    out = tmp_path / "dask"
+    command = [sys.executable, "-c", "import sys; from symrelu.cli.main import main; "
+               "sys.exit(main())", "experiment", "vc", "--reps", "2", "--epochs", "2",
+               "--samples-per-class", "64", "--threads", "1", "--no-figures", "--quiet",
+               "--executor", "dask", "--workers", "2", "--out", str(out)]
+    # a cluster that does not start or does not close would hang: bounded here
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    rec = json.loads((out / "results.json").read_text())
+    assert rec["repetitions"] == [0, 1]
+    np.testing.assert_array_equal(rec["metrics"]["loss"], serial.loss)
+    timing = json.loads((out / "timing.json").read_text())
+    assert (timing["executor"], timing["workers"]) == ("dask", 2)
+
+
+@pytest.mark.parametrize("options, words", [
+    ({"workers": 0}, "workers must be a positive integer"),
+    ({"workers": True}, "workers must be a positive integer"),
+    ({"executor": "threads", "workers": 2}, "workers applies to executor"),
+    ({"executor": "dask", "workers": 2, "scheduler": "tcp://127.0.0.1:8786"},
+     "workers sets the size of a local Dask cluster"),
+    ({"executor": "processes", "scheduler": "tcp://127.0.0.1:8786"}, "executor 'dask' only"),
+    ({"executor": "local"}, "executor must be one of 'processes', 'threads', 'dask'"),
+    ({"threads": 0}, "threads must be a positive integer"),
+])
+def test_bad_executor_options(options, words):
+    with pytest.raises(ValueError, match=words):
+        vc.Config(**options)
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--workers", "0"], "workers must be a positive integer"),
+    (["--workers", "two"], "--workers"),
+    (["--executor", "threads", "--workers", "2"], "workers applies to executor"),
+    (["--executor", "spark"], "executor must be one of"),
+])
+def test_bad_executor_options_on_the_command_line(capsys, tmp_path, argv, words):
+    code = main(["experiment", "vc", "--reps", "1", "--epochs", "1", "--quiet",
+                 "--out", str(tmp_path / "vc"), *argv])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "Traceback" not in err and words in err, err
+    assert not (tmp_path / "vc").exists()  # refused before anything ran
