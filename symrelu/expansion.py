@@ -761,6 +761,8 @@ class Spectrum(Mapping):
 
         Examples
         --------
+        >>> import pytest
+        >>> pandas = pytest.importorskip("pandas")  # the optional extra symrelu[pandas]
         >>> print(expand(MultiTone.parse("1@5"), order=2).spectrum().to_frame())
            frequency frequency_exact          exact               value
         0        0.0               0  15*sqrt(2)/64  0.331456+0.000000j
