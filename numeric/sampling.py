@@ -203,8 +203,9 @@ def sample(
 
     Parameters
     ----------
-    obj : symrelu.MultiTone or symrelu.Expansion
-        What to evaluate: the signal x(t), or the expansion's truncated series.
+    obj : symrelu.MultiTone or symrelu.Expansion, or a list or tuple of them
+        What to evaluate: the signal x(t), or the expansion's truncated series. A list gives
+        a batch, one channel (a row of ``y``) per item, on the same sample times.
     fs : float
         Sampling rate (samples per unit of t).
     duration : float, optional
@@ -222,7 +223,8 @@ def sample(
     Returns
     -------
     t, y : ndarray
-        Sample times ``t0 + arange(n) / fs`` and values.
+        Sample times ``t0 + arange(n) / fs`` and values: shape (n,), or (channels, n) for a
+        list.
 
     Raises
     ------
@@ -247,7 +249,16 @@ def sample(
     >>> import pytest
     >>> with pytest.raises(AliasingError, match="8 Hz is not above twice"):
     ...     sample(sig, fs=8, duration=1)
+    >>> t, y = sample([sig, 2 * sig], fs=40, duration=0.2)     # a batch: channels x time
+    >>> y.shape, float(y[1, 0])
+    ((2, 8), 2.0)
     """
+    if isinstance(obj, (list, tuple)):
+        if not obj:
+            raise NumericInputError("a batch of signals needs at least one signal (got [])")
+        rows = [sample(item, fs, duration, n=n, t0=t0, order=order, aliasing=aliasing)
+                for item in obj]
+        return rows[0][0], np.stack([y for _, y in rows])
     signal, expansion = _signal_of(obj)
     if aliasing not in ("warn", "ignore"):
         raise NumericInputError(f"aliasing must be 'warn' or 'ignore' (got {aliasing!r})")

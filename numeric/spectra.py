@@ -10,6 +10,8 @@ e^{2\pi i F t}` exactly when the window is coherent and nothing aliases. Then
   reads amplitude 1.0 (``2|c|``; the DC bin and, for even n, the Nyquist bin
   read ``|c|``), and the phase is ``angle(c)``, so
   ``y = sum amps * cos(2 pi freqs t + phases)`` over the bins;
+* both accept a batch, a 2-D array of channels x time (one row per channel, as a layer's
+  output for several inputs), and return one row of coefficients per channel;
 * :func:`fold` places an exact spectrum (an Expansion or ``{F: c_F}``) on the
   same bins, adding every component above fs/2 onto the bin it aliases to,
   exactly as sampling does. The DFT of the samples of a trigonometric
@@ -37,15 +39,23 @@ from symrelu.numeric.lambdify import spectrum_arrays
 __all__ = ["coefficients", "spectrum", "fold", "bin_index", "amplitudes_of", "as_samples"]
 
 
-def as_samples(y: Any) -> np.ndarray:
+def as_samples(y: Any, *, batch: bool = False) -> np.ndarray:
     """Samples as a 1-D float64 array, or an error naming what is wrong with them.
 
     Torch tensors (without importing torch), float32 arrays and lists are welcome.
+
+    Parameters
+    ----------
+    y : array_like or torch.Tensor
+    batch : bool
+        Also accept a 2-D array, channels x time (returned as it is, one row per channel).
 
     Examples
     --------
     >>> as_samples([0, 1.5, -1]).dtype
     dtype('float64')
+    >>> as_samples([[0, 1], [2, 3], [4, 5]], batch=True).shape
+    (3, 2)
     """
     if hasattr(y, "detach") and hasattr(y, "cpu"):  # a torch tensor, without importing torch
         y = y.detach().cpu().numpy()
@@ -55,10 +65,10 @@ def as_samples(y: Any) -> np.ndarray:
         raise NumericTypeError(
             f"y must be an array of real samples (got {type(y).__name__})"
         ) from None
-    if arr.ndim != 1 or arr.size == 0:
-        raise NumericInputError(
-            f"y must be a non-empty 1-D array of samples (got shape {arr.shape})"
-        )
+    if arr.ndim not in ((1, 2) if batch else (1,)) or arr.size == 0:
+        shape = "1-D array of samples or a 2-D array, channels x time" if batch else \
+            "1-D array of samples"
+        raise NumericInputError(f"y must be a non-empty {shape} (got shape {arr.shape})")
     if not np.all(np.isfinite(arr)):
         raise NumericInputError("the samples y contain NaN or infinite values")
     return arr
@@ -69,7 +79,8 @@ def coefficients(y: Any, fs: float) -> tuple[np.ndarray, np.ndarray]:
 
     Parameters
     ----------
-    y : array_like, 1-D, real
+    y : array_like, real
+        1-D samples, or a 2-D batch, channels x time.
     fs : float
 
     Returns
@@ -77,6 +88,7 @@ def coefficients(y: Any, fs: float) -> tuple[np.ndarray, np.ndarray]:
     freqs : ndarray
         ``k * fs / n``.
     c : ndarray of complex
+        Shape (n//2 + 1,), or (channels, n//2 + 1) for a batch.
 
     Examples
     --------
@@ -84,11 +96,15 @@ def coefficients(y: Any, fs: float) -> tuple[np.ndarray, np.ndarray]:
     >>> f, c = coefficients(np.cos(2 * np.pi * np.arange(8) / 8), fs=8)
     >>> float(f[1]), complex(np.round(c[1].real, 12))
     (1.0, (0.5+0j))
+    >>> t = np.arange(8) / 8
+    >>> f, c = coefficients([np.cos(2 * np.pi * t), 3 * np.cos(2 * np.pi * 2 * t)], fs=8)
+    >>> c.shape, np.round(c[:, 1:3].real, 12).tolist() == [[0.5, 0], [0, 1.5]]
+    ((2, 5), True)
     """
     fs = _rate(fs)
-    y = as_samples(y)
-    n = y.size
-    X = np.fft.rfft(y) / n
+    y = as_samples(y, batch=True)
+    n = y.shape[-1]
+    X = np.fft.rfft(y, axis=-1) / n
     freqs = np.fft.rfftfreq(n, d=1.0 / float(fs))
     return freqs, X
 
@@ -107,11 +123,14 @@ def _rate(fs: Any) -> float:
 
 
 def amplitudes_of(freqs: np.ndarray, c: np.ndarray, n: int) -> np.ndarray:
-    """One-sided amplitudes from coefficients: ``2|c|``, except DC (and Nyquist for even n)."""
+    """One-sided amplitudes from coefficients: ``2|c|``, except DC (and Nyquist for even n).
+
+    ``c`` holds the bins on its last axis (one row per channel for a batch).
+    """
     amps = 2 * np.abs(c)
-    amps[0] = abs(c[0])
-    if n % 2 == 0 and len(c) == n // 2 + 1:
-        amps[-1] = abs(c[-1])
+    amps[..., 0] = np.abs(c[..., 0])
+    if n % 2 == 0 and c.shape[-1] == n // 2 + 1:
+        amps[..., -1] = np.abs(c[..., -1])
     return amps
 
 
@@ -120,8 +139,9 @@ def spectrum(y: Any, fs: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     Parameters
     ----------
-    y : array_like, 1-D, real
-        Samples (ideally a coherent window: see :func:`symrelu.numeric.sample`).
+    y : array_like, real
+        Samples (ideally a coherent window: see :func:`symrelu.numeric.sample`), 1-D, or a
+        2-D batch, channels x time.
     fs : float
         Sampling rate.
 
@@ -130,9 +150,10 @@ def spectrum(y: Any, fs: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     freqs : ndarray
         Bin frequencies ``k fs / n``, k = 0..n//2.
     amps : ndarray
-        A unit cosine on a bin reads 1.0; the DC bin reads ``|mean|``.
+        A unit cosine on a bin reads 1.0; the DC bin reads ``|mean|``. One row per channel
+        for a batch.
     phases : ndarray
-        ``angle`` of the coefficient (radians; a negative mean has phase pi).
+        ``angle`` of the coefficient (radians; a negative mean has phase pi), shaped as amps.
 
     Examples
     --------
@@ -141,9 +162,13 @@ def spectrum(y: Any, fs: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     >>> f, a, p = spectrum(np.maximum(np.cos(2 * np.pi * 8 * t), 0), fs=1024)
     >>> round(float(a[0]), 5), round(float(a[8]), 5)   # 1/pi = 0.31831, less the kinks' aliasing
     (0.31825, 0.5)
+    >>> f, a, p = spectrum(np.stack([np.cos(2 * np.pi * 8 * t), 2 + 0 * t]), fs=1024)
+    >>> a.shape, float(a[0, 8]), float(a[1, 0])
+    ((2, 513), 1.0, 2.0)
     """
+    y = as_samples(y, batch=True)
     freqs, c = coefficients(y, fs)
-    return freqs, amplitudes_of(freqs, c, np.asarray(y).size), np.angle(c)
+    return freqs, amplitudes_of(freqs, c, y.shape[-1]), np.angle(c)
 
 
 def bin_index(F: float, fs: float, n: int, *, tol: float = 1e-9) -> int:

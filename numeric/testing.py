@@ -336,13 +336,15 @@ def check_dc(
     Parameters
     ----------
     y : array_like or torch.Tensor
-        The samples (e.g. a layer's output), taken at ``t0 + k/fs``.
+        The samples (e.g. a layer's output), taken at ``t0 + k/fs``: 1-D, or a 2-D batch,
+        channels x time, checked channel by channel.
     expected : symrelu.MultiTone, symrelu.Expansion, or a number
         A signal (or an Expansion, standing for its signal and activation):
         with ``fs``, the reference is the exact mean of the samples of
         ``activation(signal)``; without, the continuous exact DC
         (:func:`symrelu.exact_dc`). A number (sympy, mpmath, float, or a
-        string such as ``"2/pi"``, parsed safely) is used as given.
+        string such as ``"2/pi"``, parsed safely) is used as given. For a batch, one
+        reference for every channel (computed once), or a list or tuple of one per channel.
     fs : number, optional
         Sampling rate of ``y``.
     t0 : number
@@ -368,6 +370,10 @@ def check_dc(
     dps : int
         Digits of the exact samples.
 
+    Returns
+    -------
+    DCCheck, or a list of one DCCheck per channel for a 2-D ``y``
+
     Examples
     --------
     >>> import numpy as np, symrelu as sr
@@ -382,17 +388,48 @@ def check_dc(
     >>> c.passed, c.abs_err
     (True, 0.0)
     >>> exact, measured = c
+    >>> [c.passed for c in check_dc(np.stack([y, 1.01 * y]), sig, fs=64)]   # channels x time
+    [True, False]
     """
+    y = as_samples(y, batch=True)
+    options = dict(fs=fs, t0=t0, activation=activation, reference=reference, rtol=rtol,
+                   atol=atol, truncation=truncation, sampling_error=sampling_error,
+                   signal=signal, dps=dps)
+    if y.ndim == 1:
+        return _check_dc(y, _dc_reference(y.size, expected, **options), rtol)
+    refs = _per_channel(expected, y.shape[0])
+    known: dict[int, tuple] = {}  # one reference computed once, whatever the channels
+    for ref in refs:
+        if id(ref) not in known:
+            known[id(ref)] = _dc_reference(y.shape[1], ref, **options)
+    return [_check_dc(row, known[id(ref)], rtol) for row, ref in zip(y, refs)]
+
+
+def _per_channel(expected: Any, channels: int) -> list:
+    """One reference per channel: the same one, or the list given (of the right length)."""
+    if isinstance(expected, (list, tuple)):
+        if len(expected) != channels:
+            raise NumericInputError(
+                f"expected holds {len(expected)} references for {channels} channels: give one "
+                "for all, or one per channel (a row of y)"
+            )
+        return list(expected)
+    return [expected] * channels
+
+
+def _dc_reference(n: int, expected: Any, *, fs: Any, t0: Any, activation: Any,
+                  reference: str | None, rtol: float, atol: float | None, truncation: bool,
+                  sampling_error: Any, signal: Any, dps: int) -> tuple:
+    """(exact, truncation, sampling, method, peak, reference name, atol) of n samples."""
     from symrelu import exact_dc
 
-    y = as_samples(y)
     kind, sig, act = _reference_kind(expected, reference, signal, activation)
     trunc, samp, method, peak = 0.0, 0.0, "exact", None
     if kind == "exact":
         _no_sampling_error(sampling_error)
         peak = _peak(sig, act)
         if fs is not None:
-            vals = exact_samples(sig, fs, y.size, activation=act, t0=t0, dps=dps,
+            vals = exact_samples(sig, fs, n, activation=act, t0=t0, dps=dps,
                                  backend="mpmath")
             with mpmath.workdps(dps):
                 exact = float(mpmath.fsum(vals) / len(vals))
@@ -405,7 +442,7 @@ def check_dc(
         if truncation:
             trunc = _truncation_bound(expected)
         if fs is not None:
-            exact = float(fold(expected, fs, y.size)[0].real)
+            exact = float(fold(expected, fs, n)[0].real)
             ref_name = "truncated series, folded"
         else:
             exact = to_numeric(expected.dc)
@@ -424,6 +461,12 @@ def check_dc(
     _check_tolerances(rtol, atol)
     if kind == "truncated":
         _warn_truncated(trunc + samp, atol + rtol * abs(exact), "at DC")
+    return exact, trunc, samp, method, peak, ref_name, atol
+
+
+def _check_dc(y: np.ndarray, ref: tuple, rtol: float) -> DCCheck:
+    """The mean of one channel against its reference (from :func:`_dc_reference`)."""
+    exact, trunc, samp, method, peak, ref_name, atol = ref
     measured = float(np.mean(y))
     err = abs(measured - exact)
     allowed = atol + rtol * abs(exact) + trunc + samp
@@ -433,8 +476,16 @@ def check_dc(
     )
 
 
-def assert_dc_close(y: Any, expected: Any, *, err_msg: str = "", **kwargs: Any) -> DCCheck:
+def assert_dc_close(y: Any, expected: Any, *, err_msg: str = "", **kwargs: Any
+                    ) -> DCCheck | list[DCCheck]:
     """Assert the mean of ``y`` matches an expected DC (see :func:`check_dc`).
+
+    A 2-D ``y`` (channels x time) is checked channel by channel; the assertion names every
+    channel that fails.
+
+    Returns
+    -------
+    DCCheck, or a list of one per channel for a 2-D ``y``
 
     Raises
     ------
@@ -451,8 +502,16 @@ def assert_dc_close(y: Any, expected: Any, *, err_msg: str = "", **kwargs: Any) 
     >>> y = np.maximum(np.cos(2 * np.pi * np.arange(64) / 64), 0)
     >>> with pytest.raises(AssertionError, match="DC not close"):
     ...     assert_dc_close(y * 1.001, sig, fs=64)       # a 0.1 % error
+    >>> with pytest.raises(AssertionError, match="channel 1 of 2: DC not close"):
+    ...     assert_dc_close(np.stack([y, y * 1.001]), sig, fs=64)
     """
     check = check_dc(y, expected, **kwargs)
+    if isinstance(check, list):
+        failed = [f"channel {i} of {len(check)}: {c.message(err_msg)}"
+                  for i, c in enumerate(check) if not c.passed]
+        if failed:
+            raise AssertionError("\n".join(failed))
+        return check
     if not check.passed:
         raise AssertionError(check.message(err_msg))
     return check

@@ -93,6 +93,6 @@ def test_fft_of_sampled_relu_multitone_converges():
 def test_spectrum_rejects_bad_input():
     with pytest.raises(ValueError, match="NaN"):
         spectrum(np.array([1.0, np.nan]), 2)
-    with pytest.raises(ValueError, match="1-D"):
-        spectrum(np.zeros((2, 2)), 2)
+    with pytest.raises(ValueError, match="1-D array of samples or a 2-D array, channels x time"):
+        spectrum(np.zeros((2, 2, 2)), 2)  # 2-D is a batch of channels
     assert sympy.Rational(1, 2)  # keep sympy imported for exact literals in future tests

@@ -203,7 +203,7 @@ def test_result_objects_and_bad_arguments(paper_relu):
         testing.check_dc(paper_relu, PAPER, signal=sr.MultiTone(amplitudes=[1], frequencies=[5]))
     with pytest.raises(ValueError, match="rtol must be"):
         testing.check_spectrum(paper_relu, FS, PAPER, rtol=-1)
-    with pytest.raises(ValueError, match="1-D"):
-        testing.check_dc(np.ones((2, 2)), PAPER, fs=FS)
+    with pytest.raises(ValueError, match="1-D array of samples or a 2-D array, channels x time"):
+        testing.check_dc(np.ones((2, 2, 2)), PAPER, fs=FS)  # 2-D is a batch of channels
     with pytest.raises(TypeError, match="symbolic"):
         testing.check_spectrum(paper_relu, FS, sr.MultiTone.symbolic(2))
