@@ -16,6 +16,9 @@ tail_bound(N)               sum_{n>N} |a_n| = binom(2N, N)/4^N
 expand(signal, order=, center=, activation=, regime=)
     -> Expansion with .dc, .coefficient(at), .spectrum(), .frequencies(order=),
        .term(n), .certificate, .latex()
+Spectrum                    what .spectrum() returns: a read-only mapping label -> exact c,
+    .to_numpy(dps=None)     (frequencies or multi-indices, complex128 or mpmath values)
+    .to_frame()             a pandas DataFrame (the optional extra: symrelu[pandas])
 
 Exact values (no truncation; digits proven in balls, or checked by a second method)
 -----------------------------------------------------------------------------
@@ -32,7 +35,12 @@ filtered_dc(signal, taps, fs, n=, bias=, activation=, dps=)
 
 Printing
 --------
-latex(obj)                  LaTeX of signals, expansions, certificates, sympy expressions
+latex(obj, **settings)      LaTeX of any result, = sympy.latex(obj, **settings): every object
+                            prints itself through sympy's printer (_latex), and Jupyter shows
+                            it (_repr_latex_)
+
+The exact engine (exact_dc ... filtered_dc, guarantee) is imported on first use of one of its
+names, so ``import symrelu`` costs little more than ``import sympy``.
 
 Errors are subclasses of SymreluError (and of ValueError, TypeError or OSError);
 warnings subclass SymreluWarning.
