@@ -28,6 +28,7 @@ sympy's ``expand`` or product-to-sum rules.
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -56,6 +57,8 @@ REGIMES = ("auto", "generic", "periodic", "mixed")
 #: Refuse expansions whose estimated number of polynomial terms exceeds this.
 MAX_TERMS = 20_000_000
 _MAX_PACKED = 2**62
+#: From this many terms on, numpy splits the exported terms into keys.
+_NUMPY_TERMS = 20_000
 
 
 def _fmpq(r: sympy.Rational | flint.fmpq | int) -> flint.fmpq:
@@ -457,19 +460,21 @@ class PolySpectrum(_FrozenMapping):
     AttributeError: a PolySpectrum is immutable: cannot set 'model'
     """
 
-    __slots__ = ("model", "_groups", "_prefactor", "_center", "_cache")
+    __slots__ = ("model", "_groups", "_store", "_prefactor", "_center", "_cache")
 
     def __init__(
         self,
         model: SignalModel,
         groups: dict,
+        store: _TermStore | None,
         prefactor: sympy.Expr,
         center_param: sympy.Expr | None,
     ) -> None:
         _init_frozen(
             self,
             model=model,
-            _groups=groups,  # key -> list of _Slice (param exponents, phase exponents, fmpq)
+            _groups=groups,  # key -> list of (first term, end, phase exponents) runs
+            _store=store,  # the terms: coefficients and exponents
             _prefactor=prefactor,
             _center=center_param,
             _cache={},  # sympy values of the frozen terms, built on first access
@@ -478,8 +483,7 @@ class PolySpectrum(_FrozenMapping):
     def __getitem__(self, key: tuple[int, ...]) -> sympy.Expr:
         if key in self._cache:
             return self._cache[key]
-        terms = [t for piece in self._groups[key] for t in piece.terms()]
-        value = self._to_sympy(terms)
+        value = self._to_sympy(self.raw_terms(key))
         if self.model.regime == "generic":
             value = value * self.model.phase_factor(key)
         value = self._prefactor * value
@@ -525,7 +529,7 @@ class PolySpectrum(_FrozenMapping):
 
     def terms_at(self, key: tuple[int, ...]) -> int:
         """Number of exact polynomial terms behind the coefficient at ``key``."""
-        return sum(len(piece) for piece in self._groups.get(key, ()))
+        return sum(b - a for a, b, _ in self._groups.get(key, ()))
 
     def known_nonzero(self, key: tuple[int, ...]) -> bool:
         """True when the coefficient at ``key`` is non-zero without building it.
@@ -588,20 +592,23 @@ class PolySpectrum(_FrozenMapping):
             pieces = groups.get(key, ())
             if labels is not None:
                 key = labels[key]
-            for piece in pieces:
-                params, coeffs = piece.store.params, piece.store.coeffs
-                phase = piece.phase
+            if not pieces:
+                continue
+            params, coeffs = self._store.params, self._store.coeffs
+            for a, b, phase in pieces:
                 if phase:
-                    for i in range(piece.a, piece.b):
+                    for i in range(a, b):
                         append((key, params[i] + phase, coeffs[i]))
                 else:
-                    for i in range(piece.a, piece.b):
+                    for i in range(a, b):
                         append((key, params[i], coeffs[i]))
         return out
 
     def raw_terms(self, key: tuple[int, ...]) -> list:
         """The exact terms of a key before conversion: (param exps, phase exps, fmpq)."""
-        return [t for piece in self._groups[key] for t in piece.terms()]
+        runs = self._groups[key]
+        params, coeffs = self._store.params, self._store.coeffs
+        return [(params[i], phase, coeffs[i]) for a, b, phase in runs for i in range(a, b)]
 
     def __iter__(self) -> Iterator[tuple[int, ...]]:
         return iter(self._groups)
@@ -615,7 +622,7 @@ class PolySpectrum(_FrozenMapping):
     @property
     def n_terms(self) -> int:
         """Total number of exact polynomial terms held."""
-        return sum(len(piece) for v in self._groups.values() for piece in v)
+        return sum(b - a for v in self._groups.values() for a, b, _ in v)
 
 
 def even_polynomial_spectrum(
@@ -716,8 +723,8 @@ def even_polynomial_spectrum(
         if g != 0:
             total += ctx.term(_fmpq(g), layout.exponents(shift, no_params))
 
-    groups = _group_terms(total, shift, strides, model, layout)
-    return PolySpectrum(model, groups, prefactor, None if center_is_rational else center)
+    groups, store = _group_terms(total, shift, strides, model, layout)
+    return PolySpectrum(model, groups, store, prefactor, None if center_is_rational else center)
 
 
 class CollapsedSpectrum(_FrozenMapping):
@@ -803,60 +810,65 @@ class _Layout:
         return tuple(out)
 
     def params(self, columns: list) -> list[tuple[int, ...]]:
-        """Parameter exponents of every term from the ring's exponent columns (numpy)."""
+        """Parameter exponents of every term from the ring's exponent columns (lists)."""
+        if not self.n_params:
+            return [()] * len(columns[0])
         import numpy as np  # here, not at the top: ``import symrelu`` does not import numpy
 
         digits: list = [None] * self.n_params
         for g, (members, st) in enumerate(zip(self.groups, self.strides)):
-            rest = columns[g] % self.low if g == 0 else columns[g]
+            col = np.asarray(columns[g], dtype=np.int64)
+            rest = col % self.low if g == 0 else col
             for i, s in reversed(list(zip(members, st))):
                 digits[i], rest = np.divmod(rest, s)
-        if not digits:
-            return [()] * len(columns[0])
         return list(zip(*(d.tolist() for d in digits)))
 
 
-def _group_terms(poly, shift: int, strides: list, model: SignalModel, layout: _Layout) -> dict:
-    """Split a packed polynomial into ``{key: [_Slice]}`` without touching each term in Python.
+def _group_terms(
+    poly, shift: int, strides: list, model: SignalModel, layout: _Layout
+) -> tuple[dict, _TermStore | None]:
+    """Split a packed polynomial into ``{key: [(a, b, phase)]}`` runs of terms ``a:b``.
 
     The ring is lex-ordered with the packed phasor digits highest, so the terms
-    of one key are contiguous; numpy finds the runs.
+    of one key are contiguous runs; only each run's first exponent is decoded.
+    Small polynomials in plain Python (a first small expansion does not pay numpy's
+    import), large ones with numpy.
     """
-    import numpy as np  # here, not at the top: ``import symrelu`` does not import numpy
-
     monoms = poly.monoms()
     if not monoms:
-        return {}
+        return {}, None
     n = len(monoms)
-    columns = [
-        np.fromiter((m[v] for m in monoms), dtype=np.int64, count=n)
-        for v in range(len(layout.names))
-    ]
-    store = _TermStore(poly.coeffs(), columns, layout)
     dims, kd = model.dims, model.key_dims
     shifts = [0] * dims
     rem = shift
     for d in range(dims - 1, -1, -1):
         shifts[d], rem = divmod(rem, strides[d])
-    packed = columns[0] // layout.low
-    starts = np.flatnonzero(np.r_[True, packed[1:] != packed[:-1]])
-    ends = np.r_[starts[1:], len(packed)]
-    run_packed = packed[starts]
-    digits = np.empty((len(starts), dims), dtype=np.int64)
-    rest = run_packed - (run_packed // strides[kd] * strides[kd] if kd < dims else 0)
-    phase_part = run_packed - rest
-    # key digits come from the low part (key variables are packed first)
-    for d in range(kd - 1, -1, -1):
-        digits[:, d], rest = np.divmod(rest, strides[d])
-        digits[:, d] -= shifts[d]
-    for d in range(dims - 1, kd - 1, -1):
-        digits[:, d], phase_part = np.divmod(phase_part, strides[d])
-        digits[:, d] -= shifts[d]
+    low = layout.low
+    if n < _NUMPY_TERMS:
+        columns: list = [list(map(int, (m[v] for m in monoms))) for v in range(len(layout.names))]
+        packed = columns[0] if low == 1 else [v // low for v in columns[0]]
+        starts = [0] + [i for i in range(1, n) if packed[i] != packed[i - 1]]
+        run_values = [packed[a] for a in starts]
+    else:
+        import numpy as np  # here, not at the top: ``import symrelu`` does not import numpy
+
+        nv = len(layout.names)
+        flat = np.fromiter(itertools.chain.from_iterable(monoms), dtype=np.int64, count=n * nv)
+        columns = [flat[v::nv] for v in range(nv)]
+        packed = columns[0] // low
+        starts_np = np.flatnonzero(np.r_[True, packed[1:] != packed[:-1]])
+        starts, run_values = starts_np.tolist(), packed[starts_np].tolist()
+    ends = starts[1:] + [n]
+    store = _TermStore(poly.coeffs(), columns, layout)
     groups: dict = {}
-    for row, a, b in zip(digits.tolist(), starts.tolist(), ends.tolist()):
+    for a, b, rest in zip(starts, ends, run_values):
+        row = [0] * dims
+        for d in range(dims - 1, -1, -1):
+            digit, rest = divmod(rest, strides[d])
+            row[d] = digit - shifts[d]
         key = tuple(row[:kd])
-        groups.setdefault(key, []).append(_Slice(store, a, b, tuple(row[kd:])))
-    return groups
+        groups.setdefault(key, []).append((a, b, tuple(row[kd:])))
+    return groups, store
 
 
 class _TermStore:
@@ -873,21 +885,3 @@ class _TermStore:
         if self._params is None:
             self._params = self.layout.params(self.columns)
         return self._params
-
-
-class _Slice:
-    """Terms ``a:b`` of a packed polynomial that share one phasor monomial."""
-
-    __slots__ = ("store", "a", "b", "phase")
-
-    def __init__(self, store: _TermStore, a: int, b: int, phase: tuple):
-        self.store, self.a, self.b, self.phase = store, a, b, phase
-
-    def __len__(self) -> int:
-        return self.b - self.a
-
-    def terms(self):
-        """(parameter exponents, phase exponents, coefficient) of each term."""
-        params, coeffs, phase = self.store.params, self.store.coeffs, self.phase
-        for i in range(self.a, self.b):
-            yield params[i], phase, coeffs[i]

@@ -119,17 +119,22 @@ def test_symbolic_values_with_numbers_substituted_equal_the_numeric_spectrum(amp
         assert _exact_equal(spec_sym[k].subs(values), spec_num[k]), k
 
 
-def test_many_symbolic_tones_pack_into_several_ring_variables_and_stay_exact():
-    # 20 symbolic amplitudes at order 1: the exponents exceed one 62-bit variable, so the
-    # parameters spill into a second one; values must still equal the numeric signal's
-    sym = sr.MultiTone.symbolic(20)
-    amplitudes = [sympy.Rational(j + 1, 7) for j in range(20)]
+@pytest.mark.parametrize("K, order, keys", [(20, 1, 421), (14, 2, 13147)])
+def test_many_symbolic_tones_pack_into_several_ring_variables_and_stay_exact(K, order, keys):
+    # the exponents exceed one 62-bit variable, so the parameters spill into a second one
+    # (20 tones at order 1: few terms, split in Python; 14 at order 2: 31,872 terms, split
+    # with numpy); values must still equal the numeric signal's with the numbers put in
+    sym = sr.MultiTone.symbolic(K)
+    amplitudes = [sympy.Rational(j + 1, 7) for j in range(K)]
     num = sr.MultiTone(amplitudes=amplitudes, frequencies=list(sym.frequencies))
-    spec_sym = sr.expand(sym, order=1, regime="generic").spectrum()
-    spec_num = sr.expand(num, order=1, regime="generic").spectrum()
+    spec_sym = sr.expand(sym, order=order, regime="generic").spectrum()
+    spec_num = sr.expand(num, order=order, regime="generic").spectrum()
     values = dict(zip(sym.amplitudes, amplitudes))
-    assert set(spec_sym) == set(spec_num) and len(spec_num) == 421  # 1 + 20 + 2*190 + 20
-    for k in list(spec_num)[::17]:
+    # keys: 1 + (L(1) + L(2) + ... + L(2N)) / 2 over the even L1 norms and norm 1 (the
+    # linear part), L(m) = sum_j 2^j binom(K, j) binom(m - 1, j - 1) lattice points of norm m:
+    # 1 + (40 + 800) / 2 = 421 and 1 + (28 + 392 + 25872) / 2 = 13147
+    assert set(spec_sym) == set(spec_num) and len(spec_num) == keys
+    for k in list(spec_num)[:: len(spec_num) // 23]:
         assert _exact_equal(spec_sym[k].subs(values), spec_num[k]), k
 
 
