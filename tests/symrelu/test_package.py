@@ -21,7 +21,11 @@ def test_core_imports_nothing_from_the_upper_layers():
     import pathlib
 
     root = pathlib.Path(sr.__file__).parent
+    # installed from a wheel, the upper layers sit inside symrelu/ (symrelu/numeric, ...)
+    upper = {"numeric", "derivations", "cli"}
     for path in root.rglob("*.py"):
+        if path.relative_to(root).parts[0] in upper:
+            continue
         text = path.read_text()
         for layer in ("symrelu.numeric", "symrelu.derivations", "symrelu.cli", "numeric",
                       "derivations", "symrelu_cli", "torch", "matplotlib"):
