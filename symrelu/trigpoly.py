@@ -34,6 +34,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, cmp_to_key
+from operator import itemgetter
 
 import flint
 import sympy
@@ -57,8 +58,6 @@ REGIMES = ("auto", "generic", "periodic", "mixed")
 #: Refuse expansions whose estimated number of polynomial terms exceeds this.
 MAX_TERMS = 20_000_000
 _MAX_PACKED = 2**62
-#: From this many terms on, numpy splits the exported terms into keys.
-_NUMPY_TERMS = 20_000
 
 
 def _fmpq(r: sympy.Rational | flint.fmpq | int) -> flint.fmpq:
@@ -831,35 +830,27 @@ def _group_terms(
 
     The ring is lex-ordered with the packed phasor digits highest, so the terms
     of one key are contiguous runs; only each run's first exponent is decoded.
-    Small polynomials in plain Python (a first small expansion does not pay numpy's
-    import), large ones with numpy.
+    Plain Python (C-level iterators): a first expansion does not pay numpy's import,
+    which is slower than this split even at 440,000 terms.
     """
     monoms = poly.monoms()
     if not monoms:
         return {}, None
-    n = len(monoms)
     dims, kd = model.dims, model.key_dims
     shifts = [0] * dims
     rem = shift
     for d in range(dims - 1, -1, -1):
         shifts[d], rem = divmod(rem, strides[d])
     low = layout.low
-    if n < _NUMPY_TERMS:
-        columns: list = [list(map(int, (m[v] for m in monoms))) for v in range(len(layout.names))]
-        packed = columns[0] if low == 1 else [v // low for v in columns[0]]
-        starts = [0] + [i for i in range(1, n) if packed[i] != packed[i - 1]]
-        run_values = [packed[a] for a in starts]
-    else:
-        import numpy as np  # here, not at the top: ``import symrelu`` does not import numpy
-
-        nv = len(layout.names)
-        flat = np.fromiter(itertools.chain.from_iterable(monoms), dtype=np.int64, count=n * nv)
-        columns = [flat[v::nv] for v in range(nv)]
-        packed = columns[0] // low
-        starts_np = np.flatnonzero(np.r_[True, packed[1:] != packed[:-1]])
-        starts, run_values = starts_np.tolist(), packed[starts_np].tolist()
-    ends = starts[1:] + [n]
-    store = _TermStore(poly.coeffs(), columns, layout)
+    columns = [list(map(int, map(itemgetter(v), monoms))) for v in range(len(layout.names))]
+    packed = columns[0] if low == 1 else [v // low for v in columns[0]]
+    run_values, lengths = [], []
+    for value, run in itertools.groupby(packed):
+        run_values.append(value)
+        lengths.append(len(list(run)))
+    ends = list(itertools.accumulate(lengths))
+    starts = [0] + ends[:-1]
+    store = _TermStore(poly, columns, layout)
     groups: dict = {}
     for a, b, rest in zip(starts, ends, run_values):
         row = [0] * dims
@@ -872,13 +863,21 @@ def _group_terms(
 
 
 class _TermStore:
-    """The exported terms of one polynomial: coefficients, exponent columns, and the
-    parameter exponents decoded on first use (counting keys never needs them)."""
+    """The exported terms of one polynomial: exponent columns, and the coefficients and
+    parameter exponents exported on first use (counting keys never needs them)."""
 
-    __slots__ = ("coeffs", "columns", "layout", "_params")
+    __slots__ = ("_poly", "_coeffs", "columns", "layout", "_params")
 
-    def __init__(self, coeffs: list, columns: list, layout: _Layout):
-        self.coeffs, self.columns, self.layout, self._params = coeffs, columns, layout, None
+    def __init__(self, poly, columns: list, layout: _Layout):
+        self._poly, self.columns, self.layout = poly, columns, layout
+        self._coeffs = self._params = None
+
+    @property
+    def coeffs(self) -> list:
+        """The fmpq coefficients, exported from FLINT on first use."""
+        if self._coeffs is None:
+            self._coeffs, self._poly = self._poly.coeffs(), None
+        return self._coeffs
 
     @property
     def params(self) -> list[tuple[int, ...]]:

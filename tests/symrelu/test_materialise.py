@@ -122,8 +122,8 @@ def test_symbolic_values_with_numbers_substituted_equal_the_numeric_spectrum(amp
 @pytest.mark.parametrize("K, order, keys", [(20, 1, 421), (14, 2, 13147)])
 def test_many_symbolic_tones_pack_into_several_ring_variables_and_stay_exact(K, order, keys):
     # the exponents exceed one 62-bit variable, so the parameters spill into a second one
-    # (20 tones at order 1: few terms, split in Python; 14 at order 2: 31,872 terms, split
-    # with numpy); values must still equal the numeric signal's with the numbers put in
+    # (20 tones at order 1: few terms; 14 at order 2: 31,872 terms); values must still equal
+    # the numeric signal's with the numbers put in
     sym = sr.MultiTone.symbolic(K)
     amplitudes = [sympy.Rational(j + 1, 7) for j in range(K)]
     num = sr.MultiTone(amplitudes=amplitudes, frequencies=list(sym.frequencies))
