@@ -589,9 +589,14 @@ class Spectrum(Mapping):
         values: dict = {}
         if eager:
             part = expansion._abs_part
+            irrational = part.prefactor.is_rational is False
             for label, key in list(labels.items()):
-                if key not in expansion._linear_part and part.known_nonzero(key):
-                    continue  # non-zero by its exact FLINT term: built on first access
+                lin = expansion._linear_part.get(key)
+                # non-zero by its exact FLINT term (plus, at a tone, a rational linear part
+                # that cannot cancel an irrational prefactor times a rational): built on
+                # first access
+                if part.known_nonzero(key) and (lin is None or (lin.is_Rational and irrational)):
+                    continue
                 value = _tidy(expansion._raw(key))
                 if value == 0:
                     del labels[label]

@@ -757,6 +757,11 @@ class CollapsedSpectrum(_FrozenMapping):
         """Always False: the collapsed keys' values may cancel (decided when built)."""
         return False
 
+    @property
+    def prefactor(self) -> sympy.Expr:
+        """The factor in front of every coefficient (that of the generic spectrum)."""
+        return self._inner.prefactor
+
     def __iter__(self) -> Iterator[tuple[int, ...]]:
         return iter(self._keys)
 

@@ -196,6 +196,21 @@ def test_hot_paths_do_not_load_the_simplifier_machinery():
     assert out.strip() == "False"
 
 
+def test_a_rational_signal_never_needs_sympys_add():
+    # sympy's first Add imports sympy.tensor.tensor and sympy.combinatorics (0.04-0.1 s,
+    # more than the whole FLINT arithmetic of the paper signal at order 50): the peak,
+    # the certificate and the spectrum of a rational signal add numbers as numbers
+    out = _run(
+        "import sys, symrelu as sr\n"
+        "e = sr.expand(sr.MultiTone.parse('1@5 + 1@10 + 1@20 + 1@40'), order=50)\n"
+        "n = len(e.spectrum()); e.dc\n"
+        "print(n, 'sympy.tensor.tensor' in sys.modules)\n"
+    )
+    # 801 harmonics 0..800 but 795, 797, 798 and 799, which no sum of at most 100 of
+    # +-1, +-2, +-4, +-8 reaches (797 = 98 * 8 + 13 already needs 101 terms)
+    assert out.split() == ["797", "False"]
+
+
 def test_certificates_decide_without_simplify(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("simplify called")
