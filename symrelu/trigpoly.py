@@ -257,6 +257,7 @@ class _TreeBuilder:
             type(v): r for r, v in enumerate(sorted(numbers, key=by_compare))
         }
         self._rationals: dict = {}
+        self._keyed_rationals: dict = {}
         self._monomials: dict = {}
         self._inverse: dict = {}
 
@@ -267,6 +268,12 @@ class _TreeBuilder:
         if r is None:
             r = self._rationals[pq] = sympy.Rational(int(q.p), int(q.q))
         return r
+
+    def _keyed_rational(self, q: flint.fmpq) -> tuple[sympy.Rational, tuple]:
+        """The Rational of an fmpq and its sort key as a Mul's first argument (cached)."""
+        c = self.rational(q)
+        found = self._keyed_rationals[(q.p, q.q)] = (c, (0, self._number_rank[type(c)], c.p, c.q))
+        return found
 
     def inverse_center(self, power: int) -> sympy.Expr:
         """``1 / C**power`` as ``value / C**power`` multiplies it in."""
@@ -297,24 +304,29 @@ class _TreeBuilder:
     def polynomial(self, items: Sequence[tuple]) -> sympy.Expr:
         """The sum of ``coefficient * monomial`` over ``items``: (exponents, fmpq) pairs."""
         mul = sympy.Mul._from_args
-        number_rank = self._number_rank
+        one = sympy.S.One
+        rationals, monomials = self._keyed_rationals, self._monomials
         keyed = []
         constant = None
         for exps, q in items:
-            c = self.rational(q)
-            args, keys, bare = self._monomial(exps)
+            ck = rationals.get((q.p, q.q))
+            if ck is None:
+                ck = self._keyed_rational(q)
+            found = monomials.get(exps)
+            if found is None:
+                found = self._monomial(exps)
+            c, ckey = ck
+            args, keys, bare = found
             if not args:
                 constant = c
-                continue
-            if c is sympy.S.One:
+            elif c is one:
                 if bare is not None:
                     keyed.append((bare, args[0]))
                 else:
                     keyed.append(((1, len(args)) + keys, mul(args, True)))
             else:
-                ckey = (0, number_rank[type(c)], c.p, c.q)
                 keyed.append(((1, len(args) + 1, ckey) + keys, mul((c,) + args, True)))
-        keyed.sort(key=lambda t: t[0])
+        keyed.sort(key=itemgetter(0))
         terms = [t for _, t in keyed]
         if constant is not None:
             terms.insert(0, constant)
