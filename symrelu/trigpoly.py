@@ -272,7 +272,8 @@ class _TreeBuilder:
     def _keyed_rational(self, q: flint.fmpq) -> tuple[sympy.Rational, tuple]:
         """The Rational of an fmpq and its sort key as a Mul's first argument (cached)."""
         c = self.rational(q)
-        found = self._keyed_rationals[(q.p, q.q)] = (c, (0, self._number_rank[type(c)], c.p, c.q))
+        key = None if c is sympy.S.One else (0, self._number_rank[type(c)], c.p, c.q)
+        found = self._keyed_rationals[(q.p, q.q)] = (c, key)
         return found
 
     def inverse_center(self, power: int) -> sympy.Expr:
