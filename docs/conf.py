@@ -200,5 +200,19 @@ def _generate() -> None:
     _write(GENERATED / "cli.rst", _cli_page())
 
 
+def _check_coverage() -> None:
+    """Every public module of the experiments and the derivations has its page."""
+    import pkgutil
+
+    listed = {name for name, _, _ in API_MODULES}
+    for package in ("symrelu.numeric.experiments", "symrelu.derivations"):
+        path = importlib.import_module(package).__path__
+        for info in pkgutil.iter_modules(path):
+            name = f"{package}.{info.name}"
+            if not info.name.startswith("_") and name not in listed:
+                raise RuntimeError(f"docs/conf.py: {name} has no page in API_MODULES")
+
+
 assert symrelu.__all__  # the reference below is generated from it
+_check_coverage()
 _generate()
