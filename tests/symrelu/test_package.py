@@ -83,6 +83,7 @@ def test_numeric_errors_are_symrelu_errors():
 REPO = __import__("pathlib").Path(__file__).resolve().parents[2]
 INSTALLED_AS = {"symrelu": "symrelu", "numeric": "symrelu.numeric",
                 "derivations": "symrelu.derivations", "symrelu_cli": "symrelu.cli"}
+INSTALLED_AS_FOLDER = {v.split(".")[-1]: k for k, v in INSTALLED_AS.items() if k != "symrelu"}
 
 
 def test_no_source_imports_the_folder_names():
@@ -112,7 +113,14 @@ def test_pyproject_maps_every_package_folder_under_symrelu():
             parts = init.parent.relative_to(REPO / folder).parts
             expected.add(".".join([name, *parts]))
         assert folder == "symrelu" or folders[folder] == name
-    assert set(setuptools["packages"]) == expected
+    # data folders (no Python) are packages too, shipping exactly their package-data
+    data = {name for name in setuptools["packages"] if name not in expected}
+    assert data == {"symrelu.numeric.data.kidppg"}
+    for name in data:
+        folder = REPO / INSTALLED_AS_FOLDER[name.split(".")[1]] / "/".join(name.split(".")[2:])
+        assert sorted(f.name for f in folder.iterdir()) == sorted(
+            setuptools["package-data"][name])
+    assert expected <= set(setuptools["packages"])
     assert all(p.split(".")[0] == "symrelu" for p in setuptools["packages"])
 
 
