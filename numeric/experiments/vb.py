@@ -132,7 +132,7 @@ class Config:
         A channel "fails" when its median relative error exceeds this.
     hr_sweep : tuple of float
         Heart rates (BPM) at which the whole network's estimate is compared
-        with the truth ( () skips the sweep).
+        with the truth (empty skips the sweep: ``--hr-sweep ''`` on the command line).
     gain_sweep : tuple of float
         Input gains of the sweep.
     sweep_windows : int
