@@ -6,7 +6,8 @@ number into a ball at the current Arb precision, node by node (rationals,
 pi, e, sums, products, powers, the elementary functions, real algebraic
 roots through sympy's exact isolating intervals), so no midpoint is taken
 without its radius. :func:`one_tone_ball` and :func:`two_tone_dc_ball` are
-the generic-regime closed forms (DESIGN.md 1.3) evaluated in balls.
+the generic-regime closed forms (DESIGN.md 1.3) evaluated in balls;
+:func:`proven_ball` raises the precision until a ball is narrow enough.
 """
 
 from __future__ import annotations
@@ -32,8 +33,7 @@ __all__ = [
     "relative_radius_ok",
     "one_tone_ball",
     "two_tone_dc_ball",
-    "generic_ball",
-    "generic_ball_available",
+    "phase_ball",
     "real_ball",
     "acb_to_mpc",
     "conjugate_ball",
@@ -121,8 +121,8 @@ def _ball(expr: sympy.Expr) -> flint.arb:
         q = sympy.Rational(expr.eval_rational(dx=dx, dy=dx))
         return flint.arb(_fmpq(q), flint.arb(_fmpq(dx)))
     raise NoProofError(
-        f"no ball evaluation is known for {type(expr).__name__} (in {expr}); the value is "
-        "checked by two computations instead of proven"
+        f"no ball evaluation is known for {type(expr).__name__} (in {expr}), so no proof is "
+        "available for a value that holds it"
     )
 
 
@@ -343,70 +343,15 @@ def _span(low: flint.arb, high: flint.arb) -> flint.arb:
     return flint.arb(mid.mid(), rad)
 
 
-def _phase_ball(phi: sympy.Expr) -> flint.acb:
-    """e^{i phi} as a ball (phases that are rational multiples of pi exactly so where exact)."""
+def phase_ball(phi: sympy.Expr) -> flint.acb:
+    """e^{i phi} as a ball at the current precision (exact for rational multiples of pi where
+    the value is exact, e.g. phi = 0 or pi/2)."""
     q = _pi_multiple(phi)
     if q is not None:
         s, co = flint.arb.sin_cos_pi_fmpq(_fmpq(q))
     else:
         s, co = arb_of(phi).sin_cos()
     return flint.acb(co, s)
-
-
-def generic_ball_available(signal, key: tuple[int, ...]) -> bool:
-    """Whether :func:`generic_ball` proves this torus coefficient: one tone, or the DC of two
-    tones without offset."""
-    return signal.K == 1 or (signal.K == 2 and not any(key) and signal.offset.is_zero is True)
-
-
-def generic_ball(signal, key: tuple[int, ...], lam, c, digits: int) -> flint.acb:
-    r"""Torus coefficient of :math:`e^{ik\cdot\theta}` in :math:`\lambda x + c|x|`, proven.
-
-    One tone (any offset, any k): the closed forms of :func:`one_tone_ball`.
-    Two tones, DC, no offset: :func:`two_tone_dc_ball`. Parts decided to vanish
-    (the DC's imaginary part, a phase factor's zero part) are exact zeros;
-    each other part has radius at most 10^-digits relative.
-
-    Examples
-    --------
-    >>> from symrelu.signal import MultiTone
-    >>> half = sympy.Rational(1, 2)
-    >>> z = generic_ball(MultiTone(amplitudes=[1, 1], frequencies=[1, "sqrt(2)"]), (0, 0),
-    ...                  half, half, 30)
-    >>> with arb_precision(200):
-    ...     z.real.overlaps(4 / flint.arb.pi() ** 2), z.imag == 0      # (1/2) 8/pi^2
-    (True, True)
-    """
-    from symrelu.exact._common import crosses_zero, phase_zeros
-
-    if not generic_ball_available(signal, key):
-        raise NoProofError(
-            f"no proven method for this torus coefficient ({signal.K} tones, multi-index {key}"
-            f"{', with an offset' if not signal.offset.is_zero else ''}): only one tone and the "
-            "DC of two tones without offset are proven; the default call (enclosure=False) "
-            "checks it by two independent methods"
-        )
-    angle = sum((k * p for k, p in zip(key, signal.phases)), sympy.Integer(0))
-    zeros = (False, True) if not any(key) else phase_zeros(angle)
-    what = "the DC" if not any(key) else f"the coefficient at {key}"
-    inside = crosses_zero(signal)
-
-    def compute() -> flint.acb:
-        lam_b, c_b = arb_of(lam), arb_of(c)
-        amps = [arb_of(a) for a in signal.amplitudes]
-        if signal.K == 2:
-            return flint.acb(two_tone_dc_ball(amps[0], amps[1], lam_b, c_b))
-        b = arb_of(signal.offset)
-        crosses = inside
-        if crosses is None:                  # sympy could not decide |b| < A: the balls do
-            gap = abs(b) - amps[0]
-            if gap.contains(0):
-                raise NeedsPrecision
-            crosses = bool(gap < 0)
-        return one_tone_ball(amps[0], _phase_ball(signal.phases[0]), b, key[0], lam_b, c_b,
-                             crosses)
-
-    return proven_ball(compute, zeros, digits, what)
 
 
 def real_ball(ball: flint.acb, digits: int) -> flint.arb:

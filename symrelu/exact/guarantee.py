@@ -7,9 +7,10 @@ from typing import Any
 
 from symrelu._values import value_text
 from symrelu.errors import SymreluError
-from symrelu.exact._common import activation_weights, check_dps, check_signal
-from symrelu.exact.balls import generic_ball_available
-from symrelu.exact.generic import MAX_DPS_GENERIC
+from symrelu.exact._common import activation_weights, check_dps, check_signal, normalized
+from symrelu.exact.balls import arb_of, arb_precision
+from symrelu.exact.bessel import check_bessel_cost
+from symrelu.exact.generic import MAX_DPS_GENERIC, exact_generic_value, generic_method
 from symrelu.exact.periodic import is_proven
 from symrelu.exact.values import MAX_DPS_PERIODIC
 from symrelu.signal import MultiTone
@@ -32,6 +33,13 @@ _PERIODIC_PROOF = (
 )
 
 
+_BESSEL_PROOF = (
+    "the Bessel integral in Arb balls: [0, U] by acb.integral (Gauss-Legendre with a rigorous "
+    "error bound), [U, oo) by Hankel expansions whose remainders are bounded by their first "
+    "neglected terms (DLMF 10.17(iii)), each frequency integrated along a ray by acb.integral"
+)
+
+
 @dataclass(frozen=True)
 class Guarantee:
     """What :func:`symrelu.exact_dc` / :func:`symrelu.exact_coefficient` would guarantee.
@@ -42,9 +50,10 @@ class Guarantee:
         One of :data:`KINDS`: "proven" (a ball that contains the true value;
         ``enclosure=True`` returns it, the default call rounds it), "two
         independent methods" (two computations that share neither formula nor
-        quadrature agree to ``dps`` digits: evidence, not proof), "two
-        precisions" (the proven engine run twice on inputs it cannot evaluate
-        in balls: evidence), "refused" (the call raises).
+        quadrature agree to ``dps`` digits: evidence, not proof; the mixed
+        regime), "two precisions" (the proven engine run twice on inputs it
+        cannot evaluate in balls: evidence), "refused" (the call raises, for
+        the reason given).
     reason : str
         Why, in words.
 
@@ -84,7 +93,7 @@ def guarantee(signal: MultiTone, dps: int = 30, at: Any = None, regime: str = "a
     'proven'
     >>> g = MultiTone(amplitudes=[1, "0.7", "0.4"], frequencies=[1, "sqrt(2)", "sqrt(3)"])
     >>> print(guarantee(g, dps=25))     # doctest: +ELLIPSIS
-    two independent methods: the Bessel integral (mpmath) against ...
+    proven: the Bessel integral in Arb balls: ...
     >>> guarantee(g, dps=500).kind
     'refused'
     """
@@ -111,17 +120,21 @@ def guarantee(signal: MultiTone, dps: int = 30, at: Any = None, regime: str = "a
             return Guarantee("refused", f"a torus coefficient is addressed by a tuple of {sig.K} "
                              f"integers, not {value_text(at)}")
         key = tuple(key)
-        if generic_ball_available(sig, key):
-            how = ("the single-tone closed forms (arccos, square root)" if sig.K == 1 else
-                   "the two-tone closed form (4/pi^2)(A+B)E(4AB/(A+B)^2)")
-            return Guarantee("proven", f"{how} evaluated in Arb balls")
-        if sig.K == 2:
-            return Guarantee("two independent methods", "phase-out quadrature against the "
-                             "Bessel integral (no ball proof for two tones beyond the DC "
-                             "without offset yet)")
-        return Guarantee("two independent methods", "the Bessel integral (mpmath) against the "
-                         "planar random walk or nested phase-out quadrature (Arb); no ball "
-                         "proof for three or more tones yet, and a request the second method "
-                         "cannot afford is refused when the value is computed")
+        if exact_generic_value(sig, key, lam, c) is not None:
+            return Guarantee("proven", "exact: no integral is needed (x keeps one sign, the "
+                             "activation is linear, or a symmetry makes the value 0)")
+        method = generic_method(sig, key)
+        if method == "one tone":
+            return Guarantee("proven", "the single-tone closed forms (arccos, square root) "
+                             "evaluated in Arb balls")
+        if method == "two-tone elliptic":
+            return Guarantee("proven", "the two-tone closed form (4/pi^2)(A+B)E(4AB/(A+B)^2) "
+                             "evaluated in Arb balls")
+        scaled, _ = normalized(sig)
+        with arb_precision(64):                 # every value must have a ball evaluation
+            for value in (*scaled.amplitudes, scaled.offset, *scaled.phases):
+                arb_of(value)
+        check_bessel_cost(scaled.amplitudes, key, scaled.offset, dps)
+        return Guarantee("proven", _BESSEL_PROOF)
     except SymreluError as exc:
         return Guarantee("refused", str(exc))

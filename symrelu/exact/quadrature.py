@@ -1,9 +1,9 @@
 r"""Double-exponential (tanh-sinh) quadrature in Arb ball arithmetic (python-flint).
 
-The second, independent route to a torus average (:mod:`symrelu.exact.walk`)
-runs in FLINT's Arb rather than mpmath, with its own quadrature rule, so that
-it shares neither the library nor the integration scheme with the Bessel
-integral it checks.
+Used by the mixed regime (:mod:`symrelu.exact.mixed`, two orders of
+integration compared) and by the unproven planar walk of
+:mod:`symrelu.exact.walk` (a test-suite check of the proven Bessel ball). No
+proven value uses it: proofs integrate with ``flint.acb.integral``.
 
 On :math:`[\alpha, \beta]` the rule is
 
@@ -16,9 +16,10 @@ exact in the limit for integrands analytic inside the interval; algebraic
 and logarithmic endpoint singularities keep its double-exponential
 convergence, so every integral is split at the integrand's kinks. Nodes near
 an end are placed from that end (no cancellation in ``x - alpha``). The error
-is not estimated here: callers compare the result with a second method to the
-requested digits, so a rule that is too coarse gives a
-:class:`~symrelu.errors.VerificationError`, never wrong digits.
+is not estimated here: a result of this rule is not a proof. The mixed regime
+compares two runs of it to the requested digits and raises a
+:class:`~symrelu.errors.VerificationError` when they disagree; agreement is
+evidence, not proof.
 """
 
 from __future__ import annotations

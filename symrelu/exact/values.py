@@ -10,12 +10,8 @@ import mpmath
 from symrelu._values import to_exact, value_text
 from symrelu.errors import FrequencyNotPresentError, NoProofError, SymreluError
 from symrelu.exact._common import activation_weights, check_dps, check_signal
-from symrelu.exact.balls import (
-    conjugate_ball,
-    generic_ball,
-    real_ball,
-)
-from symrelu.exact.generic import MAX_DPS_GENERIC, generic_coefficient
+from symrelu.exact.balls import conjugate_ball, real_ball
+from symrelu.exact.generic import MAX_DPS_GENERIC, generic_ball, generic_coefficient
 from symrelu.exact.mixed import mixed_value
 from symrelu.exact.periodic import periodic_ball, periodic_coefficient
 from symrelu.expansion import mixed_key
@@ -47,25 +43,25 @@ def exact_dc(
         2 pi): the time average over one period, by exact integration between
         the zeros of x in tau = 2 pi f0 t. "generic": the average over the torus
         of independent phases (the time average for incommensurate
-        frequencies), by the Bessel integral, checked by a second method.
+        frequencies), proven in balls (closed forms for one tone and the
+        two-tone DC without offset, the Bessel integral in Arb otherwise).
         "mixed" (rank 2 below K, e.g. 1, 2, sqrt(2)): the average over the
         reduced torus (:func:`symrelu.exact.mixed.mixed_value`). Where the
         relations rest on an assumption, a
         :class:`~symrelu.errors.RelationAssumptionWarning` names it.
     dps : int
         Significant digits wanted, relative to the value itself however small
-        it is next to the signal's peak. Where a proof exists (periodic regime;
-        generic regime with one tone, or the DC of two tones without offset:
-        :func:`symrelu.guarantee` says which) the value is the center of a
-        proven ball of radius below 10^-(dps+3) relative, rounded to ``dps``
-        digits; elsewhere every digit has been checked by a second, independent
-        computation (evidence, not proof).
+        it is next to the signal's peak. Where a proof exists (periodic and
+        generic regimes: :func:`symrelu.guarantee` says which) the value is the
+        center of a proven ball of radius below 10^-(dps+3) relative, rounded
+        to ``dps`` digits; in the mixed regime every digit has been checked by
+        a second, independent computation (evidence, not proof).
     enclosure : bool
         Return the proof itself: a :class:`flint.arb` that contains the true
         DC, of radius at most 10^-dps times its value (an exact 0 is
         ``arb(0)``). Raises :class:`~symrelu.errors.NoProofError` where no
-        proof exists (three or more tones in the generic regime, two tones
-        with an offset, the mixed regime).
+        proof exists (the mixed regime; a signal whose values have no ball
+        evaluation, e.g. an amplitude besselj(0, 1)).
 
     Returns
     -------

@@ -26,11 +26,14 @@ With b = 0 the last step is averaged out in closed form,
 which saves one step. Every integral is split at the points where its
 integrand is not analytic (collinear configurations of the steps, the kernel's
 kink at :math:`R = |b|`) and done by the tanh-sinh rule of
-:mod:`symrelu.exact.quadrature`, in Arb arithmetic. Nothing here uses Bessel
-functions or mpmath's quadrature, so agreement with
-:func:`symrelu.exact.generic.bessel_integral` is a check by an independent
-method. Nested levels: one for up to three steps (four tones with b = 0), two
-for up to five, three beyond.
+:mod:`symrelu.exact.quadrature`, in Arb arithmetic.
+
+Status: unproven, and used by no public value. The tanh-sinh rule carries no
+error bound, so these functions are an independent *check* (no Bessel function,
+no ``acb.integral``) that the test suite and the benchmarks run against the
+proven Bessel ball of :mod:`symrelu.exact.bessel`; a value they give is
+evidence, not proof. Nested levels: one for up to three steps (four tones with
+b = 0), two for up to five, three beyond.
 
 Coefficients: a harmonic of one tone (k = m e_j) by the walk of the other
 tones with a phase-out kernel (:func:`walk_harmonic`); any other multi-index
@@ -49,8 +52,7 @@ from flint import arb
 from symrelu.exact.quadrature import TanhSinh, elliptic_e, elliptic_k_complement
 
 __all__ = [
-    "walk_mean", "walk_levels", "walk_harmonic", "harmonic_levels",
-    "torus_phase_out", "torus_levels", "phase_mean",
+    "walk_mean", "walk_harmonic", "torus_phase_out", "phase_mean",
 ]
 
 
@@ -189,15 +191,6 @@ def _radius_points(rest: Sequence[arb], breaks: Sequence[arb]) -> list[arb]:
 
 
 # --------------------------------------------------------------------------- the walk
-def walk_levels(n_steps: int) -> int:
-    """Nesting depth of :func:`_radial_mean` for a walk of ``n_steps`` steps."""
-    if n_steps <= 1:
-        return 0
-    if n_steps <= 3:
-        return 1
-    return 1 + walk_levels(n_steps - 2)
-
-
 def _radial_mean(kernel: Callable[[arb], arb], breaks: Sequence[arb],
                  steps: Sequence[arb], rule: TanhSinh) -> arb:
     """E kernel(|sum_j steps_j e^{i theta_j}|) over independent uniform angles."""
@@ -289,16 +282,6 @@ def walk_harmonic(b: arb, amps: Sequence[arb], j: int, m: int, rule: TanhSinh) -
         return phase_mean(b, A, m)
     breaks = [abs(A - b), abs(A + b)]
     return _radial_mean(kernel, breaks, sorted(others, key=_key, reverse=True), rule)
-
-
-def harmonic_levels(n_tones: int) -> int:
-    """Nesting depth of :func:`walk_harmonic` for ``n_tones`` tones."""
-    return walk_levels(n_tones - 1) + 1
-
-
-def torus_levels(n_tones: int) -> int:
-    """Nesting depth of :func:`torus_phase_out` for ``n_tones`` tones."""
-    return max(0, n_tones - 1)
 
 
 def torus_phase_out(b: arb, amps: Sequence[arb], ks: Sequence[int], rule: TanhSinh) -> arb:

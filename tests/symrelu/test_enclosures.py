@@ -335,25 +335,37 @@ def test_a_perturbed_integrand_is_caught(monkeypatch):
 # --- refusals and guarantee --------------------------------------------------------------------
 
 
-def test_three_tones_generic_has_no_proof_yet():
+def test_generic_is_proven_and_the_mixed_regime_is_not():
     g = sr.MultiTone(amplitudes=[1, "0.7", "0.4"], frequencies=[1, "sqrt(2)", "sqrt(3)"])
-    with pytest.raises(sr.NoProofError, match="three or more|only one tone"):
-        sr.exact_dc(g, dps=10, enclosure=True)
-    assert sr.guarantee(g, dps=25).kind == "two independent methods"
+    ball = sr.exact_dc(g, dps=25, enclosure=True)      # checked against the walk in
+    assert ball.rad() <= 1e-25 * ball.mid()           # test_exact_generic.py
+    assert sr.guarantee(g, dps=25).kind == "proven"
     mixed = sr.MultiTone(amplitudes=[1, 1, 1], frequencies=[1, 2, "sqrt(2)"])
     with pytest.raises(sr.NoProofError, match="mixed"):
         sr.exact_dc(mixed, dps=10, enclosure=True)
     assert sr.guarantee(mixed).kind == "two independent methods"
+    # two tones with an offset: the Bessel ball against the one-phase closed form integrated by
+    # mpmath over the other phase, (1/pi) int_0^pi h(0.1 + cos t; 1) dt, split at the kinks
     offset = sr.MultiTone(amplitudes=[1, 1], frequencies=[1, "sqrt(2)"], offset="0.1")
-    with pytest.raises(sr.NoProofError, match="with an offset"):
-        sr.exact_dc(offset, dps=10, enclosure=True)
+    ball = sr.exact_dc(offset, activation="abs", dps=20, enclosure=True)
+    with mpmath.workdps(50):
+        b = mpmath.mpf("0.1")
+
+        def h(t):
+            s = b + mpmath.cos(t)
+            if abs(s) >= 1:
+                return abs(s)
+            return 2 / mpmath.pi * (s * mpmath.asin(s) + mpmath.sqrt(1 - s * s))
+
+        ref = mpmath.quad(h, [0, mpmath.acos(1 - b), mpmath.pi]) / mpmath.pi
+    assert _contains(ball, ref, 20)
 
 
 def test_guarantee_kinds():
     assert sr.guarantee(PAPER, dps=50).kind == "proven"
     two = sr.MultiTone(amplitudes=[1, "0.7"], frequencies=[1, "sqrt(2)"])
     assert sr.guarantee(two).kind == "proven"
-    assert sr.guarantee(two, at=(1, 1)).kind == "two independent methods"
+    assert sr.guarantee(two, at=(1, 1)).kind == "proven"
     assert sr.guarantee(PAPER, dps=10**6).kind == "refused"
     assert sr.guarantee(PAPER, at=(1, 0, 0, 0)).kind == "refused"
     odd = sr.MultiTone(amplitudes=[sympy.besselj(0, 1)], frequencies=[1])   # no ball form here

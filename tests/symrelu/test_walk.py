@@ -1,17 +1,21 @@
-"""The independent torus-average methods in Arb: quadrature rule, planar walk, phase-out.
+"""The unproven torus-average methods in Arb: quadrature rule, planar walk, phase-out.
 
-Each is checked against something it shares no code with: closed forms, the
-mpmath Bessel integral, or mpmath's own phase-out quadrature.
+They serve the tests as a second method, independent of the proven Bessel integral
+(symrelu.exact.bessel): no Bessel function, no acb.integral. Each is checked here against
+something it shares no code with: closed forms and the proven Bessel ball.
 """
 
 import mpmath
 import numpy as np
 import pytest
+import sympy
 from flint import arb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symrelu.exact.generic import bessel_integral, phase_out, two_tone_elliptic
+from symrelu.exact.balls import arb_precision as bits_precision
+from symrelu.exact.bessel import torus_abs_ball
+from symrelu.exact.generic import two_tone_elliptic
 from symrelu.exact.quadrature import TanhSinh, arb_precision, to_arb, to_mpf
 from symrelu.exact.walk import phase_mean, torus_phase_out, walk_harmonic, walk_mean
 
@@ -24,8 +28,12 @@ def _walk(b, amps, digits, prec=None):
 
 
 def _bessel(b, amps, ks, digits):
-    with mpmath.workdps(digits):
-        return bessel_integral(b, amps, ks, digits)
+    """The proven Bessel ball's midpoint for exact decimal inputs (signal divided by 8 first)."""
+    exact = [sympy.Rational(str(a)) / 8 for a in amps]
+    with bits_precision(int(digits * 3.33) + 30):
+        ball = torus_abs_ball(sympy.Rational(str(b)) / 8, exact, ks) * 8
+        assert ball.rad() < 10.0 ** -digits
+        return to_mpf(ball)
 
 
 def _rel(a, b):
@@ -63,8 +71,7 @@ def test_single_tone_and_two_tone_closed_forms():
             h = to_mpf(phase_mean(to_arb(b), to_arb(A), 0))
         assert _rel(_walk(b, [A], 40), h) < mp(10) ** -40
         assert _rel(_walk(0, [A, B], 40), two_tone_elliptic(A, B)) < mp(10) ** -40
-    with mpmath.workdps(35):
-        ref = phase_out(b, [A, B], [0, 0])      # mpmath quadrature over one phase
+    ref = _bessel("1/3", ["3/2", "7/10"], [0, 0], 35)      # the proven ball
     assert _rel(_walk(b, [A, B], 30), ref) < mp(10) ** -30
 
 
@@ -80,10 +87,10 @@ def test_single_tone_and_two_tone_closed_forms():
     (0, [1, "0.9", "0.8", "0.6", "0.3"]),
 ])
 def test_walk_matches_the_bessel_integral(b, amps):
+    ref = _bessel(b, amps, [0] * len(amps), 32)
     with mpmath.workdps(50):
         b = mp(b)
         amps = [mp(a) for a in amps]
-    ref = _bessel(b, amps, [0] * len(amps), 32)
     assert _rel(_walk(b, amps, 25), ref) < mp(10) ** -23
 
 
@@ -91,7 +98,7 @@ def test_walk_reaches_high_precision_on_one_level():
     with mpmath.workdps(80):
         amps = [mp(1), mp(7) / 10, mp(2) / 5]
         b = mp(1) / 5
-    ref = _bessel(b, amps, [0] * 3, 60)
+    ref = _bessel("1/5", [1, "7/10", "2/5"], [0] * 3, 60)
     assert _rel(_walk(b, amps, 55), ref) < mp(10) ** -55
 
 
@@ -102,12 +109,12 @@ def test_walk_reaches_high_precision_on_one_level():
     ("0.3", [1, "0.8", "0.5", "0.2"], 3, 2),
 ])
 def test_walk_harmonic_matches_the_bessel_integral(b, amps, j, m):
-    with mpmath.workdps(50):
-        b = mp(b)
-        amps = [mp(a) for a in amps]
     ks = [0] * len(amps)
     ks[j] = m
     ref = _bessel(b, amps, ks, 40)
+    with mpmath.workdps(50):
+        b = mp(b)
+        amps = [mp(a) for a in amps]
     with arb_precision(40):
         value = to_mpf(walk_harmonic(to_arb(b), [to_arb(a) for a in amps], j, m, TanhSinh(25)))
     with mpmath.workdps(50):
@@ -121,11 +128,11 @@ def test_walk_harmonic_matches_the_bessel_integral(b, amps, j, m):
     (0, [1, "0.7", "0.4"], [1, 1, 0]),
     (0, [1, 1, 1], [2, 2, 2]),
 ])
-def test_torus_phase_out_matches_mpmath_and_bessel(b, amps, ks):
+def test_torus_phase_out_matches_the_bessel_integral(b, amps, ks):
+    ref = _bessel(b, amps, ks, 40)
     with mpmath.workdps(50):
         b = mp(b)
         amps = [mp(a) for a in amps]
-    ref = _bessel(b, amps, ks, 40)
     with arb_precision(40):
         value = to_mpf(torus_phase_out(to_arb(b), [to_arb(a) for a in amps], ks, TanhSinh(25)))
     with mpmath.workdps(50):
