@@ -366,3 +366,26 @@ def test_guarantee_names_the_bessel_proof():
     assert g.proven and "Bessel integral in Arb balls" in g.reason
     two = sr.MultiTone(amplitudes=[1, "0.7"], frequencies=ROOTS[:2], offset="0.1")
     assert sr.guarantee(two, at=(1, 1)).proven
+
+
+@pytest.mark.parametrize("nu", [0, 1, 2, 3])
+def test_the_hankel_remainder_bound_the_proof_rests_on(nu):
+    # DLMF 10.17(iii): for real z > 0 the remainders of P and Q after l terms each are at most
+    # the first neglected terms (l >= max(nu/2 - 1/4, 1)). Checked here against Arb's J_nu,
+    # with the a_m(nu) written out again: J = sqrt(2/(pi z)) (P cos w - Q sin w).
+    with flint.ctx.workprec(200):
+        for z in (3, 7.5, 20, 41):
+            z = flint.arb(z)
+            a = [flint.arb(1)]
+            for m in range(1, 2 * 12 + 2):
+                a.append(a[-1] * (4 * nu * nu - (2 * m - 1) ** 2) / (8 * m))
+            for l in (max(2, nu), 6, 12):
+                P = sum(((-1) ** k * a[2 * k] / z ** (2 * k) for k in range(l)), flint.arb(0))
+                Q = sum(((-1) ** k * a[2 * k + 1] / z ** (2 * k + 1) for k in range(l)),
+                        flint.arb(0))
+                w = z - nu * flint.arb.pi() / 2 - flint.arb.pi() / 4
+                scale = (2 / (flint.arb.pi() * z)).sqrt()
+                err = abs(flint.acb(z).bessel_j(nu).real - scale * (P * w.cos() - Q * w.sin()))
+                bound = scale * (abs(a[2 * l]) / z ** (2 * l)
+                                 + abs(a[2 * l + 1]) / z ** (2 * l + 1))
+                assert err <= bound
