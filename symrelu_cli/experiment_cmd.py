@@ -40,10 +40,13 @@ from symrelu.errors import EnvironmentProblemError
 
 __all__ = ["EXPERIMENTS", "OUTPUTS", "RUNS", "config_parser", "parse_config", "cmd_experiment",
            "summary_lines", "check_outputs", "check_device", "DeviceUnavailableError",
-           "run_folder"]
+           "run_folder", "WHERE_FIELDS"]
 
 #: where ``symrelu experiment`` writes when ``--out`` is not given (one folder per configuration)
 RUNS = "symrelu-runs"
+#: Config fields that choose where the work runs and never change a number (V-C's
+#: executor, worker count and Dask scheduler): left out of :func:`run_folder`'s hash
+WHERE_FIELDS = ("executor", "workers", "scheduler")
 _AUTO_OUT = object()  # the --out option was not given
 
 EXPERIMENTS = {
@@ -221,7 +224,9 @@ def run_folder(name: str, cfg: Any) -> Path:
     """``symrelu-runs/NAME-HASH``: the folder of this configuration when ``--out`` is not given.
 
     HASH is the first 10 hex digits of the SHA-256 of the Config's fields
-    (``out`` excluded) as sorted JSON: one folder per configuration.
+    (``out`` excluded, and :data:`WHERE_FIELDS`, which say where the work runs,
+    not what it computes) as sorted JSON: one folder per configuration, so an
+    interrupted V-C run resumes there with another executor or worker count.
 
     Examples
     --------
@@ -233,11 +238,15 @@ def run_folder(name: str, cfg: Any) -> Path:
     True
     >>> a == run_folder("vd", vd.Config(inits=3))
     False
+    >>> from symrelu.numeric.experiments import vc
+    >>> run_folder("vc", vc.Config()) == run_folder("vc", vc.Config(executor="dask", workers=1))
+    True
     """
     import hashlib
     import json
 
-    fields = {k: v for k, v in dataclasses.asdict(cfg).items() if k != "out"}
+    fields = {k: v for k, v in dataclasses.asdict(cfg).items()
+              if k != "out" and k not in WHERE_FIELDS}
     text = json.dumps(fields, sort_keys=True, default=str)
     return Path(RUNS) / f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
 

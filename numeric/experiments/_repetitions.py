@@ -24,11 +24,12 @@ Executors
     Runs the pending repetitions in ``workers`` worker processes (default: one
     per usable core), started with the ``spawn`` method (safe with torch's
     thread pools, portable), each limited to ``worker_threads`` threads
-    (``OMP_NUM_THREADS`` and friends; V-C also calls ``torch.set_num_threads``
-    in its task). The task and its results travel by pickle; this process
-    writes each result as it arrives, so the files, the resume and the
-    progress bar (with its ETA over all workers) are those of the other
-    executors. The workers ignore SIGINT: on Ctrl-C this process cancels what
+    (``OMP_NUM_THREADS`` and friends), then set up by the caller's
+    ``initializer`` (V-C: import torch, ``torch.set_num_threads``), so the
+    repetitions' timings leave the start-up out. The task and its results
+    travel by pickle; this process writes each result as it arrives, so the
+    files, the resume and the progress bar (with its ETA over all workers) are
+    those of the other executors. The workers ignore SIGINT: on Ctrl-C this process cancels what
     has not started, terminates the workers (their unfinished repetitions are
     lost, the finished ones are already on disk) and re-raises the
     ``KeyboardInterrupt``. A worker that dies (killed, out of memory) is a
@@ -55,7 +56,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -232,6 +232,7 @@ def run_repetitions(
     executor: str = "threads",
     workers: int | None = None,
     worker_threads: int = 1,
+    initializer: Callable[[], None] | None = None,
     scheduler: str | None = None,
     client: Any = None,
     progress: bool = True,
@@ -261,6 +262,9 @@ def run_repetitions(
         repetitions). Not allowed with ``"threads"`` or a Dask scheduler.
     worker_threads : int
         Native threads per worker process of ``"processes"`` (1).
+    initializer : callable, optional
+        Called once in each worker process of ``"processes"`` before its first
+        repetition (picklable, like ``task``).
     scheduler : str, optional
         Address of a Dask scheduler (``"tcp://host:8786"``) for ``executor="dask"``.
     client : distributed.Client, optional
@@ -326,7 +330,8 @@ def run_repetitions(
             for i in pending:
                 finish(*_timed(task, i))
         elif executor == "processes":
-            _run_processes(task, pending, min(workers, len(pending)), worker_threads, finish)
+            _run_processes(task, pending, min(workers, len(pending)), worker_threads,
+                           initializer, finish)
         else:
             _run_dask(task, pending, scheduler, client, min(workers, len(pending)), finish)
     finally:
@@ -377,19 +382,18 @@ def _timed(task: Callable[[int], dict], i: int) -> tuple[int, dict, float]:
     return i, data, time.perf_counter() - t0
 
 
-def _init_worker(threads: int) -> None:
-    """Set up a worker process: bounded native threads, Ctrl-C left to the parent."""
+def _init_worker(threads: int, initializer: Callable[[], None] | None) -> None:
+    """Set up a worker process: Ctrl-C left to the parent, bounded native threads."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in _THREAD_VARIABLES:
         os.environ[name] = str(threads)
-    torch = sys.modules.get("torch")  # imported by the unpickled task's module, if at all
-    if torch is not None:
-        torch.set_num_threads(threads)
+    if initializer is not None:
+        initializer()
 
 
-def _run_processes(task, pending, workers, threads, finish) -> None:
+def _run_processes(task, pending, workers, threads, initializer, finish) -> None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
@@ -397,7 +401,7 @@ def _run_processes(task, pending, workers, threads, finish) -> None:
     before = set(multiprocessing.active_children())
     pool = ProcessPoolExecutor(max_workers=workers,
                                mp_context=multiprocessing.get_context(START_METHOD),
-                               initializer=_init_worker, initargs=(threads,))
+                               initializer=_init_worker, initargs=(threads, initializer))
     futures = {}
     clean = False
     try:
@@ -408,8 +412,10 @@ def _run_processes(task, pending, workers, threads, finish) -> None:
             except BrokenProcessPool:
                 raise WorkerProcessError(
                     f"a worker process died while computing repetition {futures[fut]} "
-                    "(killed, or out of memory?); the finished repetitions are kept, a "
-                    "rerun computes the rest") from None
+                    "(killed, out of memory, or started from a script whose top level "
+                    "runs the experiment without an `if __name__ == '__main__':` guard, "
+                    "which the spawn start method needs); the finished repetitions are "
+                    "kept, a rerun computes the rest") from None
             finish(*result)
         clean = True
     finally:

@@ -46,20 +46,47 @@ How it is made fast (``method="fast"``, the default)
   on this CPU; see ``tests/benchmarks/bench_vc.py``); its input is padded once
   for the whole data set (four zeros: the first two outputs of the first layer
   are then exactly the zeros the causal padding of the second layer needs).
-* ``threads`` sets ``torch.set_num_threads`` deliberately (default: 1 per
-  worker process, all cores for the ``threads`` executor).
+* ``threads`` sets ``torch.set_num_threads`` deliberately (default: 1).
 
 Executors
 ---------
-Repetitions are independent, so they run in parallel (``executor``):
-``"processes"`` (the default) runs them in ``workers`` worker processes (one
-per core by default) with one torch thread each; ``"threads"`` runs them one
-after another in this process with ``threads`` torch threads; ``"dask"`` runs
-them on a Dask cluster (``scheduler``), or on a local one of ``workers``
-processes started for the run. A repetition's numbers depend only on
-``(seed, rep)`` and its torch thread count (oneDNN splits reductions by thread,
-so 1 and 2 threads differ in the last bits): the executor and the number of
-workers never change them.
+Repetitions are independent (``executor``): ``"threads"`` (the default) runs
+them one after another in this process with ``threads`` torch threads (default
+1); ``"processes"`` runs them in ``workers`` worker processes (one per core by
+default) with one torch thread each; ``"dask"`` runs them on a Dask cluster
+(``scheduler``), or on a local one of ``workers`` processes started for the
+run. A repetition's numbers depend only on ``(seed, rep)`` and its torch
+thread count (oneDNN splits reductions by thread, so 1 and 2 threads differ in
+the last bits): the executor and the number of workers never change them.
+
+Why the default is one process with one thread. Measured on this project's
+2-core machine (sched_autogroup on; three other users' CPU-bound sessions
+running throughout, load average 4.3-5.0; ``python
+tests/benchmarks/bench_vc.py --executors``; seconds per 60-epoch repetition,
+from 3- to 10-epoch runs, scaled):
+
+=========================  =========  =========  ===========  ===========
+executor, procs x threads  s/rep      s/rep, +1  100 reps     100 reps, +1
+=========================  =========  =========  ===========  ===========
+threads, 1 x 2             404-468    760-980    11-13 h      21-27 h
+processes, 2 x 1           30-45      34         50-65 min    56 min
+threads, 1 x 1             15-26      23-27      26-43 min    38-44 min
+=========================  =========  =========  ===========  ===========
+
+("+1": one more CPU-bound process, in a session of its own, or for 980 in
+ours; "100 reps": extrapolated, the processes' start-up included). Two threads
+on two busy cores are 20-40x slower: oneDNN's threads wait for each other
+whenever one of them is descheduled (the 752 s repetitions once seen on a
+loaded machine). Two worker processes were 1.5-1.6x *slower* than one: Linux
+shares CPU time between sessions first (autogroup), so our session's workers
+split its share and compete for it. One thread needs 11.6 CPU seconds per
+repetition, so the full run should take about 20 minutes on an otherwise idle
+2-core machine, and about as long with one other program running (it leaves
+a core to ours); a worker of ``"processes"`` needs the same CPU time per
+repetition (two concurrent ones measured 2.0-2.7 CPU s per 10-epoch
+repetition, one alone 1.9-3.2), so on a machine with idle cores
+``--executor processes`` should divide the time by their number (not
+measured here: this machine was never idle).
 
 ``method="plain"`` is the textbook per-model loop (three ``nn.Module`` models,
 three ``torch.optim.Adam``), kept as the reference the fast path is tested
@@ -152,14 +179,15 @@ class Config:
     device : str
         Torch device, ``"cpu"`` by default (``"cuda"`` for users with a GPU).
     threads : int or None
-        Torch threads per repetition; None: 1 with the processes and dask
-        executors, all usable cores with the threads executor. Not part of the
-        resume fingerprint; results are bitwise reproducible for a fixed thread
-        count (oneDNN may split its reductions, hence round, differently with
+        Torch threads per repetition; None: 1 (more threads are slower on a
+        busy machine; see Executors above). Not part of the resume
+        fingerprint; results are bitwise reproducible for a fixed thread count
+        (oneDNN may split its reductions, hence round, differently with
         another count).
-    executor : {"processes", "threads", "dask"}
-        Run repetitions in parallel worker processes, one after another in this
-        process, or on a Dask cluster (a local one when no scheduler is given).
+    executor : {"threads", "processes", "dask"}
+        Run repetitions one after another in this process, in parallel worker
+        processes (for a machine with idle cores), or on a Dask cluster (a
+        local one when no scheduler is given).
     workers : int or None
         Worker processes of the processes executor or of the local Dask
         cluster; None: one per usable core.
@@ -178,7 +206,7 @@ class Config:
     method: str = "fast"
     device: str = "cpu"
     threads: int | None = None
-    executor: str = "processes"
+    executor: str = "threads"
     workers: int | None = None
     scheduler: str | None = None
     figures: bool = True
@@ -200,14 +228,10 @@ class Config:
 
         Examples
         --------
-        >>> Config(executor="processes").repetition_threads()
-        1
-        >>> Config(executor="threads", threads=2).repetition_threads()
-        2
+        >>> Config().repetition_threads(), Config(threads=2).repetition_threads()
+        (1, 2)
         """
-        if self.threads is not None:
-            return self.threads
-        return usable_cores() if self.executor == "threads" else 1
+        return 1 if self.threads is None else self.threads
 
     def fingerprint(self) -> dict[str, Any]:
         """The parameters that determine a repetition's numbers (checked on resume)."""
@@ -389,6 +413,7 @@ def build_model(model: str):
 
 
 def _set_threads(n: int) -> None:
+    """Import torch and give it ``n`` threads (also the worker processes' initializer)."""
     import torch
 
     if torch.get_num_threads() != n:
@@ -699,7 +724,9 @@ def run(config: Config, *, progress: bool = True) -> Result:
     done, seconds = run_repetitions(
         task, config.reps, out_dir=config.out, fingerprint=config.fingerprint(),
         executor=config.executor, workers=config.workers,
-        worker_threads=config.repetition_threads(), scheduler=config.scheduler,
+        worker_threads=config.repetition_threads(),
+        initializer=functools.partial(_set_threads, config.repetition_threads()),
+        scheduler=config.scheduler,
         progress=progress, desc="V-C repetitions", on_update=on_update,
     )
     wall = time.perf_counter() - t0

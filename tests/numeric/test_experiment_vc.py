@@ -293,6 +293,26 @@ def test_interrupted_multiworker_run_resumes(tmp_path, monkeypatch):
     assert _record(tmp_path / "part") == _record(tmp_path / "reference")
 
 
+def test_a_worker_that_dies_is_named_and_the_finished_repetitions_stay(tmp_path, monkeypatch):
+    import signal
+
+    from symrelu.errors import EnvironmentProblemError
+
+    real = vc._write_outputs
+
+    def kill_a_worker(config, done, *, final):
+        real(config, done, final=final)
+        if len(done) == 1:  # the kernel's OOM killer, say
+            os.kill(multiprocessing.active_children()[0].pid, signal.SIGKILL)
+
+    monkeypatch.setattr(vc, "_write_outputs", kill_a_worker)
+    cfg = _small(tmp_path, reps=6, executor="processes", workers=2)
+    with pytest.raises(EnvironmentProblemError, match="a worker process died while computing"):
+        vc.run(cfg, progress=False)
+    finished = list((tmp_path / "repetitions").glob("rep-*.json"))
+    assert finished and json.loads((tmp_path / "results.json").read_text())["repetitions"]
+
+
 def test_dask_without_scheduler_starts_and_closes_a_local_cluster(tmp_path):
     pytest.importorskip("distributed")
     serial = vc.run(_small(tmp_path / "threads", reps=2), progress=False)
