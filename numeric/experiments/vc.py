@@ -179,15 +179,15 @@ class Config:
     device : str
         Torch device, ``"cpu"`` by default (``"cuda"`` for users with a GPU).
     threads : int or None
-        Torch threads per repetition; None: 1 (more threads are slower on a
-        busy machine; see Executors above). Not part of the resume
-        fingerprint; results are bitwise reproducible for a fixed thread count
-        (oneDNN may split its reductions, hence round, differently with
-        another count).
+        Torch threads per repetition; None: 1 (two were 20-40x slower on a
+        busy 2-core machine). Not part of the resume fingerprint; results are
+        bitwise reproducible for a fixed thread count (oneDNN may split its
+        reductions, hence round, differently with another count).
     executor : {"threads", "processes", "dask"}
-        Run repetitions one after another in this process, in parallel worker
-        processes (for a machine with idle cores), or on a Dask cluster (a
-        local one when no scheduler is given).
+        threads: the repetitions one after another in this process;
+        processes: in parallel worker processes, one torch thread each (for a
+        machine with idle cores); dask: on a Dask cluster (a local one of
+        ``workers`` processes when no scheduler is given).
     workers : int or None
         Worker processes of the processes executor or of the local Dask
         cluster; None: one per usable core.

@@ -293,6 +293,36 @@ def test_interrupted_multiworker_run_resumes(tmp_path, monkeypatch):
     assert _record(tmp_path / "part") == _record(tmp_path / "reference")
 
 
+def test_ctrl_c_on_the_command_line_stops_the_workers(tmp_path):
+    import signal
+
+    out = tmp_path / "vc"
+    command = [sys.executable, "-c", "import sys; from symrelu.cli.main import main; "
+               "sys.exit(main())", "experiment", "vc", "--reps", "500", "--epochs", "1",
+               "--samples-per-class", "32", "--no-figures", "--quiet", "--executor",
+               "processes", "--workers", "2", "--out", str(out)]
+    proc = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not repetition_path(out, 2).exists():
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
+    # nothing of the run is left running in its process group (a reaped or defunct one is gone)
+    left = subprocess.run(["ps", "-o", "stat=", "-g", str(proc.pid)], capture_output=True,
+                          text=True).stdout.split()
+    assert all(stat.startswith("Z") for stat in left), left
+    finished = {int(f.stem[4:]) for f in (out / "repetitions").glob("rep-*.json")}
+    rec = json.loads((out / "results.json").read_text())
+    assert 2 in finished and len(finished) < 500 and set(rec["repetitions"]) <= finished
+
+
 def test_a_worker_that_dies_is_named_and_the_finished_repetitions_stay(tmp_path, monkeypatch):
     import signal
 
