@@ -34,6 +34,7 @@ import mpmath
 import sympy
 
 from symrelu._phasor import is_zero
+from symrelu.errors import ToneSpecError
 from symrelu.taylor import tail_bound
 from symrelu.trigpoly import SignalModel
 
@@ -140,6 +141,14 @@ def _sum(values) -> sympy.Expr:
     return sum(values, sympy.S.Zero)
 
 
+def _surely_zero(value: sympy.Expr) -> bool:
+    """True when ``value`` is exactly zero; False when it is not or that cannot be decided."""
+    try:
+        return is_zero(value, "peak test")
+    except ToneSpecError:
+        return False
+
+
 def _decide(value: sympy.Expr) -> bool | None:
     """Decide ``value <= 0`` for an exact sympy expression (None when undecidable).
 
@@ -155,7 +164,10 @@ def _decide(value: sympy.Expr) -> bool | None:
             return True
         if value.is_positive:
             return False
-        return True if is_zero(value, "convergence margin") else None
+        try:
+            return True if is_zero(value, "convergence margin") else None
+        except ToneSpecError:  # a zero test that cannot be decided: undecided
+            return None
     for form in (value, sympy.expand(value)):
         if form.is_nonpositive:
             return True
@@ -230,9 +242,7 @@ def _periodic_range(model: SignalModel, center: sympy.Expr):
     sig = model.signal
     P = sig.peak
     fits_by_bound = _decide(P**2 - 2 * center)
-    exact_peak = any(
-        is_zero(sympy.Abs(v) - P, "peak test") for v in _exact_values_at_half_periods(sig)
-    )
+    exact_peak = any(_surely_zero(abs(v) - P) for v in _exact_values_at_half_periods(sig))
     if exact_peak and sig.offset.is_zero and sig.amplitudes:
         # x has mean zero and is not constant, so it crosses zero: g_min = -1, and the
         # peak P is reached exactly, so no extremum search is needed
