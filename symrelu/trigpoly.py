@@ -256,6 +256,7 @@ class _TreeBuilder:
         self._number_rank = {
             type(v): r for r, v in enumerate(sorted(numbers, key=by_compare))
         }
+        self.shared: dict = {}  # values by their exact terms (see PolySpectrum.__getitem__)
         self._rationals: dict = {}
         self._keyed_rationals: dict = {}
         self._monomials: dict = {}
@@ -495,10 +496,18 @@ class PolySpectrum(_FrozenMapping):
     def __getitem__(self, key: tuple[int, ...]) -> sympy.Expr:
         if key in self._cache:
             return self._cache[key]
-        value = self._to_sympy(self.raw_terms(key))
-        if self.model.regime == "generic":
-            value = value * self.model.phase_factor(key)
-        value = self._prefactor * value
+        terms = self.raw_terms(key)
+        # keys related by symmetry (k and -k, a tone's sign flipped) often hold the same
+        # terms: their values are built once (the same tree, as sympy would build it again)
+        signature = tuple((p, u, q.p, q.q) for p, u, q in terms)
+        shared = self._builder().shared
+        phase = self.model.phase_factor(key) if self.model.regime == "generic" else None
+        if phase is None or phase is sympy.S.One:
+            value = shared.get(signature)
+            if value is None:
+                value = shared[signature] = self._prefactor * self._to_sympy(terms)
+        else:
+            value = self._prefactor * (self._to_sympy(terms) * phase)
         self._cache[key] = value
         return value
 
