@@ -389,3 +389,20 @@ def test_the_hankel_remainder_bound_the_proof_rests_on(nu):
                 bound = scale * (abs(a[2 * l]) / z ** (2 * l)
                                  + abs(a[2 * l + 1]) / z ** (2 * l + 1))
                 assert err <= bound
+
+
+@pytest.mark.parametrize("at", [(18, 76704), (0, 302), (-200, 102)])
+def test_a_torus_coefficient_of_too_high_order_is_refused_naming_the_limit(at):
+    # found by the CLI's fuzz test: (18, 76704) ran for minutes inside the Bessel proof
+    from symrelu.exact.bessel import MAX_ORDER
+
+    sig = sr.MultiTone(amplitudes=[1, "0.5"], frequencies=[1, 2])
+    with pytest.raises(sr.PrecisionLimitError, match=f"total order {sum(map(abs, at))}") as info:
+        sr.exact_coefficient(sig, at, regime="generic", dps=8)
+    assert f"up to a total order of {MAX_ORDER}" in str(info.value)
+
+
+def test_an_odd_total_order_is_zero_at_any_height():
+    # |x| is even and x -> -x is theta -> theta + pi on every tone: c_k = (-1)^S c_k
+    sig = sr.MultiTone(amplitudes=[1, "0.5"], frequencies=[1, 2])
+    assert sr.exact_coefficient(sig, (18, 76703), regime="generic", dps=8) == 0
