@@ -118,6 +118,8 @@ if TYPE_CHECKING:  # what static tools see: the same names, imported eagerly
 
 def __getattr__(name: str) -> Any:
     """The exact engine's public names, imported on first use (PEP 562)."""
+    if name == "exact":  # the subpackage itself, as when the engine was imported eagerly
+        return importlib.import_module("symrelu.exact")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'symrelu' has no attribute {name!r}")

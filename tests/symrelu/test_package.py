@@ -158,3 +158,11 @@ def test_the_wheel_holds_symrelu_and_nothing_else(tmp_path):
     assert not any(line.startswith("Classifier: License ::") for line in metadata)  # PEP 639
     assert {"Classifier: Typing :: Typed", "Classifier: Intended Audience :: Science/Research",
             "Project-URL: Paper, https://arxiv.org/abs/2407.16556"} <= set(metadata)
+
+
+def test_the_lazy_engine_is_reachable_as_an_attribute():
+    # ``import symrelu`` defers symrelu.exact; attribute access still finds the subpackage
+    code = ("import sys, symrelu; assert 'symrelu.exact' not in sys.modules; "
+            "print(symrelu.exact.values.exact_dc is symrelu.exact_dc)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
