@@ -778,6 +778,7 @@ class Spectrum(Mapping):
         >>> list(frame.columns), len(frame)
         (['k1', 'k2', 'frequency', 'exact', 'value'], 7)
         """
+        labels, values = self.to_numpy()  # a symbolic spectrum is refused, pandas or not
         try:
             import pandas
         except ModuleNotFoundError as exc:
@@ -787,7 +788,6 @@ class Spectrum(Mapping):
             ) from exc
         import numpy as np
 
-        labels, values = self.to_numpy()
         exp = self._expansion
         exact = np.empty(len(self), dtype=object)
         exact[:] = [self[k] for k in self._keys]

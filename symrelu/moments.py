@@ -79,6 +79,12 @@ class TorusCoefficient:
     n_terms: int
 
 
+
+def _mul_low(a: flint.fmpq_poly, b: flint.fmpq_poly, n: int) -> flint.fmpq_poly:
+    """a * b mod t^n (python-flint's own ``mul_low`` is missing before version 0.9)."""
+    mod = flint.fmpq_poly([0] * n + [1])
+    return (a % mod) * (b % mod) % mod
+
 def _q(value: Any) -> flint.fmpq:
     """An exact rational (int, Fraction, sympy Rational or fmpq) as an fmpq."""
     if isinstance(value, flint.fmpq):
@@ -155,7 +161,7 @@ def _graded(model: SignalModel, key: tuple[int, ...], needed: Sequence[int]):
     symbolic = []
     for (a, p), k in zip(tones, kk):
         if p is None:
-            numeric = numeric.mul_low(flint.fmpq_poly(_tone_series(a, k, R)), R + 1)
+            numeric = _mul_low(numeric, flint.fmpq_poly(_tone_series(a, k, R)), R + 1)
         else:
             symbolic.append((a, p, k))
     if n == 0:
@@ -173,7 +179,7 @@ def _graded(model: SignalModel, key: tuple[int, ...], needed: Sequence[int]):
             for d in range(top + 1):
                 expo.append(c)
                 c = c * b / (d + 1)
-            T = flint.fmpq_poly(spread).mul_low(flint.fmpq_poly(expo), top + 1)
+            T = _mul_low(flint.fmpq_poly(spread), flint.fmpq_poly(expo), top + 1)
             out = {m: T[m] for m in needed}
         return {m: v for m, v in out.items() if v != 0}, None
     ctx = flint.fmpq_mpoly_ctx.get(tuple(f"p{i}" for i in range(n)), "lex")
