@@ -228,7 +228,7 @@ def test_the_suggested_order_fits():
     assert not budget.expansion_estimate(estimate_terms(model, nxt), nxt).fits()
 
 
-def test_a_generic_dc_by_moments_is_admitted_where_the_spectrum_is_refused():
+def test_a_generic_dc_by_moments_is_admitted_where_the_spectrum_is_refused(unit_tones_relu_dc):
     # issue 15: the 8-tone order-50 DC was refused (6.6e13 polynomial terms); torus moments
     # compute it alone, while the whole spectrum is still refused before any work
     sig = MultiTone(amplitudes=[1] * 8, frequencies=[sympy.sqrt(p) for p in sympy.primerange(2, 20)])
@@ -238,13 +238,8 @@ def test_a_generic_dc_by_moments_is_admitted_where_the_spectrum_is_refused():
     assert time.perf_counter() - start < 5
     _refused_quickly(e.spectrum, "order 50", "polynomial terms")
     assert e.coefficient((2, 0, 0, 0, 0, 0, 0, 1)).is_number
-    # the value: within the certificate's bound of relu's DC, E|x| / 2 with
-    # E|x| = (2 / pi) int_0^oo (1 - J0(s)^8) / s^2 ds (the characteristic function of x)
-    with mpmath.workdps(20):
-        def f(s):
-            return (1 - mpmath.besselj(0, s) ** 8) / s**2
-        pts = [mpmath.pi * k / 2 for k in range(0, 60)]
-        ref = (mpmath.quad(f, pts) + mpmath.quad(f, [pts[-1], mpmath.inf])) / mpmath.pi
+    # the value: within the certificate's bound of relu's DC (a Bessel integral, conftest)
+    ref = unit_tones_relu_dc(8, 60)
     assert abs(float(dc) - float(ref)) <= float(e.certificate.sup_error_bound)
 
 
