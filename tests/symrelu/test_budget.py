@@ -17,7 +17,6 @@ import math
 import subprocess
 import sys
 import threading
-import time
 
 import mpmath
 import pytest
@@ -30,12 +29,10 @@ from symrelu.exact import exact_dc
 from symrelu.trigpoly import SignalModel, estimate_terms
 
 
-def _refused_quickly(call, *needles: str) -> str:
-    start = time.perf_counter()
+def _refused(call, *needles: str) -> str:
+    # how fast a refusal comes is measured in tests/benchmarks/bench_refusals.py
     with pytest.raises(ResourceLimitError) as info:
         call()
-    elapsed = time.perf_counter() - start
-    assert elapsed < 1.0, f"the refusal took {elapsed:.2f} s"
     message = str(info.value)
     for needle in needles:
         assert needle in message, message
@@ -53,7 +50,7 @@ def _refused_quickly(call, *needles: str) -> str:
     "3/1e9000",
 ])
 def test_number_strings_are_sized_from_their_text(value):
-    message = _refused_quickly(lambda: to_exact(value, "amplitude"), "amplitude", "digits",
+    message = _refused(lambda: to_exact(value, "amplitude"), "amplitude", "digits",
                                "limit 4000 digits", "budget.limits(digits=")
     assert "\n" not in message
 
@@ -69,22 +66,20 @@ def test_number_strings_are_sized_from_their_text(value):
     sympy.Rational(1, 7) + sympy.Integer(10) ** 5000 * sympy.Symbol("a"),
 ], ids=["Decimal-big", "Decimal-small", "int", "Fraction", "mpf", "Integer", "Float", "expr"])
 def test_number_objects_are_sized_before_conversion(value):
-    _refused_quickly(lambda: to_exact(value, "offset"), "digits")
+    _refused(lambda: to_exact(value, "offset"), "digits")
 
 
-def test_a_leaky_slope_with_a_huge_exponent_is_refused_quickly():
+def test_a_leaky_slope_with_a_huge_exponent_is_refused():
     # LeakyReLU("1e100000000") ran 366 s before (issue 16)
     from symrelu import LeakyReLU
     from symrelu.errors import SymreluError
 
-    start = time.perf_counter()
     with pytest.raises(SymreluError, match="digits"):
         LeakyReLU("1e100000000")
-    assert time.perf_counter() - start < 1
 
 
 def test_the_signal_grammar_refuses_a_huge_exponent():
-    _refused_quickly(lambda: MultiTone.parse("1e100000000@5"), "1e100000000")
+    _refused(lambda: MultiTone.parse("1e100000000@5"), "1e100000000")
 
 
 def test_numbers_within_the_limit_are_exact():
@@ -97,7 +92,7 @@ def test_numbers_within_the_limit_are_exact():
 def test_the_digit_limit_can_be_raised_for_a_block():
     with budget.limits(digits=6000):
         assert to_exact("1e5000", "a") == sympy.Integer(10) ** 5000
-    _refused_quickly(lambda: to_exact("1e5000", "a"), "limit 4000 digits")
+    _refused(lambda: to_exact("1e5000", "a"), "limit 4000 digits")
 
 
 def test_decimal_text_digits_bounds_the_exact_fraction():
@@ -115,7 +110,7 @@ def test_a_high_harmonic_is_refused_by_estimate():
     # over 120 s in the engine before the ball engine (issue 16); about 0.5 s now, so a
     # lower limit shows the refusal and its advice
     with budget.limits(seconds=0.1):
-        message = _refused_quickly(lambda: exact_dc(MultiTone.parse("1@1 + 1@1500")),
+        message = _refused(lambda: exact_dc(MultiTone.parse("1@1 + 1@1500")),
                                    "highest harmonic 1500", "limits 0.1 s",
                                    "coarser frequency grid", "budget.limits(seconds=")
     assert "would take about" in message
@@ -124,18 +119,18 @@ def test_a_high_harmonic_is_refused_by_estimate():
 def test_many_tones_are_refused_by_estimate():
     # 200 tones took 26 s (issue 16); 400 are estimated at about 2e2 s
     sig = MultiTone(amplitudes=[1] * 400, frequencies=range(1, 401))
-    _refused_quickly(lambda: exact_dc(sig), "400 tones", "use fewer tones")
+    _refused(lambda: exact_dc(sig), "400 tones", "use fewer tones")
 
 
 def test_a_thousand_tones_are_refused_by_estimate():
     sig = MultiTone(amplitudes=[1] * 1000, frequencies=list(range(1, 1001)))
-    _refused_quickly(lambda: exact_dc(sig), "1000 tones")
+    _refused(lambda: exact_dc(sig), "1000 tones")
 
 
 def test_raising_the_time_limit_admits_what_was_refused():
     sig = MultiTone.parse("1@1 + 1@100")
     with budget.limits(seconds=0.001):
-        _refused_quickly(lambda: exact_dc(sig, dps=15), "limits 0.001 s")
+        _refused(lambda: exact_dc(sig, dps=15), "limits 0.001 s")
     # the same value at the default limits; 1/pi-like closed forms do not exist here, so
     # the check is that it runs and equals the engine at another precision
     assert mpmath.almosteq(exact_dc(sig, dps=15), exact_dc(sig, dps=20), rel_eps=1e-14)
@@ -149,26 +144,6 @@ def test_periodic_estimate_scales_with_harmonics_tones_and_digits():
     # more than linear in the number of tones
     assert e(100, 100, 15).seconds > 2 * e(100, 50, 15).seconds > 4 * e(100, 25, 15).seconds
     assert e(100, 2, 15).seconds < e(100, 2, 500).seconds < e(100, 2, 2000).seconds
-
-
-def test_the_periodic_estimate_follows_the_measured_cost():
-    # measured, not modelled: doubling the harmonic must cost more, as the estimate says
-    def run(text):  # best of three, so a burst of load on a shared machine does not decide
-        sig = MultiTone.parse(text)
-        best = math.inf
-        for _ in range(3):
-            start = time.perf_counter()
-            exact_dc(sig, dps=15)
-            best = min(best, time.perf_counter() - start)
-        return best
-
-    def tones(k):
-        return " + ".join(f"1@{j}" for j in range(1, k + 1))
-
-    small, large = run(tones(15)), run(tones(45))
-    assert large > 3 * small
-    assert budget.periodic_estimate(45, 45, 15).seconds > 3 * budget.periodic_estimate(
-        15, 15, 15).seconds
 
 
 def test_progress_is_reported_at_the_start_and_per_step():
@@ -207,7 +182,7 @@ def test_the_six_tone_order_twelve_expansion_is_refused():
     # (the DC alone is now computed by torus moments: test_a_generic_dc_by_moments_...)
     sig = MultiTone(amplitudes=[1] * 6, frequencies=[1, 2, 3, 4, 5, 6])
     e = expand(sig, order=12, regime="generic")
-    message = _refused_quickly(e.spectrum, "order 12", "GB", "lower the order to")
+    message = _refused(e.spectrum, "order 12", "GB", "lower the order to")
     assert "budget.limits(" in message
 
 
@@ -215,12 +190,12 @@ def test_the_eight_tone_expansion_is_refused_under_a_lower_memory_limit():
     sig = MultiTone(amplitudes=[1] * 8, frequencies=list(range(1, 9)))
     e = expand(sig, order=6, regime="generic")
     with budget.limits(memory="1GB"):
-        _refused_quickly(e.spectrum, "4.7e+06 polynomial terms", "limits 60 s, 1 GB")
+        _refused(e.spectrum, "4.7e+06 polynomial terms", "limits 60 s, 1 GB")
 
 
 def test_the_suggested_order_fits():
     sig = MultiTone(amplitudes=[1] * 6, frequencies=[1, 2, 3, 4, 5, 6])
-    message = _refused_quickly(expand(sig, order=12, regime="generic").spectrum)
+    message = _refused(expand(sig, order=12, regime="generic").spectrum)
     suggested = int(message.split("lower the order to ")[1].split(",")[0])
     model = SignalModel.build(sig, "generic")
     assert budget.expansion_estimate(estimate_terms(model, suggested), suggested).fits()
@@ -233,55 +208,29 @@ def test_a_generic_dc_by_moments_is_admitted_where_the_spectrum_is_refused(unit_
     # compute it alone, while the whole spectrum is still refused before any work
     sig = MultiTone(amplitudes=[1] * 8, frequencies=[sympy.sqrt(p) for p in sympy.primerange(2, 20)])
     e = expand(sig, order=50, regime="generic")
-    start = time.perf_counter()
     dc = e.dc
-    assert time.perf_counter() - start < 5
-    _refused_quickly(e.spectrum, "order 50", "polynomial terms")
+    _refused(e.spectrum, "order 50", "polynomial terms")
     assert e.coefficient((2, 0, 0, 0, 0, 0, 0, 1)).is_number
     # the value: within the certificate's bound of relu's DC (a Bessel integral, conftest)
     ref = unit_tones_relu_dc(8, 60)
     assert abs(float(dc) - float(ref)) <= float(e.certificate.sup_error_bound)
 
 
-def test_a_moment_route_too_big_is_refused_quickly():
+def test_a_moment_route_too_big_is_refused():
     # 20 symbolic amplitudes at order 100: about 1e22 polynomial terms even for the DC alone
     sig = MultiTone.symbolic(20)
     e = expand(sig, order=100, regime="generic")
-    message = _refused_quickly(lambda: e.dc, "the DC by torus moments to order 100",
+    message = _refused(lambda: e.dc, "the DC by torus moments to order 100",
                                "lower the order to", "budget.limits(")
     suggested = int(message.split("lower the order to ")[1].split(",")[0])
     model = SignalModel.build(sig, "generic")
     assert budget.moment_estimate(model, suggested, center_rational=False).fits()
     assert not budget.moment_estimate(model, suggested + 1, center_rational=False).fits()
-    _refused_quickly(lambda: e.coefficient((1,) + (0,) * 19), "coefficient at (1, 0")
+    _refused(lambda: e.coefficient((1,) + (0,) * 19), "coefficient at (1, 0")
     # numeric: a huge order is refused before its Taylor coefficients
     many = expand(MultiTone(amplitudes=[1] * 20, frequencies=range(1, 21)), order=20_000,
                   regime="generic")
-    _refused_quickly(lambda: many.dc, "torus moments to order 20000")
-
-
-def test_the_moment_estimate_follows_the_measured_cost():
-    # measured, not modelled: quadrupling the order must cost more, as the estimate says
-    # (best of three, so a burst of load does not decide); the comparison of the time
-    # model against the run time is in tests/benchmarks/bench_core.py (moment rows)
-    sig = MultiTone(amplitudes=[sympy.Rational(j + 1, j + 3) for j in range(10)],
-                    frequencies=[sympy.sqrt(p) for p in sympy.primerange(2, 30)])
-
-    def run(order):
-        best = math.inf
-        for _ in range(3):
-            e = expand(sig, order=order, regime="generic")
-            start = time.perf_counter()
-            assert e.dc_unchecked.is_number
-            best = min(best, time.perf_counter() - start)
-        return best
-
-    small, large = run(50), run(200)
-    model = SignalModel.build(sig, "generic")
-    est = budget.moment_estimate
-    assert large > 4 * small
-    assert est(model, 200).seconds > 4 * est(model, 50).seconds
-    assert est(model, 200).bytes > est(model, 50).bytes
+    _refused(lambda: many.dc, "torus moments to order 20000")
 
 
 _MEASURE = r"""
@@ -332,13 +281,13 @@ def test_expansion_memory_estimate_is_an_upper_bound_with_symbolic_amplitudes():
 def test_a_huge_order_is_refused_before_its_taylor_coefficients():
     # order 20000: the Taylor coefficients alone took minutes in sympy; the estimate comes first
     e = expand(MultiTone.parse("1@1 + 1@2"), order=20_000)
-    _refused_quickly(lambda: e.dc, "order 20000", "lower the order to")
+    _refused(lambda: e.dc, "order 20000", "lower the order to")
 
 
 def test_a_huge_symbolic_order_is_estimated_quickly():
     # the term count used an O(N^2) loop per parameter: order 20000 with a symbol hung
     e = expand(MultiTone.parse("A@1 + 1@2"), order=20_000)
-    _refused_quickly(lambda: e.dc, "order 20000")
+    _refused(lambda: e.dc, "order 20000")
 
 
 @pytest.mark.parametrize("signal, order, regime", [
@@ -414,13 +363,11 @@ def test_power_coefficients_equal_the_binomial_double_sum():
         assert power_coefficients(N) == expected
 
 
-def test_a_high_order_periodic_expansion_is_quick():
-    # power_coefficients(400) took 7 s in sympy; the whole order-200 expansion now takes well
-    # under that. Its DC is checked against the exact engine (integration between the zeros,
-    # an independent method): the truncated series converges to it (peak center)
-    start = time.perf_counter()
+def test_a_high_order_periodic_expansion():
+    # power_coefficients(400) took 7 s in sympy (its time now: bench_refusals.py). The DC is
+    # checked against the exact engine (integration between the zeros, an independent
+    # method): the truncated series converges to it (peak center)
     dc = expand(MultiTone.parse("1@1 + 1@2"), order=200).dc
-    assert time.perf_counter() - start < 5
     assert abs(float(dc) - float(exact_dc(MultiTone.parse("1@1 + 1@2"), dps=15))) < 1e-2
 
 
