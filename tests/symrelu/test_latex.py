@@ -71,7 +71,6 @@ def test_divergent_certificate_golden():
 def test_large_symbolic_expansion_latex_is_lazy():
     # K = 4 symbolic tones at order 8: ~14,000 coefficients, each built on access;
     # the LaTeX shows max_terms of them and must not build the others
-    import time
 
     import symrelu as sr
 
@@ -84,17 +83,13 @@ def test_large_symbolic_expansion_latex_is_lazy():
         built.append(label)
         return original(self, label)
 
-    start = time.perf_counter()
     try:
         type(spectrum).__getitem__ = counting
         text = e.latex(max_terms=3)
     finally:
         type(spectrum).__getitem__ = original
-    assert time.perf_counter() - start < 20  # ~2 s here; materialising all takes minutes
+    # only the three printed terms were built (materialising all of them takes minutes)
     assert len(built) == 3 and text.endswith(r"+ \cdots")
-    start = time.perf_counter()
-    e.latex()
-    assert time.perf_counter() - start < 20
 
 
 def test_convergence_table_latex_golden():
