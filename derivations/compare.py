@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["RTOL", "Comparison", "compare_section", "load_build", "compare_builds",
-           "EXPERIMENT_OF"]
+           "seconds_from_scratch", "EXPERIMENT_OF"]
 
 #: largest relative difference still reported as a reproduction (rounding of sums)
 RTOL = 1e-9
@@ -218,11 +218,34 @@ def load_build(folder: str | Path, *, quick: bool = False) -> dict[str, dict]:
             # a resumed step records seconds of the resume only: the repetitions' own times
             # (V-C's timing.json) say how long a computation from scratch takes
             with contextlib.suppress(OSError, ValueError, AttributeError, TypeError):
-                per = json.loads((path.parent / "timing.json").read_text())
-                entry["seconds_from_scratch"] = sum(
-                    float(v) for v in per["seconds_per_repetition"].values())
+                timing = json.loads((path.parent / "timing.json").read_text())
+                entry["seconds_from_scratch"] = seconds_from_scratch(timing)
         out[key] = entry
     return out
+
+
+def seconds_from_scratch(timing: dict) -> float:
+    """The wall time a V-C run from scratch takes, from the run's ``timing.json``.
+
+    A run that computed every repetition itself records its own wall time; a resumed run
+    records only the resume's, so the repetitions' own times are added up and divided by
+    the workers that ran them side by side (``"processes"``, ``"dask"``; one otherwise).
+
+    Examples
+    --------
+    >>> seconds_from_scratch({"seconds_per_repetition": {"0": 10, "1": 12},
+    ...                       "repetitions_computed": 2, "wall_seconds": 23.5})
+    23.5
+    >>> seconds_from_scratch({"seconds_per_repetition": {"0": 10, "1": 12, "2": 14},
+    ...                       "repetitions_computed": 1, "executor": "processes", "workers": 2})
+    18.0
+    """
+    per = [float(v) for v in timing["seconds_per_repetition"].values()]
+    wall = timing.get("wall_seconds")
+    if timing.get("repetitions_computed") == len(per) and isinstance(wall, (int, float)):
+        return float(wall)
+    side_by_side = timing.get("workers") if timing.get("executor") in ("processes", "dask") else 1
+    return sum(per) / max(1, int(side_by_side or 1))
 
 
 def compare_builds(new: dict[str, dict], ref: dict[str, dict], keys: list[str]
