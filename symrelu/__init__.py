@@ -6,6 +6,11 @@ MultiTone(amplitudes=, frequencies=, phases=, offset=)   the signal, exact and i
 MultiTone.parse("0.2 + 1@5 + 0.6@10:0.9")                the compact grammar
 MultiTone.symbolic(K)                                    symbolic amplitudes A_i, frequencies w_i
 ReLU(), Abs(), LeakyReLU(alpha)                          activations ("relu", "abs" as strings too)
+PiecewiseLinear(breakpoints=, slopes=, value=)           any piecewise-linear activation as data,
+    .from_terms(intercept=, linear=, kinks=, jumps=)     a + b x + sum c|x - t| + sum h sign(x - t)
+Linear(), ReLU6(), HardTanh(lo, hi), Clip(lo, hi), DeadZone(lo, hi), HardSigmoid(), Sign(),
+Heaviside()                                              the named ones ("relu6", "hardtanh:-1:1")
+as_activation(name)                                      a name (smooth ones too: "gelu", ...)
 to_exact(value, what)                                    any user value as an exact sympy number
 find_relations(freqs) / signal.reduction                 integer relations: the reduced torus
 
@@ -50,7 +55,22 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from symrelu._values import to_exact
-from symrelu.activations import Abs, Activation, LeakyReLU, ReLU, as_activation
+from symrelu.activations import (
+    Abs,
+    Activation,
+    Clip,
+    DeadZone,
+    HardSigmoid,
+    HardTanh,
+    Heaviside,
+    LeakyReLU,
+    Linear,
+    PiecewiseLinear,
+    ReLU,
+    ReLU6,
+    Sign,
+    as_activation,
+)
 from symrelu.certificate import Certificate
 from symrelu.errors import (
     ActivationError,
@@ -142,6 +162,15 @@ __all__ = [
     "ReLU",
     "Abs",
     "LeakyReLU",
+    "PiecewiseLinear",
+    "Linear",
+    "ReLU6",
+    "HardTanh",
+    "Clip",
+    "DeadZone",
+    "HardSigmoid",
+    "Sign",
+    "Heaviside",
     "as_activation",
     "taylor_coefficients",
     "tail_bound",
