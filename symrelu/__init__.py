@@ -11,6 +11,8 @@ PiecewiseLinear(breakpoints=, slopes=, value=)           any piecewise-linear ac
 Linear(), ReLU6(), HardTanh(lo, hi), Clip(lo, hi), DeadZone(lo, hi), HardSigmoid(), Sign(),
 Heaviside()                                              the named ones ("relu6", "hardtanh:-1:1")
 as_activation(name)                                      a name (smooth ones too: "gelu", ...)
+GELU(), GELUTanh(), SiLU(), Tanh(), Sigmoid(), Softplus(), ELU(alpha), SELU(), Mish(),
+Smooth(expr)                                             smooth activations, exact (symrelu.smooth)
 to_exact(value, what)                                    any user value as an exact sympy number
 find_relations(freqs) / signal.reduction                 integer relations: the reduced torus
 
@@ -96,6 +98,19 @@ from symrelu.expansion import Expansion, Spectrum, expand
 from symrelu.latex import latex
 from symrelu.relations import TorusReduction, find_relations
 from symrelu.signal import MultiTone, Tone
+from symrelu.smooth import (
+    ELU,
+    GELU,
+    SELU,
+    GELUTanh,
+    Mish,
+    Sigmoid,
+    SiLU,
+    Smooth,
+    Softplus,
+    Swish,
+    Tanh,
+)
 from symrelu.taylor import power_coefficients, tail_bound, taylor_coefficients
 
 # The exact engine (quadrature, balls, walks, elliptic and Bessel routes) is imported on
@@ -172,6 +187,17 @@ __all__ = [
     "Sign",
     "Heaviside",
     "as_activation",
+    "Smooth",
+    "GELU",
+    "GELUTanh",
+    "SiLU",
+    "Swish",
+    "Tanh",
+    "Sigmoid",
+    "Softplus",
+    "ELU",
+    "SELU",
+    "Mish",
     "taylor_coefficients",
     "tail_bound",
     "power_coefficients",
