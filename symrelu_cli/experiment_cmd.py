@@ -227,6 +227,9 @@ def run_folder(name: str, cfg: Any) -> Path:
     (``out`` excluded, and :data:`WHERE_FIELDS`, which say where the work runs,
     not what it computes) as sorted JSON: one folder per configuration, so an
     interrupted V-C run resumes there with another executor or worker count.
+    A field the Config names in ``OMIT_WHEN_DEFAULT`` (V-C's and V-D's
+    ``activation``, added later) is left out while it holds its default, so a
+    configuration keeps the folder it had before the field existed.
 
     Examples
     --------
@@ -241,12 +244,17 @@ def run_folder(name: str, cfg: Any) -> Path:
     >>> from symrelu.numeric.experiments import vc
     >>> run_folder("vc", vc.Config()) == run_folder("vc", vc.Config(executor="dask", workers=1))
     True
+    >>> run_folder("vc", vc.Config()) == run_folder("vc", vc.Config(activation=("relu", "abs")))
+    False
     """
     import hashlib
     import json
 
+    omit = getattr(cfg, "OMIT_WHEN_DEFAULT", ())
+    defaults = {f.name: _default(f) for f in dataclasses.fields(cfg)}
     fields = {k: v for k, v in dataclasses.asdict(cfg).items()
-              if k != "out" and k not in WHERE_FIELDS}
+              if k != "out" and k not in WHERE_FIELDS
+              and not (k in omit and v == defaults[k])}
     text = json.dumps(fields, sort_keys=True, default=str)
     return Path(RUNS) / f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
 

@@ -10,6 +10,15 @@ weights move from their initial values, and the training loss (Fig. 4):
   to the input, :math:`a_n \sqrt 2 / 4` with :math:`a_n = 1, 5, 19` by class;
 
 each followed by global average pooling, Dense(32, ReLU) and Dense(3) on logits.
+
+Other activations (``activation``, ``--activation gelu,tanh,softplus``): each
+named activation adds a convolutional model, the ``relu`` model with that
+activation in both conv layers (the dense layer keeps its ReLU), named by the
+activation's canonical name (:func:`symrelu.as_activation`); its torch function
+is :func:`symrelu.numeric.experiments.torch_activations.torch_activation`'s.
+The models of a run are the activation models in the order given, then
+``linear`` and ``linear_dc`` (always trained: they are the baselines);
+the default, ``activation=("relu",)``, is the paper's three.
 Data: 1024 samples per class of :math:`\cos(2\pi f t)` with
 :math:`f \sim N(3, 0.1), N(5, 0.1), N(10, 0.1)` Hz, :math:`f_s = 32` Hz, 256
 samples, zero phase. Adam (lr 1e-3, eps 1e-7 as Keras), sparse categorical
@@ -24,10 +33,18 @@ Randomness and reproducibility
 ------------------------------
 Everything random comes from NumPy generators seeded with
 ``SeedSequence([seed, rep, key])``: key 0 the data set, 1 the shuffling order
-(shared by the three models of a repetition, so they see the same batches), and
-2, 3, 4 the initial weights of ``relu``, ``linear`` and ``linear_dc``. A
-repetition therefore depends only on ``(seed, rep)``: repetitions can run in any
-order, on any machine, in any worker, and a rerun recomputes exactly the missing ones.
+(shared by all models of a repetition, so they see the same batches), and
+2, 3, 4 the initial weights of ``relu``, ``linear`` and ``linear_dc``. Every
+activation model draws its initial weights with key 2, relu's: in a repetition
+the activation models start from the same weights and see the same batches, so
+they differ only by the activation (and ``relu`` in a run with other
+activations is bit for bit the ``relu`` of a default run: each model's
+gradient and its Adam step are its own). The default run's resume fingerprint,
+provenance and run folder leave ``activation`` out, so the paper's reference
+results (``reports/vc``) stay valid and resumable. A
+repetition therefore depends only on ``(seed, rep)`` and the activations:
+repetitions can run in any order, on any machine, in any worker, and a rerun
+recomputes exactly the missing ones.
 
 How it is made fast (``method="fast"``, the default)
 ----------------------------------------------------
@@ -41,11 +58,14 @@ How it is made fast (``method="fast"``, the default)
   differs. The two linear models are stacked on a leading axis and trained as
   one tensor program (Adam is elementwise, so one Adam on stacked parameters is
   exactly two Adams).
-* The ReLU model keeps oneDNN's dense convolution (vectorising repetitions with
-  grouped convolutions or batched matmuls measured 2-3x *slower* per repetition
-  on this CPU; see ``tests/benchmarks/bench_vc.py``); its input is padded once
+* The activation models (ReLU in the paper) keep oneDNN's dense convolution
+  (vectorising repetitions with grouped convolutions or batched matmuls
+  measured 2-3x *slower* per repetition on this CPU; see
+  ``tests/benchmarks/bench_vc.py``); their input is padded once
   for the whole data set (four zeros: the first two outputs of the first layer
-  are then exactly the zeros the causal padding of the second layer needs).
+  are then exactly the zeros the causal padding of the second layer needs
+  when the activation maps 0 to 0; for one that does not, softplus, sigmoid,
+  hardsigmoid, those two columns are set to zero).
 * ``threads`` sets ``torch.set_num_threads`` deliberately (default: 1).
 
 Executors
@@ -108,7 +128,7 @@ import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from symrelu.numeric.experiments._repetitions import (
@@ -116,12 +136,14 @@ from symrelu.numeric.experiments._repetitions import (
     run_repetitions,
     usable_cores,
 )
+from symrelu.numeric.experiments.torch_activations import TORCH_NAMES
 from symrelu.numeric.results import atomic_write_json, atomic_write_text, provenance
 
 __all__ = [
     "Config",
     "Result",
     "MODELS",
+    "DEFAULT_ACTIVATIONS",
     "CLASS_FREQUENCIES",
     "DC_AMPLITUDES",
     "FS",
@@ -133,8 +155,12 @@ __all__ = [
     "run",
 ]
 
-#: Model names, in the order used on every ``models`` axis.
+#: The paper's models, in the order used on every ``models`` axis of a default run.
 MODELS = ("relu", "linear", "linear_dc")
+#: The activations of the convolutional models of a default run (the paper's ReLU model).
+DEFAULT_ACTIVATIONS = ("relu",)
+#: The two linear models, trained in every run (they are the baselines, and nearly free).
+LINEAR_MODELS = ("linear", "linear_dc")
 #: Mean frequency (Hz) of each class.
 CLASS_FREQUENCIES = (3.0, 5.0, 10.0)
 #: Standard deviation (Hz) of each class's frequency.
@@ -152,6 +178,8 @@ _EPS = 1e-7  # Keras' Adam epsilon (torch's default is 1e-8)
 _FOREACH = None  # torch's default Adam implementation (for-loop on CPU)
 
 _KEY_DATA, _KEY_SHUFFLE, _KEY_INIT = 0, 1, 2
+#: the seed key of each model's initial weights: every activation model draws relu's (key 2)
+_INIT_KEYS = {"linear": 3, "linear_dc": 4}
 
 
 @dataclass(frozen=True)
@@ -195,7 +223,18 @@ class Config:
         Dask scheduler address (``"tcp://host:8786"``) for ``executor="dask"``.
     figures : bool
         Write Fig. 4 (PNG and PDF) when the run is complete.
+    activation : tuple of str
+        Activations of the convolutional models (comma-separated on the command line:
+        relu, leaky:A, abs, relu6, hardtanh, clip:lo:hi, deadzone, hardsigmoid, sign,
+        heaviside, gelu, gelu_tanh, silu, tanh, sigmoid, softplus, elu, selu, mish); each
+        is a copy of the relu model with that activation in both conv layers, with relu's
+        initial weights and batches; linear and linear_dc are always trained (naming
+        linear here adds nothing).
     """
+
+    #: fields left out of the resume fingerprint, the provenance and the run folder's
+    #: hash while they hold their default (so the paper's reference run keeps them)
+    OMIT_WHEN_DEFAULT: ClassVar[tuple[str, ...]] = ("activation",)
 
     reps: int = 100
     epochs: int = 60
@@ -210,8 +249,10 @@ class Config:
     workers: int | None = None
     scheduler: str | None = None
     figures: bool = True
+    activation: tuple[str, ...] = DEFAULT_ACTIVATIONS
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "activation", _canonical_activations(self.activation))
         for name in ("reps", "epochs", "batch_size", "samples_per_class"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
@@ -233,6 +274,21 @@ class Config:
         """
         return 1 if self.threads is None else self.threads
 
+    def models(self) -> tuple[str, ...]:
+        """The models of the run, in the order of every ``models`` axis.
+
+        The convolutional models (one per activation, named by its canonical
+        name), then ``linear`` and ``linear_dc``.
+
+        Examples
+        --------
+        >>> Config().models()
+        ('relu', 'linear', 'linear_dc')
+        >>> Config(activation=("relu", "tanh", "linear")).models()
+        ('relu', 'tanh', 'linear', 'linear_dc')
+        """
+        return (*self.activation, *LINEAR_MODELS)
+
     def fingerprint(self) -> dict[str, Any]:
         """The parameters that determine a repetition's numbers (checked on resume)."""
         return {
@@ -243,6 +299,8 @@ class Config:
             "samples_per_class": self.samples_per_class,
             "method": self.method,
             "device": self.device,
+            **({} if self.activation == DEFAULT_ACTIVATIONS
+               else {"activation": list(self.activation)}),
         }
 
 
@@ -256,7 +314,8 @@ class Result:
     repetitions : list of int
         The finished repetitions, in order (all of ``range(reps)`` when complete).
     loss, accuracy, distance1, distance2 : numpy.ndarray
-        Shape ``(repetitions, 3, epochs)``, models in :data:`MODELS` order:
+        Shape ``(repetitions, models, epochs)``, models in ``config.models()``
+        order (:data:`MODELS` for a default run):
         mean training loss and accuracy of each epoch, and the Euclidean
         distance of conv layer 1 / 2 weights from their initial values at the
         end of each epoch.
@@ -285,6 +344,38 @@ class Result:
     def complete(self) -> bool:
         """True when every requested repetition is finished."""
         return len(self.repetitions) == self.config.reps
+
+
+def _canonical_activations(values: Any) -> tuple[str, ...]:
+    """Canonical names of the conv models' activations (linear dropped, duplicates once)."""
+    from symrelu import as_activation
+    from symrelu.errors import ActivationError
+
+    if isinstance(values, str):
+        values = tuple(v for v in values.split(",") if v.strip())
+    try:
+        items = tuple(values)
+    except TypeError:
+        raise ActivationError(f"activation must be a tuple of names (got {values!r})") from None
+    names: list[str] = []
+    for item in items:
+        act = as_activation(item.strip() if isinstance(item, str) else item)
+        name = act.name
+        if not isinstance(name, str) or not name:
+            raise ActivationError(f"activation {item!r} has no canonical name to record")
+        if name.split(":")[0] not in TORCH_NAMES and act.kind != "piecewise_linear":
+            raise ActivationError(f"activation {name!r} has no torch function for V-C; use "
+                                  f"one of {', '.join(TORCH_NAMES)} or a piecewise-linear one")
+        if name not in names and name not in LINEAR_MODELS:
+            names.append(name)
+    return tuple(names)
+
+
+def _activation_of(model: str):
+    """The torch activation of a convolutional model (None for linear and linear_dc)."""
+    from symrelu.numeric.experiments.torch_activations import torch_activation
+
+    return None if model in LINEAR_MODELS else torch_activation(model)
 
 
 # --------------------------------------------------------------------- data
@@ -341,7 +432,8 @@ def initial_parameters(seed: int, rep: int, model: str) -> dict[str, np.ndarray]
     """Keras-default initial weights of ``model`` in repetition ``rep`` (torch layout).
 
     Glorot-uniform kernels, zero biases. Keys follow :func:`build_model`'s
-    ``state_dict``.
+    ``state_dict``. ``model`` is ``linear``, ``linear_dc`` or an activation's
+    name: every activation model starts from the relu model's weights.
 
     Examples
     --------
@@ -351,7 +443,9 @@ def initial_parameters(seed: int, rep: int, model: str) -> dict[str, np.ndarray]
     >>> sum(v.size for v in p.values())
     4323
     """
-    rng = _rng(seed, rep, _KEY_INIT + MODELS.index(model))
+    if model not in _INIT_KEYS:
+        _canonical_activations((model,))  # an activation's name, or ActivationError
+    rng = _rng(seed, rep, _INIT_KEYS.get(model, _KEY_INIT))
     k, c, h = _KERNEL, _FILTERS, _HIDDEN
     return {
         "conv1.weight": _glorot(rng, (c, 1, k), k * 1, k * c),
@@ -374,9 +468,10 @@ def _permutations(seed: int, rep: int, epochs: int, n: int) -> np.ndarray:
 def build_model(model: str):
     """The V-C network as a ``torch.nn.Module`` (the reference implementation).
 
-    ``model`` is one of :data:`MODELS`; ``linear`` and ``linear_dc`` are the same
-    network (the DC is part of the input). Input shape ``(batch, 1, 256)``,
-    output logits ``(batch, 3)``.
+    ``model`` is ``linear``, ``linear_dc`` (the same network: the DC is part
+    of the input) or an activation's name (``relu``, ``tanh``, ...: the
+    activation of both conv layers; the dense layer's is always ReLU). Input
+    shape ``(batch, 1, 256)``, output logits ``(batch, 3)``.
 
     Examples
     --------
@@ -388,9 +483,8 @@ def build_model(model: str):
     from torch import nn
     from torch.nn import functional as F
 
-    if model not in MODELS:
-        raise ValueError(f"model must be one of {MODELS} (got {model!r})")
-    relu = model == "relu"
+    act = _activation_of(model)
+    act = (lambda v: v) if act is None else act.function
 
     class CausalCNN(nn.Module):
         def __init__(self) -> None:
@@ -401,7 +495,6 @@ def build_model(model: str):
             self.dense2 = nn.Linear(_HIDDEN, 3)
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
-            act = F.relu if relu else (lambda v: v)
             h = act(self.conv1(F.pad(x, (_KERNEL - 1, 0))))  # causal: zeros on the left
             h = act(self.conv2(F.pad(h, (_KERNEL - 1, 0))))
             return self.dense2(F.relu(self.dense1(h.mean(-1))))
@@ -436,7 +529,7 @@ def _train_plain(cfg: Config, rep: int) -> dict[str, list]:
     dev = torch.device(cfg.device)
     yt = torch.from_numpy(y).to(dev)
     out: dict[str, list] = {"loss": [], "accuracy": [], "distance1": [], "distance2": []}
-    for name in MODELS:
+    for name in cfg.models():
         net = build_model(name).to(dev)
         init = initial_parameters(cfg.seed, rep, name)
         net.load_state_dict({k: torch.from_numpy(v) for k, v in init.items()})
@@ -482,13 +575,15 @@ def _train_fast(cfg: Config, rep: int) -> dict[str, list]:
     dev = torch.device(cfg.device)
     n, k = len(y), _KERNEL
     yt = torch.from_numpy(y).to(dev)
+    acts = [_activation_of(m) for m in cfg.activation]
+    nc = len(acts)  # convolutional models, first on the models axis
 
     def params(name):
         init = initial_parameters(cfg.seed, rep, name)
         return {key: torch.from_numpy(v).to(dev) for key, v in init.items()}
 
-    # ReLU model: dense oneDNN convolutions, input padded once by 2 (k - 1) per layer.
-    pr = {key: v.requires_grad_(True) for key, v in params("relu").items()}
+    # Activation models: dense oneDNN convolutions, input padded once by 2 (k - 1) per layer.
+    pc = [{key: v.requires_grad_(True) for key, v in params(m).items()} for m in cfg.activation]
     xr = F.pad(torch.from_numpy(x32).to(dev)[:, None, :], (2 * (k - 1), 0))
     # Linear models, stacked on axis 0: G[m, b, kk, j] = S[m, b, 4 - kk - j].
     S = np.stack([_partial_means(x32), _partial_means(xdc32)])  # (2, n, 5)
@@ -497,17 +592,22 @@ def _train_fast(cfg: Config, rep: int) -> dict[str, list]:
     lin = [params("linear"), params("linear_dc")]
     pl = {key: torch.stack([lin[0][key], lin[1][key]]).requires_grad_(True) for key in lin[0]}
     w1l = pl["conv1.weight"]  # (2, 32, 1, 3)
-    # One Adam over the disjoint parameter sets of the three models: elementwise, so it
-    # is exactly three Adams; one call per step saves per-call overhead.
-    opt = torch.optim.Adam([*pr.values(), *pl.values()], lr=_LR, eps=_EPS, foreach=_FOREACH)
-    w0 = [pr["conv1.weight"].detach().clone(), pr["conv2.weight"].detach().clone(),
-          pl["conv1.weight"].detach().clone(), pl["conv2.weight"].detach().clone()]
+    # One Adam over the disjoint parameter sets of all models: elementwise, so it is
+    # exactly one Adam per model; one call per step saves per-call overhead.
+    opt = torch.optim.Adam([*(v for p in pc for v in p.values()), *pl.values()], lr=_LR,
+                           eps=_EPS, foreach=_FOREACH)
+    w0 = [[p[key].detach().clone() for p in pc]
+          + [pl[key][m].detach().clone() for m in range(2)]
+          for key in ("conv1.weight", "conv2.weight")]
 
-    def relu_logits(xb):
-        h = F.relu(F.conv1d(xb, pr["conv1.weight"]))  # (B, 32, T + 2); first 2 columns are 0
-        h = F.relu(F.conv1d(h, pr["conv2.weight"]))  # (B, 32, T)
-        h = F.relu(F.linear(h.mean(-1), pr["dense1.weight"], pr["dense1.bias"]))
-        return F.linear(h, pr["dense2.weight"], pr["dense2.bias"])
+    def conv_logits(p, act, xb):
+        h = act.function(F.conv1d(xb, p["conv1.weight"]))  # (B, 32, T + 2)
+        if not act.zero_at_zero:
+            # the first 2 columns are act(0), not the zeros layer 2's causal padding needs
+            h = F.pad(h[:, :, k - 1:], (k - 1, 0))
+        h = act.function(F.conv1d(h, p["conv2.weight"]))  # (B, 32, T)
+        h = F.relu(F.linear(h.mean(-1), p["dense1.weight"], p["dense1.bias"]))
+        return F.linear(h, p["dense2.weight"], p["dense2.bias"])
 
     def linear_logits(Gb):  # Gb (2, B, 3, 3)
         q = torch.einsum("mcj,mbkj->mbck", w1l[:, :, 0, :], Gb)
@@ -517,33 +617,39 @@ def _train_fast(cfg: Config, rep: int) -> dict[str, list]:
         return torch.baddbmm(pl["dense2.bias"][:, None, :], h, d2)
 
     keys = ("loss", "accuracy", "distance1", "distance2")
-    rows: dict[str, list] = {key: [[], [], []] for key in keys}
+    nm = nc + 2
+    rows: dict[str, list] = {key: [[] for _ in range(nm)] for key in keys}
     for e in range(cfg.epochs):
         order = torch.from_numpy(perms[e]).to(dev)
-        losses, correct = [], torch.zeros(3, dtype=torch.int64, device=dev)
+        losses, correct = [], torch.zeros(nm, dtype=torch.int64, device=dev)
         for s in range(0, n, cfg.batch_size):
             idx = order[s : s + cfg.batch_size]
             yb = yt[idx]
-            lr_ = relu_logits(xr[idx])
-            loss_r = F.cross_entropy(lr_, yb)
+            xb = xr[idx]
+            lc = [conv_logits(p, act, xb) for p, act in zip(pc, acts, strict=True)]
+            loss_c = [F.cross_entropy(logits, yb) for logits in lc]
             ll = linear_logits(G[:, idx])  # (2, B, 3)
             loss_l = F.cross_entropy(ll.reshape(-1, 3), yb.repeat(2), reduction="none")
             loss_l = loss_l.view(2, -1).mean(1)
             opt.zero_grad(set_to_none=True)
             # disjoint parameters: each gets exactly its own model's gradient
-            (loss_r + loss_l.sum()).backward()
+            total = loss_l.sum()
+            for loss in reversed(loss_c):
+                total = loss + total
+            total.backward()
             opt.step()
-            losses.append(torch.cat([loss_r.detach()[None], loss_l.detach()]))
-            correct[0] += (lr_.argmax(1) == yb).sum()
-            correct[1:] += (ll.argmax(2) == yb).sum(1)
+            losses.append(torch.cat([*(loss.detach()[None] for loss in loss_c), loss_l.detach()]))
+            for m, logits in enumerate(lc):
+                correct[m] += (logits.argmax(1) == yb).sum()
+            correct[nc:] += (ll.argmax(2) == yb).sum(1)
         epoch_loss = torch.stack(losses).double().mean(0).tolist()
         acc = (correct.double() / n).tolist()
         with torch.no_grad():
-            d1 = [torch.linalg.vector_norm(pr["conv1.weight"] - w0[0])] + [
-                torch.linalg.vector_norm(pl["conv1.weight"][m] - w0[2][m]) for m in range(2)]
-            d2 = [torch.linalg.vector_norm(pr["conv2.weight"] - w0[1])] + [
-                torch.linalg.vector_norm(pl["conv2.weight"][m] - w0[3][m]) for m in range(2)]
-        for m in range(3):
+            w1 = [p["conv1.weight"] for p in pc] + [pl["conv1.weight"][m] for m in range(2)]
+            w2 = [p["conv2.weight"] for p in pc] + [pl["conv2.weight"][m] for m in range(2)]
+            d1 = [torch.linalg.vector_norm(w - w0[0][m]) for m, w in enumerate(w1)]
+            d2 = [torch.linalg.vector_norm(w - w0[1][m]) for m, w in enumerate(w2)]
+        for m in range(nm):
             rows["loss"][m].append(epoch_loss[m])
             rows["accuracy"][m].append(acc[m])
             rows["distance1"][m].append(float(d1[m]))
@@ -552,12 +658,12 @@ def _train_fast(cfg: Config, rep: int) -> dict[str, list]:
 
 
 def run_repetition(cfg: Config, rep: int) -> dict[str, list]:
-    """Train the three models of repetition ``rep``; return their per-epoch metrics.
+    """Train the models of repetition ``rep``; return their per-epoch metrics.
 
     Returns a dict with keys ``loss``, ``accuracy``, ``distance1`` and
-    ``distance2``, each a ``3 x epochs`` nested list (models in :data:`MODELS`
-    order). Deterministic in ``(cfg.seed, rep)`` for a given method, device and
-    thread count.
+    ``distance2``, each a ``models x epochs`` nested list (models in
+    ``cfg.models()`` order). Deterministic in ``(cfg.seed, rep)`` for a given
+    method, device and thread count.
 
     Examples
     --------
@@ -587,29 +693,77 @@ def _arrays(done: dict[int, dict]) -> tuple[list[int], dict[str, np.ndarray]]:
     return reps, {k: np.asarray([done[r][k] for r in reps], dtype=np.float64) for k in keys}
 
 
-def _finding(arr: dict[str, np.ndarray]) -> dict[str, Any]:
+_COUNT_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                "ten")
+
+
+@functools.cache
+def is_odd(name: str) -> bool:
+    """Whether activation ``name`` is odd, f(-x) = -f(x), proven symbolically (sympy).
+
+    An odd activation adds no DC to a zero-mean symmetric input (a tone): the
+    paper's thesis predicts that its network trains like the linear one.
+
+    Examples
+    --------
+    >>> is_odd("tanh"), is_odd("relu"), is_odd("softplus")
+    (True, False, False)
+    """
+    import sympy
+
+    from symrelu import as_activation
+
+    x = sympy.Symbol("x", real=True)
+    f = as_activation(name)
+    return sympy.simplify(sympy.expand(f(x) + f(-x))) == 0
+
+
+def _finding(arr: dict[str, np.ndarray], models: tuple[str, ...] = MODELS) -> dict[str, Any]:
     if arr["loss"].size == 0:
         return {"holds": None}
     final = {k: arr[k][:, :, -1] for k in ("loss", "distance1", "distance2", "accuracy")}
     stats = {
         k: {
             m: {"mean": float(v[:, i].mean()), "std": float(v[:, i].std())}
-            for i, m in enumerate(MODELS)
+            for i, m in enumerate(models)
         }
         for k, v in final.items()
     }
-    lin = {k: stats[k]["linear"]["mean"] for k in ("loss", "distance1", "distance2")}
+    metrics = ("loss", "distance1", "distance2")
+    lin = {k: stats[k]["linear"]["mean"] for k in metrics}
     checks = {
         f"{m}_{k}_below_linear": stats[k][m]["mean"] < lin[k]
-        for m in ("relu", "linear_dc")
-        for k in ("loss", "distance1", "distance2")
+        for m in ("relu", "linear_dc") if m in models
+        for k in metrics
     }
-    return {"final_epoch": stats, "checks": checks, "holds": all(checks.values())}
+    out: dict[str, Any] = {"final_epoch": stats, "checks": checks, "holds": all(checks.values())}
+    others = [m for m in models if m not in MODELS]
+    if others:
+        # the thesis: an odd activation (no DC from a tone) trains like linear, one that
+        # makes a DC like relu; "observed": the nearer of the two final-epoch means on a
+        # log scale, metric by metric (relu's when relu is in the run, else below linear)
+        comparison = {}
+        for m in others:
+            row: dict[str, Any] = {"odd": is_odd(m),
+                                   "predicted": "linear" if is_odd(m) else "relu"}
+            for k in metrics:
+                v = stats[k][m]["mean"]
+                if "relu" in models and v > 0 and lin[k] > 0 and stats[k]["relu"]["mean"] > 0:
+                    near_relu = abs(math.log(v / stats[k]["relu"]["mean"]))
+                    row[k] = "relu" if near_relu < abs(math.log(v / lin[k])) else "linear"
+                else:
+                    row[k] = "below_linear" if v < lin[k] else "not_below_linear"
+            row["as_predicted"] = all(row[k] == row["predicted"] for k in metrics)
+            comparison[m] = row
+        out["activations"] = comparison
+    return out
 
 
 def _summary(cfg: Config, reps: list[int], finding: dict[str, Any]) -> str:
+    models = cfg.models()
+    count = _COUNT_WORDS[len(models)] if len(models) < len(_COUNT_WORDS) else str(len(models))
     lines = [
-        "Section V-C: three CNNs (relu, linear, linear_dc) trained on tones",
+        f"Section V-C: {count} CNNs ({', '.join(models)}) trained on tones",
         f"repetitions finished: {len(reps)} of {cfg.reps}; epochs: {cfg.epochs}; seed: {cfg.seed}; "
         f"method: {cfg.method}",
     ]
@@ -618,19 +772,35 @@ def _summary(cfg: Config, reps: list[int], finding: dict[str, Any]) -> str:
     st = finding["final_epoch"]
     lines.append("final epoch, mean +- std over repetitions:")
     head = ("loss", "accuracy", "layer-1 dist", "layer-2 dist")
-    lines.append(f"  {'model':10s} {head[0]:>22s} {head[1]:>18s} {head[2]:>18s} {head[3]:>18s}")
-    for m in MODELS:
+    width = max(10, *(len(m) for m in models))
+    lines.append(f"  {'model':{width}s} {head[0]:>22s} {head[1]:>18s} {head[2]:>18s} "
+                 f"{head[3]:>18s}")
+    for m in models:
         cells = [f"{st[k][m]['mean']:.4g} +- {st[k][m]['std']:.2g}" for k in
                  ("loss", "accuracy", "distance1", "distance2")]
-        lines.append(f"  {m:10s} {cells[0]:>22s} {cells[1]:>18s} {cells[2]:>18s} {cells[3]:>18s}")
-    verdict = "HOLDS" if finding["holds"] else "DOES NOT HOLD"
-    failed = [k for k, ok in finding["checks"].items() if not ok]
-    lines.append(
-        f"paper's finding (relu and linear_dc end closer to their initial weights in both conv "
-        f"layers, and lower in loss, than linear): {verdict} in this run"
-        + (f" (fails: {', '.join(failed)})" if failed else "")
-    )
+        lines.append(f"  {m:{width}s} {cells[0]:>22s} {cells[1]:>18s} {cells[2]:>18s} "
+                     f"{cells[3]:>18s}")
+    if finding["checks"]:
+        verdict = "HOLDS" if finding["holds"] else "DOES NOT HOLD"
+        failed = [k for k, ok in finding["checks"].items() if not ok]
+        who = " and ".join(m for m in ("relu", "linear_dc") if m in models)
+        lines.append(
+            f"paper's finding ({who} end closer to their initial weights in both conv "
+            f"layers, and lower in loss, than linear): {verdict} in this run"
+            + (f" (fails: {', '.join(failed)})" if failed else "")
+        )
+    for m, row in finding.get("activations", {}).items():
+        kind = "odd (no DC from a tone)" if row["odd"] else "not odd (a DC from a tone)"
+        seen = ", ".join(f"{k} {row[k].replace('_', ' ')}" for k in
+                         ("loss", "distance1", "distance2"))
+        lines.append(f"{m}: {kind}, predicted to train like {row['predicted']}; final epoch "
+                     f"nearer to: {seen} ({'as' if row['as_predicted'] else 'NOT as'} "
+                     "predicted)")
     return "\n".join(lines) + "\n"
+
+
+def _label(model: str) -> str:
+    return {"relu": "ReLU", "linear": "linear", "linear_dc": "linear + DC"}.get(model, model)
 
 
 def _figure(cfg: Config, arr: dict[str, np.ndarray], stem: Path) -> list[Path]:
@@ -638,14 +808,14 @@ def _figure(cfg: Config, arr: dict[str, np.ndarray], stem: Path) -> list[Path]:
     from symrelu.numeric.plotting import PALETTE, TEXT_WIDTH, save_figure, style
 
     epochs = np.arange(1, cfg.epochs + 1)
-    labels = {"relu": "ReLU", "linear": "linear", "linear_dc": "linear + DC"}
+    models = cfg.models()
     with style():
-        fig = Figure(figsize=(TEXT_WIDTH, 2.2))
+        fig = Figure(figsize=(TEXT_WIDTH, 2.2 if len(models) <= 4 else 2.6))
         axes = fig.subplots(1, 3)
         titles = ("training loss", "conv layer 1: distance from init",
                   "conv layer 2: distance from init")
         for ax, key, title in zip(axes, ("loss", "distance1", "distance2"), titles, strict=True):
-            for i, m in enumerate(MODELS):
+            for i, m in enumerate(models):
                 values = arr[key][:, i]
                 mu, sd = values.mean(0), values.std(0)
                 lower = mu - sd
@@ -653,8 +823,9 @@ def _figure(cfg: Config, arr: dict[str, np.ndarray], stem: Path) -> list[Path]:
                     # a log axis cannot show mean - std <= 0: the band stops at the
                     # smallest loss any repetition reached at that epoch
                     lower = np.maximum(lower, values.min(0))
-                ax.plot(epochs, mu, color=PALETTE[i], label=labels[m])
-                ax.fill_between(epochs, lower, mu + sd, color=PALETTE[i], alpha=0.25, linewidth=0)
+                color = PALETTE[i % len(PALETTE)]
+                ax.plot(epochs, mu, color=color, label=_label(m))
+                ax.fill_between(epochs, lower, mu + sd, color=color, alpha=0.25, linewidth=0)
             ax.set_title(title)
             ax.set_xlabel("epoch")
         axes[0].set_yscale("log")
@@ -668,18 +839,21 @@ def _write_outputs(cfg: Config, done: dict[int, dict], *, final: bool) -> dict[s
     reps, arr = _arrays(done)
     out = Path(cfg.out)
     params = {f.name: getattr(cfg, f.name) for f in dataclasses.fields(cfg)
-              if f.name not in ("out", "executor", "workers", "scheduler", "threads", "figures")}
+              if f.name not in ("out", "executor", "workers", "scheduler", "threads", "figures")
+              and not (f.name in cfg.OMIT_WHEN_DEFAULT and getattr(cfg, f.name) == f.default)}
+    if "activation" in params:
+        params["activation"] = list(params["activation"])
     record = {
         # the thread count is the repetitions' (it can change the last bits); the executor
         # and the workers are not recorded here: they never change a number
         "provenance": provenance(params, seed=cfg.seed, packages=("torch",), timestamp=False,
                                  threads=cfg.repetition_threads()),
-        "models": list(MODELS),
+        "models": list(cfg.models()),
         "metrics_shape": "repetitions x models x epochs",
         "repetitions": reps,
         "complete": len(reps) == cfg.reps,
         "metrics": {k: v.tolist() for k, v in arr.items()},
-        "finding": _finding(arr),
+        "finding": _finding(arr, cfg.models()),
     }
     paths = {"results": atomic_write_json(out / "results.json", record)}
     if final:
@@ -731,7 +905,7 @@ def run(config: Config, *, progress: bool = True) -> Result:
     )
     wall = time.perf_counter() - t0
     reps, arr = _arrays(done)
-    finding = _finding(arr)
+    finding = _finding(arr, config.models())
     summary = _summary(config, reps, finding)
     paths: dict[str, Path] = {}
     if config.out is not None:
