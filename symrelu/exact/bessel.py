@@ -191,7 +191,7 @@ def _decide_zero(value: sympy.Expr, ball: arb) -> bool:
 
 
 def torus_abs_ball(b: sympy.Expr, amplitudes: Sequence[sympy.Expr], ks: Sequence[int],
-                   perturb: arb | None = None) -> arb:
+                   perturb: arb | None = None, kernel: str = "abs") -> arb:
     r"""d_k of |b + sum_j A_j cos theta_j| as a proven ball at the current Arb precision.
 
     ``b`` and ``amplitudes`` (all > 0) are exact sympy numbers with
@@ -200,6 +200,17 @@ def torus_abs_ball(b: sympy.Expr, amplitudes: Sequence[sympy.Expr], ks: Sequence
     absolute, plus what the inputs' balls carry. ``perturb`` (tests only) is
     added to the integrand of the head, to show that a wrong integrand is
     caught by an independent value.
+
+    ``kernel="sign"`` gives the coefficient of sign(x) instead, from
+    :math:`\operatorname{sign} x = \frac{2}{\pi}\int_0^\infty \sin(ux)\,u^{-1}du`
+    (the derivative of the |x| integral in the offset b):
+
+    .. math:: s_k = \frac{2}{\pi}\int_0^\infty \sin\bigl(ub + \tfrac{\pi S}{2}\bigr)
+              \prod_j J_{k_j}(A_j u)\,u^{-1}\,du,
+
+    the same head (an entire integrand, bounded near 0 by :math:`e^{RP}/R`) and the same
+    Hankel tail with :math:`u^{-K/2-1}` in place of :math:`u^{-K/2-2}` (it converges for
+    K >= 1).
 
     Examples
     --------
@@ -210,10 +221,14 @@ def torus_abs_ball(b: sympy.Expr, amplitudes: Sequence[sympy.Expr], ks: Sequence
     >>> d.str(20, radius=False), bool(d.rad() < 1e-24)
     ('0.25060493373522723645', True)
     """
+    if kernel not in ("abs", "sign"):
+        raise ValueError(f"kernel must be 'abs' or 'sign', got {kernel!r}")
+    sign_kernel = kernel == "sign"
+    power = 1 if sign_kernel else 2          # the kernel's u^-power
     ks = [int(k) for k in ks]
     K = len(ks)
     S = sum(ks)
-    delta = 1 if S == 0 else 0
+    delta = 1 if S == 0 and not sign_kernel else 0
     pi = arb.pi()
     b_ball = arb_of(b)
     groups: dict[tuple[sympy.Expr, int], int] = {}
@@ -248,12 +263,15 @@ def torus_abs_ball(b: sympy.Expr, amplitudes: Sequence[sympy.Expr], ks: Sequence
             R = abs(z).upper()
             if R * P_up < 1:
                 R = 1 / P_up
-            bound = ((1 + (R * P_up).exp()) / (R * R)).upper()
+            if sign_kernel:
+                bound = ((R * P_up).exp() / R).upper()
+            else:
+                bound = ((1 + (R * P_up).exp()) / (R * R)).upper()
             return acb(arb(0, bound), arb(0, bound))
-        prod = (z * b_ball + phase).cos()
+        prod = (z * b_ball + phase).sin() if sign_kernel else (z * b_ball + phase).cos()
         for A, k, r in factors:
             prod *= (A * z).bessel_j(k) ** r
-        value = (delta - prod) / (z * z)
+        value = prod / z if sign_kernel else (delta - prod) / (z * z)
         return value if perturb is None else value + perturb
 
     head = acb.integral(head_integrand, 0, U, abs_tol=eps, rel_tol=eps).real
@@ -284,19 +302,21 @@ def torus_abs_ball(b: sympy.Expr, amplitudes: Sequence[sympy.Expr], ks: Sequence
             f"frequencies (limit {MAX_TAIL_FREQUENCIES}): too many distinct amplitudes to "
             "prove in reasonable time; equal amplitudes share frequencies"
         )
-    p0 = arb(K) / 2 + 2                       # u^{-p0 - m}: u^{-K/2} J's and u^{-2}
+    p0 = arb(K) / 2 + power                   # u^{-p0 - m}: u^{-K/2} J's and the kernel
     tail = acb(0)
     for ns, ph, series in patterns:
         exact_lam = sympy.Add(*(n * g.exact for n, g in zip(ns, parts)))
         lam = sum((n * g.amp for n, g in zip(ns, parts)), arb(0))
         for sigma in offsets:
             if b == 0:                         # cos(pi S / 2) carries both signs of sigma
-                factor = ph * phase.cos()
+                factor = ph * (phase.sin() if sign_kernel else phase.cos())
                 lam_s, exact_s = lam, exact_lam
-            else:
+            else:                              # cos w = sum e^{i s w}/2, sin w = sum s e^{i s w}/2i
                 factor = ph * acb(0, sigma * phase).exp() / 2
+                if sign_kernel:
+                    factor = factor * sigma / acb(0, 1)
                 lam_s, exact_s = lam + sigma * b_ball, exact_lam + sigma * b
-            tail += factor * _ray_integral(series, lam_s, exact_s, U, p0, K, eps)
+            tail += factor * _ray_integral(series, lam_s, exact_s, U, p0, K, eps, power)
     tail = C * tail.real
     # remainder of the truncated product: |prod (T + e) - prod T| <= prod (B + e) - prod B
     grown, plain = arb(1), arb(1)
@@ -305,11 +325,13 @@ def torus_abs_ball(b: sympy.Expr, amplitudes: Sequence[sympy.Expr], ks: Sequence
         plain *= g.B ** g.r
     remainder = (C * 2 ** K * (grown - plain) * U ** (1 - p0) / (p0 - 1)).upper()
     tail += arb(0, remainder)
+    if sign_kernel:
+        return 2 / pi * (head + tail)
     return 2 / pi * (head + delta / U - tail)
 
 
 def _ray_integral(series: acb_poly, lam: arb, exact_lam: sympy.Expr, U: arb, p0: arb, K: int,
-                  eps: arb) -> acb:
+                  eps: arb, power: int = 2) -> acb:
     r""":math:`\int_U^\infty e^{i\lambda u}\,u^{-p_0}\,c(1/u)\,du` for the polynomial c."""
     if _decide_zero(exact_lam, lam):
         total = acb(0)
@@ -326,7 +348,7 @@ def _ray_integral(series: acb_poly, lam: arb, exact_lam: sympy.Expr, U: arb, p0:
     def integrand(t: acb, analytic: bool) -> acb:
         u = U + direction * t
         w = 1 / u
-        value = series(w) * w ** (2 + half) * (-L * t).exp()
+        value = series(w) * w ** (power + half) * (-L * t).exp()
         return value * u.rsqrt(analytic=analytic) if odd else value
 
     # |c(w) u^{-p0}| <= sum |c_m| U^{-p0} on the ray (U >= 1): the rest beyond T

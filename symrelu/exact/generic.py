@@ -262,3 +262,98 @@ def generic_coefficient(signal: MultiTone, key: tuple[int, ...], lam, c, dps: in
     if exact is not None:
         return exact_parts(*exact, dps)
     return acb_to_mpc(generic_ball(signal, key, lam, c, dps + 3), dps)
+
+
+# --------------------------------------------------------------------------- sign(x)
+def exact_generic_sign_value(signal: MultiTone, key: tuple[int, ...]) -> tuple | None:
+    r"""(re, im) of the torus coefficient of sign(x), exactly, where no integral is needed.
+
+    Decided exactly: x of one sign (:math:`|b| \ge \sum|A_j|`; a tangency is a set of
+    measure 0), so sign(x) = sign(b) almost everywhere; and b = 0 with
+    :math:`\sum_j k_j` even (shifting every phase by pi flips x and sign(x), and
+    multiplies the coefficient by :math:`(-1)^{\sum k_j}`). Otherwise None.
+
+    Examples
+    --------
+    >>> g = MultiTone(amplitudes=[1, 1], frequencies=[1, "sqrt(2)"])
+    >>> exact_generic_sign_value(g, (1, 1)), exact_generic_sign_value(g, (1, 0))
+    ((0, 0), None)
+    """
+    zero = sympy.Integer(0)
+    if crosses_zero(signal) is False:
+        return (sympy.sign(signal.offset), zero) if not any(key) else (zero, zero)
+    if signal.offset == 0 and sum(key) % 2 == 0:
+        return zero, zero
+    return None
+
+
+def one_tone_sign_ball(A: flint.arb, phi: flint.acb, b: flint.arb, k: int) -> flint.acb:
+    r"""Coefficient of :math:`e^{ik\theta}` in sign(b + A cos(theta + phi)), A > 0, |b| < A.
+
+    With :math:`\alpha = \arccos(-b/A)` (x > 0 on :math:`|\theta + \varphi| < \alpha`):
+    the DC is :math:`2\alpha/\pi - 1`, and for :math:`n = |k| \ge 1` the coefficient is
+    :math:`\frac{2\sin(n\alpha)}{\pi n}e^{\pm in\varphi}`.
+
+    Examples
+    --------
+    >>> from symrelu.exact.balls import arb_precision
+    >>> with arb_precision(80):
+    ...     z = one_tone_sign_ball(flint.arb(1), flint.acb(1), flint.arb(0), 1)
+    >>> z.real.overlaps(2 / flint.arb.pi()), z.imag == 0
+    (True, True)
+    """
+    pi = flint.arb.pi()
+    alpha = (-b / A).acos()
+    n = abs(k)
+    if n == 0:
+        return flint.acb(2 * alpha / pi - 1)
+    value = 2 * (n * alpha).sin() / (pi * n) * phi ** n
+    return value if k > 0 else value.conjugate()
+
+
+def generic_sign_ball(signal: MultiTone, key: tuple[int, ...], digits: int,
+                      perturb: flint.arb | None = None) -> flint.acb:
+    r"""Proven torus coefficient of :math:`e^{ik\cdot\theta}` in sign(x).
+
+    The decided cases of :func:`exact_generic_sign_value`; one tone by the
+    arccos closed form in balls (:func:`one_tone_sign_ball`); otherwise the
+    Bessel integral with the sign kernel, :math:`\frac{2}{\pi}\int_0^\infty
+    \sin(ub + \pi S/2)\prod_j J_{k_j}(A_j u)\,u^{-1}du` in balls
+    (:func:`symrelu.exact.bessel.torus_abs_ball` with ``kernel="sign"``).
+    sign(x) is homogeneous of degree 0, so the normalisation by 2^e needs no
+    factor back.
+
+    Examples
+    --------
+    >>> from symrelu.exact.balls import arb_precision
+    >>> sig = MultiTone(amplitudes=[1, 1], frequencies=[1, "sqrt(2)"], offset="1/2")
+    >>> z = generic_sign_ball(sig, (0, 0), 20)   # mpmath.quad of the arccos form: 0.38337518...
+    >>> with arb_precision(100):
+    ...     z.real.str(15, radius=False), bool(z.real.rad() < 1e-20 * z.real.mid())
+    ('0.383375185021272', True)
+    """
+    what = "the DC of sign" if not any(key) else f"the coefficient of sign at {key}"
+    angle = _phase_angle(signal, key)
+    exact = exact_generic_sign_value(signal, key)
+    if exact is not None:
+        parts = [sympy.sympify(p) for p in exact]
+        exact_zeros = tuple(p.is_zero is True for p in parts)
+        return proven_ball(lambda: flint.acb(*(flint.arb(0) if z else arb_of(p)
+                                               for p, z in zip(parts, exact_zeros))),
+                           exact_zeros, digits, what)
+    zeros = (False, True) if not any(key) else phase_zeros(angle)
+    if signal.K == 1:
+        def compute() -> flint.acb:
+            A, b = arb_of(signal.amplitudes[0]), arb_of(signal.offset)
+            return one_tone_sign_ball(A, phase_ball(signal.phases[0]), b, key[0])
+
+        return proven_ball(compute, zeros, digits, what)
+    sig, _ = normalized(signal)
+    amps, ks, sign = _sign_and_order(sig, key)
+    check_bessel_cost(amps, ks, sig.offset, digits)
+
+    def bessel() -> flint.acb:
+        d = torus_abs_ball(sig.offset, amps, ks, perturb=perturb, kernel="sign")
+        return sign * d * phase_ball(angle)
+
+    return proven_ball(bessel, zeros, digits, what)

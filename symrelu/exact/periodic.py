@@ -290,6 +290,7 @@ class _Root:
     """A certified simple zero: the ball ``r`` holds exactly one zero, where x changes sign."""
 
     def __init__(self, r: flint.arb, tr: _Trig) -> None:
+        self.ball = r
         self.mid = r.mid()
         x0, dx = tr.at(self.mid)
         rad = r.rad()
@@ -332,12 +333,13 @@ def _split(lo: flint.arb, hi: flint.arb, tr: _Trig) -> flint.arb:
     return c
 
 
-def _isolate(tr: _Trig, tau0: flint.arb, cluster_tol: flint.arb) -> list:
+def _isolate(tr: _Trig, tau0: flint.arb, cluster_tol: flint.arb, measure: bool = False) -> list:
     """Cover [tau0, tau0 + 2 pi] by pieces, left to right, each proven:
 
     ("s", lo, hi, sign)          x has this sign on [lo, hi]
     ("r", lo, hi, root, sl, sr)  one simple zero in (lo, hi), sign sl before it and sr after
-    ("c", lo, hi, bound)         a cluster (tangency, close zeros): |x| <= bound / (hi - lo)
+    ("c", lo, hi, bound)         a cluster (tangency, close zeros): |x| <= bound / (hi - lo);
+                                 with ``measure`` (for sign(x)) bound is the width hi - lo
     """
     prec = flint.ctx.prec
     min_h = flint.arb(2) ** -(prec - 8)
@@ -371,6 +373,8 @@ def _isolate(tr: _Trig, tau0: flint.arb, cluster_tol: flint.arb) -> list:
                 continue
         else:
             bound = (2 * h * (x0.abs_upper() + reach)).abs_upper()   # int_J |x|
+            if measure:
+                bound = (2 * h).abs_upper()                            # int_J |sign x|
             if bound <= cluster_tol:
                 pieces.append(("c", lo, hi, bound))
                 continue
@@ -593,3 +597,117 @@ def is_proven(signal: MultiTone, lam, c) -> bool:
     except NoProofError:
         return False
     return True
+
+
+# --- sign(x): the same isolation, a simpler antiderivative ------------------------------------
+
+
+def exact_periodic_sign_value(signal: MultiTone, n: int) -> tuple | None:
+    r"""(re, im) of the coefficient c_n of sign(x), exactly, where no integration is needed.
+
+    Decided exactly: x of one sign (:math:`|b| \ge \sum |A_i|`; a tangency touches 0 on
+    a set of measure 0, so sign(x) = sign(b) almost everywhere); and b = 0 with every
+    harmonic odd, where :math:`x(\tau + \pi) = -x(\tau)` makes every even harmonic
+    of sign(x) (the DC included) vanish. Otherwise None.
+
+    Examples
+    --------
+    >>> exact_periodic_sign_value(MultiTone(amplitudes=[1], frequencies=[1], offset=2), 0)
+    (1, 0)
+    >>> exact_periodic_sign_value(MultiTone(amplitudes=[1, 1], frequencies=[1, 3]), 2)
+    (0, 0)
+    >>> exact_periodic_sign_value(MultiTone(amplitudes=[1, 1], frequencies=[1, 2]), 0)
+    """
+    zero = sympy.Integer(0)
+    if crosses_zero(signal) is False:
+        return (sympy.sign(signal.offset), zero) if n == 0 else (zero, zero)
+    if signal.offset == 0 and n % 2 == 0 and all(m % 2 for m in signal.harmonics):
+        return zero, zero
+    return None
+
+
+def _sign_integral(pieces: list, n: int) -> flint.acb:
+    """(1/2pi) int sign(x) e^{-i n tau} over the period, from the proven pieces."""
+
+    def G(tau: flint.arb) -> flint.acb:       # an antiderivative of e^{-i n tau}
+        if n == 0:
+            return flint.acb(tau)
+        s, co = (n * tau).sin_cos()
+        return flint.acb(s, co) / n            # i e^{-i n tau} / n
+
+    total, err = flint.acb(0), flint.arb(0)
+    for piece in pieces:
+        if piece[0] == "s":
+            _, lo, hi, sg = piece
+            total += sg * (G(hi) - G(lo))
+        elif piece[0] == "r":
+            _, lo, hi, root, sl, sr = piece
+            at_root = G(root.ball)             # the zero's ball: first order in its radius
+            total += sl * (at_root - G(lo)) + sr * (G(hi) - at_root)
+        else:
+            err += piece[3]                    # |int_J sign(x) e^{-in tau}| <= |J|
+    total += flint.acb(flint.arb(0, err), flint.arb(0, err))
+    return total / (2 * flint.arb.pi())
+
+
+def _sign_coefficient_ball(signal: MultiTone, n: int, strict: bool) -> flint.acb:
+    """c_n of sign(x) as a ball at the current Arb precision (n >= 0)."""
+    tr, _, _ = _signal_balls(signal, strict)
+    best = None
+    for j in range(-24, 25):                    # a start where x is certainly not 0
+        t = flint.arb(j) / 8
+        v = tr.at(t)[0]
+        if not v.contains(0) and (best is None or v.abs_lower() > best[1]):
+            best = (t, v.abs_lower())
+    if best is None:
+        raise NeedsPrecision
+    # clusters (tangencies, zeros too close to separate) are kept only when narrower than
+    # this; it lies above the smallest interval _isolate examines, 2^-(prec - 8)
+    width_tol = flint.arb(2) ** -(flint.ctx.prec - 12)
+    pieces = _isolate(tr, best[0], width_tol, measure=True)
+    return _sign_integral(pieces, n)
+
+
+def periodic_sign_ball(signal: MultiTone, n: int, digits: int, *,
+                       strict: bool = True) -> flint.acb:
+    r"""c_n of sign(x) (harmonic n >= 0 of the base frequency) as a proven Arb ball.
+
+    The zeros of x on one period are isolated as in :func:`periodic_ball`;
+    between two zeros sign(x) is constant, so c_n is a finite sum of
+    :math:`\pm\frac{1}{2\pi}\int e^{-in\tau}d\tau` over the runs, the zeros entering
+    as balls (an error of first order in their radius, reduced with the working
+    precision), and a tangency or cluster of close zeros as an interval whose
+    contribution is bounded by its width. Decided parts are exact 0 as in
+    :func:`periodic_ball` (:func:`exact_periodic_sign_value`, the symmetry of the
+    phases). sign(0) = 0, which changes nothing here (x vanishes on a set of
+    measure 0 unless it is the zero signal).
+
+    Examples
+    --------
+    >>> sig = MultiTone(amplitudes=[1], frequencies=[1], offset="1/2")  # x > 0 on |tau| < 2 pi/3
+    >>> ball = periodic_sign_ball(sig, 0, 30)
+    >>> ball.real.overlaps(flint.arb(1) / 3), bool(ball.real.rad() < 1e-30), ball.imag == 0
+    (True, True, True)
+    """
+    exact = exact_periodic_sign_value(signal, n)
+    found = _symmetry(signal)
+    if n == 0:
+        zeros = (False, True)
+    elif found is not None:
+        zeros = phase_zeros(-n * found[0])
+    else:
+        zeros = (False, False)
+    what = "the DC of sign" if n == 0 else f"the coefficient of sign at harmonic {n}"
+    if exact is None:
+        cost = budget.periodic_estimate(max(signal.harmonics, default=0), signal.K, digits,
+                                        what).check()
+        tracker = budget.Tracker(what, 1, cost.seconds)
+
+    def compute() -> flint.acb:
+        if exact is not None:
+            return flint.acb(_exact_ball(exact[0], strict), _exact_ball(exact[1], strict))
+        value = _sign_coefficient_ball(signal, n, strict)
+        tracker.step()
+        return value
+
+    return proven_ball(compute, zeros, digits, what)

@@ -8,7 +8,8 @@ import flint
 import mpmath
 
 from symrelu._values import to_exact, value_text
-from symrelu.errors import FrequencyNotPresentError, NoProofError, SymreluError
+from symrelu.activations import PiecewiseLinear, as_activation
+from symrelu.errors import ActivationError, FrequencyNotPresentError, NoProofError, SymreluError
 from symrelu.exact._common import activation_weights, check_dps, check_signal
 from symrelu.exact.balls import conjugate_ball, real_ball
 from symrelu.exact.generic import MAX_DPS_GENERIC, generic_ball, generic_coefficient
@@ -34,8 +35,16 @@ def exact_dc(
     ----------
     signal : MultiTone
         A numeric signal (symbols raise :class:`SymbolicValueError`).
-    activation : "relu", "abs", LeakyReLU(alpha) or Activation
-        Handled as ``lambda x + c |x|``.
+    activation : str or Activation
+        Any name :func:`symrelu.as_activation` reads, or an :class:`~symrelu.Activation`.
+        The paper's form ``lambda x + c |x|`` (ReLU, abs, LeakyReLU, linear) runs
+        the |x| engine once; any other :class:`~symrelu.PiecewiseLinear`
+        ``a + b x + sum c_j |x - t_j| + sum h_j sign(x - t_j)`` is the sum of
+        |x| on the signal shifted by ``-t_j``, sign(x - t_j) (isolated zeros in the
+        periodic regime, the Bessel integral with the sign kernel in the generic
+        regime) and the exact linear part, the balls summed
+        (:mod:`symrelu.exact.piecewise`); a smooth activation is
+        :func:`symrelu.exact.smooth_values.smooth_coefficient`.
     regime : "auto", "periodic", "generic" or "mixed"
         Decided from the exact integer relations among the frequencies
         (:func:`symrelu.find_relations`; "auto" picks the one they imply).
@@ -159,7 +168,18 @@ def exact_coefficient(
 
 def _coefficient(sig: MultiTone, at: Any, activation: Any, regime: str, dps: Any,
                  who: str, enclosure: bool = False) -> mpmath.mpc | flint.acb:
-    _, lam, c = activation_weights(activation)
+    act = as_activation(activation)       # resolved once
+    if act.kind == "smooth":
+        from symrelu.exact.smooth_values import smooth_coefficient
+
+        return smooth_coefficient(sig, at, act, regime, dps, enclosure)
+    if not isinstance(act, PiecewiseLinear):
+        raise ActivationError(f"{act!r} is neither piecewise-linear nor smooth")
+    if not act.is_kink_at_zero:
+        from symrelu.exact.piecewise import pwl_coefficient
+
+        return pwl_coefficient(sig, at, act, regime, dps, enclosure)
+    _, lam, c = activation_weights(act)
     regime = resolve_regime(sig, regime)
     if regime == "periodic":
         dps = check_dps(dps, MAX_DPS_PERIODIC)
@@ -174,8 +194,7 @@ def _coefficient(sig: MultiTone, at: Any, activation: Any, regime: str, dps: Any
     if regime == "mixed":
         key = None if at is None else mixed_key(sig, at)
         red = sig.reduction
-        return mixed_value(sig.amplitudes, red.vectors, sig.phases, sig.offset, key, activation,
-                           dps)
+        return mixed_value(sig.amplitudes, red.vectors, sig.phases, sig.offset, key, act, dps)
     dps = check_dps(dps, MAX_DPS_GENERIC)
     key = (0,) * sig.K if at is None else _multi_index(sig, at)
     if enclosure:
