@@ -821,7 +821,7 @@ def as_activation(activation: Any) -> Activation:
             return _parse_pwl(activation.strip())
         from symrelu.smooth import smooth_activation
 
-        found = smooth_activation(key)
+        found = smooth_activation(activation.strip())
         if found is not None:
             return found
     raise ActivationError(

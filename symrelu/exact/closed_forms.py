@@ -18,6 +18,16 @@ amplitudes of |x| are :math:`\frac{2}{\pi}(b\arcsin\frac{b}{a} + \sqrt{a^2-b^2})
 and :math:`|x| = \operatorname{sign}(b)\,x` when :math:`|b| \ge a`. A negative
 A flips the sign of the odd harmonics. Two tones, generic regime, b = 0:
 :math:`\overline{|x|} = \frac{4}{\pi^2}(a_1+a_2)E\bigl(\frac{4a_1a_2}{(a_1+a_2)^2}\bigr)`.
+
+Every :class:`~symrelu.PiecewiseLinear` ``a + b x + sum c_j |x - t_j| + sum h_j sign(x - t_j)``
+of one tone has a closed form: each kink is the |x| form above with the offset
+:math:`b - t_j`, and each jump is :math:`\operatorname{sign}(b - t + a\cos\theta')`, whose
+cosine amplitudes for :math:`|b - t| < a`, :math:`\alpha = \arccos((t - b)/a)`, are
+
+.. math:: \frac{2\alpha}{\pi} - 1 \ (\text{DC}), \qquad
+          \frac{4\sin n\alpha}{\pi n} \ (n \ge 1),
+
+and sign(b - t) (DC only) when :math:`|b - t| \ge a`.
 """
 
 from __future__ import annotations
@@ -26,7 +36,7 @@ from typing import Any
 
 import sympy
 
-from symrelu.activations import as_activation
+from symrelu.activations import PiecewiseLinear, as_activation
 from symrelu.errors import SymreluError, ToneSpecError
 from symrelu.signal import MultiTone
 from symrelu.trigpoly import resolve_regime
@@ -77,6 +87,32 @@ def _abs_amplitude(n, a, b):
     return sympy.Piecewise((outside, sympy.Abs(b) >= a), (inside, True))
 
 
+def _sign_amplitude(n, a, b):
+    """Cosine amplitude of cos(n theta') in sign(b + a cos theta') (a > 0), n a symbol or int."""
+    alpha = sympy.acos(-b / a)
+    if n == 0:
+        inside = 2 * alpha / sympy.pi - 1
+        outside = sympy.sign(b)
+    else:
+        inside = 4 * sympy.sin(n * alpha) / (sympy.pi * n)
+        outside = sympy.Integer(0)
+    if (sympy.Abs(b) - a).is_nonnegative:
+        return outside
+    if (sympy.Abs(b) - a).is_negative:
+        return inside
+    return sympy.Piecewise((outside, sympy.Abs(b) >= a), (inside, True))
+
+
+def _pwl(activation: Any):
+    act = as_activation(activation)
+    if not isinstance(act, PiecewiseLinear):
+        raise NoClosedFormError(
+            f"closed forms cover piecewise-linear activations, not {act!r}; use "
+            "symrelu.exact_dc / exact_coefficient for numbers"
+        )
+    return act
+
+
 def _zero_offset_amplitude(n, a):
     if isinstance(n, int):
         if n % 2:
@@ -102,17 +138,25 @@ def closed_form_coefficient(signal: MultiTone, n: Any, activation: Any = "relu")
     Abs(A)/pi
     >>> closed_form_coefficient(MultiTone(amplitudes=[1], frequencies=[1]), 4)
     -1/(15*pi)
+    >>> closed_form_coefficient(MultiTone(amplitudes=[2], frequencies=[1]), 0, "sign")
+    0
+    >>> closed_form_coefficient(MultiTone(amplitudes=[2], frequencies=[1]), 1, "hardtanh")
+    (sqrt(3)/2 + pi/3)/pi
     """
     A, _f, phi, b = _single(_check(signal))
-    act = as_activation(activation)
+    act = _pwl(activation)
     a = sympy.Abs(A)
     sgn = sympy.sign(A)
     if isinstance(n, int) and n < 0:
         raise ToneSpecError(f"harmonic number must be >= 0 (got {n}); c_-n is the conjugate")
-    amp = _abs_amplitude(n, a, b)
     if n == 0:
-        return sympy.simplify(act.linear * b + act.abs_weight * amp)
-    value = act.abs_weight * amp * sgn**n / 2 * sympy.exp(sympy.I * n * phi)
+        value = act.intercept + act.linear * b
+        value += sum((c * _abs_amplitude(0, a, b - t) for t, c in act.kinks), sympy.Integer(0))
+        value += sum((h * _sign_amplitude(0, a, b - t) for t, h in act.jumps), sympy.Integer(0))
+        return sympy.simplify(value)
+    amp = sum((c * _abs_amplitude(n, a, b - t) for t, c in act.kinks), sympy.Integer(0))
+    amp += sum((h * _sign_amplitude(n, a, b - t) for t, h in act.jumps), sympy.Integer(0))
+    value = amp * sgn**n / 2 * sympy.exp(sympy.I * n * phi)
     if n == 1:
         value += act.linear * A / 2 * sympy.exp(sympy.I * phi)
     return sympy.simplify(value) if isinstance(n, int) else value
@@ -136,7 +180,7 @@ def closed_form_dc(
     2*(Abs(A) + Abs(B))*elliptic_e(4*Abs(A)*Abs(B)/(Abs(A) + Abs(B))**2)/pi**2
     """
     signal = _check(signal)
-    act = as_activation(activation)
+    act = _pwl(activation)
     if signal.K == 2:
         if resolve_regime(signal, regime) == "periodic":
             h1, h2 = signal.harmonics
@@ -150,9 +194,16 @@ def closed_form_dc(
             raise NoClosedFormError(
                 "the two-tone closed form (elliptic E) needs a zero offset; use symrelu.exact_dc"
             )
+        if any(t != 0 for t, _ in (*act.kinks, *act.jumps)):
+            raise NoClosedFormError(
+                f"the two-tone closed form covers kinks at 0; {act!r} has kinks or jumps "
+                "elsewhere (x - t has an offset); use symrelu.exact_dc"
+            )
         a1, a2 = (sympy.Abs(A) for A in signal.amplitudes)
         mean_abs = 4 / sympy.pi**2 * (a1 + a2) * sympy.elliptic_e(4 * a1 * a2 / (a1 + a2) ** 2)
-        return act.abs_weight * mean_abs
+        # x -> -x (every phase + pi) leaves the torus: a jump at 0 has mean 0, x has mean 0
+        weight = sum((c for _, c in act.kinks), sympy.Integer(0))
+        return act.intercept + weight * mean_abs
     return closed_form_coefficient(signal, 0, act)
 
 
@@ -176,19 +227,26 @@ def closed_form(
     if signal.K == 2:
         return closed_form_dc(signal, activation, regime)
     A, f, phi, b = _single(signal)
-    act = as_activation(activation)
+    act = _pwl(activation)
     t = sympy.Symbol("t", real=True) if t is None else t
     m = sympy.Symbol("m", integer=True, positive=True)
     theta = 2 * sympy.pi * f * t + phi
     a = sympy.Abs(A)
-    linear = act.linear * (b + A * sympy.cos(theta))
-    if b.is_zero:
-        series = 2 * a / sympy.pi + 4 * a / sympy.pi * sympy.Sum(
-            (-1) ** (m + 1) / (4 * m**2 - 1) * sympy.cos(2 * m * theta), (m, 1, sympy.oo))
-        return linear + act.abs_weight * series
-    # with an offset: cos(n theta') = sign(A)^n cos(n theta)
+    out = act.intercept + act.linear * (b + A * sympy.cos(theta))
     sgn = sympy.sign(A)
-    series = _abs_amplitude(0, a, b) + _abs_amplitude(1, a, b) * sgn * sympy.cos(theta) + \
-        sympy.Sum(_abs_amplitude(m + 1, a, b) * sgn ** (m + 1) * sympy.cos((m + 1) * theta),
-                  (m, 1, sympy.oo))
-    return linear + act.abs_weight * series
+    for t0, c in act.kinks:
+        s0 = b - t0
+        if s0.is_zero:
+            series = 2 * a / sympy.pi + 4 * a / sympy.pi * sympy.Sum(
+                (-1) ** (m + 1) / (4 * m**2 - 1) * sympy.cos(2 * m * theta), (m, 1, sympy.oo))
+        else:  # with an offset: cos(n theta') = sign(A)^n cos(n theta)
+            series = _abs_amplitude(0, a, s0) + _abs_amplitude(1, a, s0) * sgn * sympy.cos(
+                theta) + sympy.Sum(_abs_amplitude(m + 1, a, s0) * sgn ** (m + 1)
+                                   * sympy.cos((m + 1) * theta), (m, 1, sympy.oo))
+        out += c * series
+    for t0, h in act.jumps:
+        s0 = b - t0
+        series = _sign_amplitude(0, a, s0) + sympy.Sum(
+            _sign_amplitude(m, a, s0) * sgn**m * sympy.cos(m * theta), (m, 1, sympy.oo))
+        out += h * series
+    return out

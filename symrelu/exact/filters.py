@@ -21,6 +21,7 @@ import numpy as np
 import sympy
 
 from symrelu._values import to_exact, value_text
+from symrelu.activations import as_activation
 from symrelu.errors import SymreluError, ToneSpecError, VerificationError
 from symrelu.exact._common import (
     CHECK_GUARD,
@@ -154,7 +155,9 @@ def filtered_dc(
         ``m = 0 .. n-1``, edge effect included.
     bias : value
         The conv layer's bias.
-    activation : "relu", "abs", LeakyReLU(alpha) or Activation
+    activation : str or Activation
+        Any activation (:func:`symrelu.as_activation`). For a piecewise-linear one a
+        sample within 10^-(dps+5) of a breakpoint has its side decided exactly.
     dps : int
         Verified significant digits.
 
@@ -175,6 +178,9 @@ def filtered_dc(
     '0.184800965155533'
     >>> mpmath.nstr(filtered_dc(sig, [1, -1], 32, n=256, dps=20), 15)
     '0.188346088223461'
+    >>> mpmath.nstr(filtered_dc(sig, [3, -3], 32, n=32, bias="0.2", activation="hardtanh",
+    ...                         dps=20), 15)      # numpy.clip of the 32 samples: 0.0888275638955446
+    '0.0888275638955447'
     """
     sig = check_signal(signal, "filtered_dc")
     if n is None:
@@ -193,7 +199,10 @@ def filtered_dc(
     h = _exact_list(taps, "tap")
     fs_e = _number(fs, "sampling rate fs", positive=True)
     bias_e = _number(bias, "bias")
-    _, lam, c = activation_weights(activation)
+    act = as_activation(activation)
+    if act.kind == "smooth" or not act.is_kink_at_zero:
+        return _general_window(sig, h, fs_e, bias_e, n, act, dps)
+    _, lam, c = activation_weights(act)
     # act(y) is homogeneous of degree 1 in (signal, bias): divide both by a power of two
     # near the bound |bias| + sum |h_j| * peak of |y| (exact), so that no threshold below
     # depends on the signal's scale, and multiply back at the end (exact)
@@ -236,12 +245,12 @@ def _window_mean(sig, h, fs, bias, n, lam, c, dps, wp):
         return mpmath.fsum(total) / n
 
 
-def _decide(sig, h, fs, bias, m, y_approx, dps):
-    """y[m] near zero: return its value with the sign decided exactly (or raise)."""
+def _decide(sig, h, fs, bias, m, y_approx, dps, level=0):
+    """y[m] - level near zero: return its value with the sign decided exactly (or raise)."""
     t = sympy.Symbol("t", real=True)
     x = sig.expr(t)
-    expr = bias + sympy.Add(*(hj * x.subs(t, sympy.Rational(1) * (m - j) / fs)
-                              for j, hj in enumerate(h) if m - j >= 0))
+    expr = bias - level + sympy.Add(*(hj * x.subs(t, sympy.Rational(1) * (m - j) / fs)
+                                      for j, hj in enumerate(h) if m - j >= 0))
     try:
         if expr == 0 or sympy.simplify(expr) == 0 or expr.equals(0):
             return mpmath.mpf(0)
@@ -251,7 +260,56 @@ def _decide(sig, h, fs, bias, m, y_approx, dps):
                 return mpmath.mpf(v)
     except (SymreluError, TypeError, ValueError):
         pass
+    where = "0" if level == 0 else f"the breakpoint {level}"
     raise VerificationError(
-        f"the conv output y[{m}] = {mpmath.nstr(y_approx, 5)} is too close to 0 to decide its "
-        "sign; ask for fewer digits"
+        f"the conv output y[{m}] = {mpmath.nstr(y_approx, 5)} is too close to {where} to "
+        "decide its side; ask for fewer digits"
     )
+
+
+def _general_window(sig, h, fs, bias, n, act, dps):
+    """The finite-window mean for any activation other than lambda x + c|x| (no rescaling:
+    a piecewise-linear f is not homogeneous), checked at two working precisions."""
+    a = _general_mean(sig, h, fs, bias, n, act, dps, dps + GUARD)
+    b = _general_mean(sig, h, fs, bias, n, act, dps, dps + CHECK_GUARD)
+    with mpmath.workdps(dps + CHECK_GUARD):
+        if not (a == b == 0 or agree(a, b, dps)):
+            raise VerificationError(
+                f"could not verify {dps} digits of the finite-window DC ({a} vs {b})"
+            )
+    with mpmath.workdps(dps):
+        return +b
+
+
+def _general_mean(sig, h, fs, bias, n, act, dps, wp):
+    with mpmath.workdps(wp):
+        fs_m = to_mp(fs)
+        b = to_mp(sig.offset)
+        tones = [(to_mp(A), 2 * mpmath.pi * to_mp(f) / fs_m, to_mp(p)) for A, f, p in sig.tones]
+        x = [b + mpmath.fsum(A * mpmath.cos(w * s + p) for A, w, p in tones) for s in range(n)]
+        hm = [to_mp(v) for v in h]
+        bias_m = to_mp(bias)
+        ys = [bias_m + mpmath.fsum(hm[j] * x[m - j] for j in range(min(len(hm), m + 1)))
+              for m in range(n)]
+        if act.kind == "smooth":
+            f = sympy.lambdify(_Y, act(_Y), "mpmath")
+            return mpmath.fsum(f(y) for y in ys) / n
+        small = mpmath.mpf(10) ** (-(dps + 5))
+        a0, b0 = to_mp(act.intercept), to_mp(act.linear)
+        kinks = [(t, to_mp(t), to_mp(c)) for t, c in act.kinks]
+        jumps = [(t, to_mp(t), to_mp(w)) for t, w in act.jumps]
+        total = []
+        for m, y in enumerate(ys):
+
+            def side(t, t_m, m=m, y=y):    # y - t, its sign decided exactly near 0
+                d = y - t_m
+                return _decide(sig, h, fs, bias, m, d, dps, level=t) if abs(d) < small else d
+
+            v = a0 + b0 * y
+            v += mpmath.fsum(c * abs(side(t, t_m)) for t, t_m, c in kinks)
+            v += mpmath.fsum(w * mpmath.sign(side(t, t_m)) for t, t_m, w in jumps)
+            total.append(v)
+        return mpmath.fsum(total) / n
+
+
+_Y = sympy.Symbol("y", real=True)

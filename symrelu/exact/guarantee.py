@@ -6,11 +6,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from symrelu._values import value_text
+from symrelu.activations import PiecewiseLinear, as_activation
 from symrelu.errors import SymreluError
 from symrelu.exact._common import activation_weights, check_dps, check_signal, normalized
 from symrelu.exact.balls import arb_of, arb_precision
 from symrelu.exact.bessel import check_bessel_cost
-from symrelu.exact.generic import MAX_DPS_GENERIC, exact_generic_value, generic_method
+from symrelu.exact.generic import (
+    MAX_DPS_GENERIC,
+    exact_generic_sign_value,
+    exact_generic_value,
+    generic_method,
+)
 from symrelu.exact.periodic import is_proven
 from symrelu.exact.values import MAX_DPS_PERIODIC
 from symrelu.signal import MultiTone
@@ -96,10 +102,21 @@ def guarantee(signal: MultiTone, dps: int = 30, at: Any = None, regime: str = "a
     proven: the Bessel integral in Arb balls: ...
     >>> guarantee(g, dps=500).kind
     'refused'
+    >>> print(guarantee(g, dps=20, activation="hardtanh"))   # doctest: +ELLIPSIS
+    proven: a sum of proven balls: the kink at -1 and the kink at 1 by the Bessel integral ...
+    >>> guarantee(MultiTone.parse("1@1 + 1@2 + 1@sqrt(2)"), activation="sign").kind
+    'refused'
     """
     try:
         sig = check_signal(signal, "guarantee")
-        _, lam, c = activation_weights(activation)
+        act = as_activation(activation)
+        if act.kind == "smooth":
+            from symrelu.exact.smooth_values import smooth_guarantee
+
+            return smooth_guarantee(sig, dps, at, regime, act)
+        if isinstance(act, PiecewiseLinear) and not act.is_kink_at_zero:
+            return _piecewise_guarantee(sig, dps, at, regime, act)
+        _, lam, c = activation_weights(act)
         regime = resolve_regime(sig, regime)
         if regime == "periodic":
             check_dps(dps, MAX_DPS_PERIODIC)
@@ -138,3 +155,76 @@ def guarantee(signal: MultiTone, dps: int = 30, at: Any = None, regime: str = "a
         return Guarantee("proven", _BESSEL_PROOF)
     except SymreluError as exc:
         return Guarantee("refused", str(exc))
+
+
+_BESSEL_SIGN_PROOF = (
+    "the Bessel integral of the sign kernel, sign(x) = (2/pi) int_0^oo sin(u x)/u du, in Arb "
+    "balls (the head by acb.integral, the Hankel tail with proven remainders)"
+)
+
+
+def _piecewise_guarantee(sig: MultiTone, dps: int, at: Any, regime: str,
+                         act: PiecewiseLinear) -> Guarantee:
+    """The guarantee of a :class:`PiecewiseLinear` other than lambda x + c|x|: each kink is
+    |x - t| (the |x| engine on the shifted signal), each jump sign(x - t); their balls are
+    summed (symrelu.exact.piecewise), so the value is proven where every term is."""
+    from symrelu.exact.periodic import is_proven
+    from symrelu.exact.piecewise import MAX_SUM_EXTRA_DIGITS, shifted
+
+    regime = resolve_regime(sig, regime)
+    tail = (f"; the balls are summed, the terms recomputed with up to {MAX_SUM_EXTRA_DIGITS} "
+            "more digits while their sum cancels")
+    if regime == "periodic":
+        check_dps(dps, MAX_DPS_PERIODIC)
+        if isinstance(at, (tuple, list)):
+            return Guarantee("refused", "in the periodic regime a coefficient is addressed "
+                             f"by a frequency, not the multi-index {value_text(at)}")
+        values = [(act.intercept, act.linear), *act.kinks, *act.jumps]
+        if all(is_proven(sig, u, v) for u, v in values):
+            return Guarantee("proven", _PERIODIC_PROOF + ", for each kink |x - t| and each jump "
+                             "sign(x - t) (e^(-i n tau) integrated between the zeros)" + tail)
+        return Guarantee("two precisions", "a value of the signal or the activation has no "
+                         "ball evaluation here, so the proven engine runs at two precisions on "
+                         "values from mpmath and the two must agree")
+    if regime == "mixed":
+        if act.jumps:
+            return Guarantee("refused", "the mixed regime computes |x| only, not the jumps "
+                             "(sign terms) of this activation")
+        return Guarantee("two independent methods", "each kink |x - t| by the reduced-torus "
+                         "integral in both orders of integration (symrelu.exact.mixed), which "
+                         "must agree; the sum is checked to the requested relative digits")
+    check_dps(dps, MAX_DPS_GENERIC)
+    key = (0,) * sig.K if at is None else at
+    if not isinstance(key, (tuple, list)) or len(key) != sig.K:
+        return Guarantee("refused", f"a torus coefficient is addressed by a tuple of {sig.K} "
+                         f"integers, not {value_text(at)}")
+    key = tuple(key)
+    reasons: dict[str, list[str]] = {}      # reason -> the terms it covers
+    for t, _ in act.kinks:
+        xt = shifted(sig, t)
+        if xt is None:
+            continue
+        g = guarantee(xt, dps, key, "generic", "abs")
+        if not g.proven:
+            return Guarantee(g.kind, f"the kink at {t}: {g.reason}")
+        reasons.setdefault(g.reason, []).append(f"the kink at {t}")
+    for t, _ in act.jumps:
+        xt = shifted(sig, t)
+        if xt is None:
+            continue
+        if exact_generic_sign_value(xt, key) is not None:
+            why = "exact: x - t keeps one sign, or a symmetry makes the value 0"
+        elif xt.K == 1:
+            why = "the single-tone arccos closed form in Arb balls"
+        else:
+            scaled, _ = normalized(xt)
+            with arb_precision(64):
+                for value in (*scaled.amplitudes, scaled.offset, *scaled.phases):
+                    arb_of(value)
+            check_bessel_cost(scaled.amplitudes, key, scaled.offset, dps)
+            why = _BESSEL_SIGN_PROOF
+        reasons.setdefault(why, []).append(f"the jump at {t}")
+    if not reasons:
+        return Guarantee("proven", "exact: the activation is linear on the signal's range")
+    parts = [" and ".join(terms) + " by " + why for why, terms in reasons.items()]
+    return Guarantee("proven", "a sum of proven balls: " + "; ".join(parts) + tail)
