@@ -589,14 +589,17 @@ def _classes() -> SimpleNamespace:
             self.name = spec.name
             self.convs = nn.ModuleList(CausalConv1d(c) for c in spec.convs)
             self.activations = [c.activation for c in spec.convs]
+            # activation modules (not torch.relu calls), so forward hooks see them
+            self.acts = nn.ModuleList(nn.ReLU() if a == "relu" else nn.Identity()
+                                      for a in self.activations)
             self.pool = nn.AvgPool1d(spec.pool_size)
             self.dropout = nn.Dropout(spec.dropout)
 
         def forward(self, x: torch.Tensor, out: dict) -> torch.Tensor:
-            for j, (conv, act) in enumerate(zip(self.convs, self.activations), start=1):
+            for j, (conv, act) in enumerate(zip(self.convs, self.acts), start=1):
                 x = conv(x)
                 out[f"{self.name}.conv{j}"] = x
-                x = torch.relu(x) if act == "relu" else x
+                x = act(x)
                 out[f"{self.name}.conv{j}.relu"] = x
             x = self.pool(x)
             out[f"{self.name}.pool"] = x
