@@ -66,7 +66,7 @@ OUTPUTS = {
            "prediction.png", "prediction.pdf", "hr.png", "hr.pdf"),
     "vc": ("results.json", "summary.txt", "timing.json", "fig4.png", "fig4.pdf"),
     "vd": ("results.json", "summary.txt", "fig5.png", "fig5.pdf", "fig5_inits.png",
-           "fig5_inits.pdf"),
+           "fig5_inits.pdf", "fig5_activations.png", "fig5_activations.pdf"),
 }
 
 

@@ -29,6 +29,19 @@ classes. This module
    :math:`|H|` has an interior extremum at
    :math:`\cos\omega^* = -h_1 (h_0 + h_2) / (4 h_0 h_2)`.
 
+Other activations (``activation``, ``--activation gelu,tanh``): the paper's
+network, with ReLU, is always run and fills the record's top level; each other
+activation named replaces the ReLU of the same network (same data, same
+kernels, init 0 the same weights) and gets a section ``activations[name]`` of
+the record: torch's output per sample, its exact finite-window prediction
+(``predictor``: this module's mpmath finite sum of the activation, evaluated
+through its sympy expression, or ``symrelu.filtered_dc(..., activation=...)``),
+their largest relative difference, the long-window limit
+``symrelu.filtered_dc(..., n=None, activation=...)`` on the cross-check
+samples, and the threshold-classifier accuracies over the initialisations.
+An odd activation (tanh, hardtanh, sign) has a long-window DC of exactly 0 for
+every tone: its only output is the window's edge effect.
+
 Data: the V-C data set of repetition 0 (``vc.make_dataset(seed, 0, ...)``).
 Initialisation ``i`` of kernel size ``k`` draws from
 ``SeedSequence([seed, i, 100 + k])``; init 0 of kernel 2 is "the paper's" one.
@@ -46,7 +59,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from symrelu.numeric.errors import NumericInputError
@@ -96,7 +109,14 @@ class Config:
         ``torch.set_num_threads`` (None: leave torch's default).
     figures : bool
         Write the figures.
+    activation : tuple of str
+        Activations to compare with the paper's ReLU (comma-separated on the
+        command line; every name of V-C's ``--activation`` but linear): each
+        replaces the ReLU of the same network, on the same data and kernels.
     """
+
+    #: left out of the provenance and the run folder's hash while at its default
+    OMIT_WHEN_DEFAULT: ClassVar[tuple[str, ...]] = ("activation",)
 
     inits: int = 1000
     seed: int = 0
@@ -108,8 +128,13 @@ class Config:
     crosscheck: int = 3
     threads: int | None = None
     figures: bool = True
+    activation: tuple[str, ...] = ("relu",)
 
     def __post_init__(self) -> None:
+        names = vc._canonical_activations(self.activation)
+        if "relu" not in names:
+            names = ("relu", *names)
+        object.__setattr__(self, "activation", names)
         for name in ("inits", "samples_per_class", "dps"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 1:
@@ -118,6 +143,20 @@ class Config:
             raise NumericInputError(
                 f"predictor must be 'symrelu' or 'reference' (got {self.predictor!r})"
             )
+        if self.predictor == "symrelu":
+            wide = [a for a in self.activation if not _finite_window_engine(a)]
+            if wide:
+                raise NumericInputError(
+                    f"predictor 'symrelu': symrelu.filtered_dc sums a finite window for the "
+                    f"one-kink activations lambda x + c|x| only (relu, abs, leaky), not "
+                    f"{', '.join(wide)}; use predictor 'reference'")
+
+
+def _finite_window_engine(name: str) -> bool:
+    """Whether symrelu.filtered_dc's finite window takes this activation (lambda x + c|x|)."""
+    from symrelu import as_activation
+
+    return bool(getattr(as_activation(name), "is_kink_at_zero", False))
 
 
 @dataclass
@@ -146,6 +185,12 @@ class Result:
         The monotonicity conditions checked against the runs.
     summary : str
     paths : dict
+    activations : dict
+        One entry per activation other than ReLU (``config.activation``):
+        ``dc`` (torch, init 0), ``predicted`` (exact finite window),
+        ``max_abs_error``, ``max_error_over_max_dc``, ``long_window``
+        (the limits of the cross-check samples and their largest gap),
+        ``accuracy`` (``{2: array, 3: array}``), ``odd``, ``predictor``.
     """
 
     config: Config
@@ -161,6 +206,7 @@ class Result:
     checks: dict[str, Any]
     summary: str
     paths: dict[str, Path] = dataclasses.field(default_factory=dict)
+    activations: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
 
 
 # ------------------------------------------------------------ the network
@@ -187,11 +233,13 @@ def init_kernels(seed: int, inits: int, kernel: int = 2) -> np.ndarray:
     return np.asarray(rows, dtype=np.float32).reshape(inits, kernel)
 
 
-def dc_torch(x: np.ndarray, kernels: np.ndarray, *, chunk: int = 64) -> np.ndarray:
+def dc_torch(x: np.ndarray, kernels: np.ndarray, *, chunk: int = 64,
+             activation: Any = "relu") -> np.ndarray:
     """The network's output (float32 torch) for every kernel and sample.
 
     ``x``: ``(samples, T)``; ``kernels``: ``(K, k)`` in torch layout. Returns
-    ``(K, samples)``: mean over time of ReLU(causal conv).
+    ``(K, samples)``: mean over time of act(causal conv), ``act`` the torch
+    function of ``activation`` (ReLU: ``F.relu``).
 
     Examples
     --------
@@ -199,8 +247,10 @@ def dc_torch(x: np.ndarray, kernels: np.ndarray, *, chunk: int = 64) -> np.ndarr
     [[1.375]]
     """
     import torch
+    from symrelu.numeric.experiments.torch_activations import torch_activation
     from torch.nn import functional as F
 
+    act = torch_activation(activation).function
     xt = torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))[:, None, :]
     k = kernels.shape[1]
     xt = F.pad(xt, (k - 1, 0))  # causal: k - 1 zeros on the left
@@ -208,14 +258,40 @@ def dc_torch(x: np.ndarray, kernels: np.ndarray, *, chunk: int = 64) -> np.ndarr
     with torch.no_grad():
         for s in range(0, len(kernels), chunk):
             w = torch.from_numpy(np.ascontiguousarray(kernels[s : s + chunk]))[:, None, :]
-            out.append(F.relu(F.conv1d(xt, w)).mean(-1).T.numpy())  # (chunk, samples)
+            out.append(act(F.conv1d(xt, w)).mean(-1).T.numpy())  # (chunk, samples)
     return np.concatenate(out).astype(np.float64)
 
 
-def _reference_filtered_dc(frequency, taps, fs, n, dps=30):
-    """mean_{m<n} ReLU(sum_j taps[j] cos(2 pi f (m - j) / fs)), x[<0] = 0, in mpmath."""
+def _mpmath_activation(name: str):
+    """The activation as an mpmath function, lambdified from its exact sympy expression."""
+    import sympy
+
+    from symrelu import as_activation
+
+    x = sympy.Symbol("x", real=True)
+    expr = as_activation(name)(x)
+    # sympy's Heaviside(0) is 1/2 in the expression; the printer needs a value for it
+    expr = expr.replace(sympy.Heaviside, lambda arg, *rest: (sympy.sign(arg) + 1) / 2)
+    return sympy.lambdify(x, expr, modules="mpmath")
+
+
+def _reference_filtered_dc(frequency, taps, fs, n, dps=30, activation="relu"):
+    """mean_{m<n} act(sum_j taps[j] cos(2 pi f (m - j) / fs)), x[<0] = 0, in mpmath.
+
+    ReLU: ``y`` where ``y > 0``; another activation: its sympy expression
+    lambdified to mpmath (:func:`_mpmath_activation`).
+    """
     import mpmath as mp
 
+    if activation != "relu":
+        act = _mpmath_activation(activation)
+        with mp.workdps(dps):
+            w = 2 * mp.pi * mp.mpf(repr(float(frequency))) / fs
+            h = [mp.mpf(repr(float(t))) for t in taps]
+            x = [mp.cos(w * m) for m in range(n)]
+            return mp.fsum(
+                act(mp.fsum(h[j] * x[m - j] for j in range(len(h)) if m - j >= 0))
+                for m in range(n)) / n
     with mp.workdps(dps):
         w = 2 * mp.pi * mp.mpf(repr(float(frequency))) / fs
         h = [mp.mpf(repr(float(t))) for t in taps]  # floats as the decimal they print as
@@ -228,12 +304,13 @@ def _reference_filtered_dc(frequency, taps, fs, n, dps=30):
         return total / n
 
 
-def predict_dc(frequency: float, taps, *, fs: float = vc.FS, n: int = vc.N_SAMPLES,
-               dps: int = 30, predictor: str = "symrelu"):
-    """Exact DC of ReLU(causal FIR(tone)) over the finite window ``m = 0..n-1``.
+def predict_dc(frequency: float, taps, *, fs: float = vc.FS, n: int | None = vc.N_SAMPLES,
+               dps: int = 30, predictor: str = "symrelu", activation: str = "relu"):
+    """Exact DC of act(causal FIR(tone)) over the finite window ``m = 0..n-1``.
 
     ``taps[j]`` multiplies ``x[m - j]`` (torch weight ``w`` of length 2 gives
-    ``taps = [w[1], w[0]]``). Returns ``(value, name_of_predictor)``.
+    ``taps = [w[1], w[0]]``). ``n=None`` (symrelu predictor only): the
+    long-window limit. Returns ``(value, name_of_predictor)``.
 
     Examples
     --------
@@ -242,7 +319,10 @@ def predict_dc(frequency: float, taps, *, fs: float = vc.FS, n: int = vc.N_SAMPL
     0.25
     """
     if predictor == "reference":
-        return _reference_filtered_dc(frequency, taps, fs, n, dps), "reference mpmath finite sum"
+        if n is None:
+            raise NumericInputError("the reference predictor sums a finite window: give n")
+        return (_reference_filtered_dc(frequency, taps, fs, n, dps, activation),
+                "reference mpmath finite sum")
     if predictor != "symrelu":
         raise NumericInputError(
             f"predictor must be 'symrelu' or 'reference' (got {predictor!r})")
@@ -250,7 +330,8 @@ def predict_dc(frequency: float, taps, *, fs: float = vc.FS, n: int = vc.N_SAMPL
 
     tone = symrelu.MultiTone(amplitudes=[1], frequencies=[float(frequency)], phases=[0],
                              offset=0)
-    return (symrelu.filtered_dc(tone, [float(t) for t in taps], fs, n=n, dps=dps),
+    return (symrelu.filtered_dc(tone, [float(t) for t in taps], fs, n=n, dps=dps,
+                                activation=activation),
             "symrelu.filtered_dc")
 
 
@@ -402,15 +483,16 @@ def _checks(taps2, dc2, taps3, dc3, labels, f) -> dict[str, Any]:
 # -------------------------------------------------------------------- run
 
 
-def _predict_all(cfg, f, taps, progress):
+def _predict_all(cfg, f, taps, progress, activation="relu"):
     values, name = [], None
     it = range(len(f))
     if progress:
         from tqdm.auto import tqdm
 
-        it = tqdm(it, desc="V-D exact prediction", unit="sample")
+        it = tqdm(it, desc=f"V-D exact prediction ({activation})", unit="sample")
     for i in it:
-        v, name = predict_dc(f[i], taps, dps=cfg.dps, predictor=cfg.predictor)
+        v, name = predict_dc(f[i], taps, dps=cfg.dps, predictor=cfg.predictor,
+                             activation=activation)
         values.append(v)
     return values, name
 
@@ -463,15 +545,19 @@ def run(config: Config, *, progress: bool = True) -> Result:
                     - predicted[i]) / predicted[i] for i in idx))
         checks["symrelu_filtered_dc_crosscheck"] = {"samples": len(idx),
                                                     "max_relative_difference": cross}
-    summary = _summary(config, name, max_rel, gap, acc, checks)
+    sections = {a: _activation_section(config, a, x, y, f, k2, k3, taps0, progress)
+                for a in config.activation if a != "relu"}
+    summary = _summary(config, name, max_rel, gap, acc, checks, sections)
     result = Result(config, f, y, taps0, dc2[0], predicted, max_rel, gap, name, acc, checks,
-                    summary)
+                    summary, activations=sections)
     if config.out is not None:
         out = Path(config.out)
         record = {
             "provenance": provenance(
-                {k: v for k, v in dataclasses.asdict(config).items()
-                 if k not in ("out", "threads", "figures")},
+                {k: (list(v) if k == "activation" else v)
+                 for k, v in dataclasses.asdict(config).items()
+                 if k not in ("out", "threads", "figures")
+                 and not (k == "activation" and v == ("relu",))},
                 seed=config.seed, packages=("torch",), threads=config.threads),
             "predictor": name,
             "init0": {
@@ -487,6 +573,8 @@ def run(config: Config, *, progress: bool = True) -> Result:
             "threshold_accuracy": {str(k): v.tolist() for k, v in acc.items()},
             "kernels": {"2": k2.tolist(), **({"3": k3.tolist()} if k3 is not None else {})},
             "checks": checks,
+            **({"activations": {a: _section_record(sec, config.dps)
+                                for a, sec in sections.items()}} if sections else {}),
             "derivation": {k: {kk: str(vv) for kk, vv in v.items()}
                            for k, v in monotonicity_conditions().items()},
         }
@@ -497,7 +585,67 @@ def run(config: Config, *, progress: bool = True) -> Result:
     return result
 
 
-def _summary(cfg, name, max_rel, gap, acc, checks) -> str:
+def _activation_section(cfg, act, x, y, f, k2, k3, taps0, progress) -> dict[str, Any]:
+    """V-D with ``act`` in place of ReLU: torch, the exact prediction, the accuracies."""
+    import mpmath as mp
+
+    dc2 = dc_torch(x, k2, activation=act)
+    dc3 = dc_torch(x, k3, activation=act) if k3 is not None else None
+    predicted, name = _predict_all(cfg, f, taps0, progress, act)
+    with mp.workdps(cfg.dps):
+        err = [abs(mp.mpf(float(d)) - p) for d, p in zip(dc2[0], predicted, strict=True)]
+        scale = max(abs(p) for p in predicted)
+    max_abs = float(max(err))
+    acc = {2: np.array([threshold_accuracy(d, y) for d in dc2])}
+    if dc3 is not None:
+        acc[3] = np.array([threshold_accuracy(d, y) for d in dc3])
+    # the long-window limit from the exact engine, on the cross-check samples
+    idx = [int(i) for c in range(3) for i in np.flatnonzero(y == c)[: max(cfg.crosscheck, 1)]]
+    limits = [predict_dc(f[i], taps0, n=None, dps=cfg.dps, predictor="symrelu",
+                         activation=act)[0] for i in idx]
+    with mp.workdps(cfg.dps):
+        gaps = [abs(predicted[i] - lim) for i, lim in zip(idx, limits, strict=True)]
+    section: dict[str, Any] = {
+        "dc": dc2[0], "dc_kernel3": None if dc3 is None else dc3[0],
+        "predicted": predicted, "predictor": name,
+        "max_abs_error": max_abs,
+        "max_error_over_max_dc": float(max_abs / scale) if scale else None,
+        "long_window": {"samples": idx, "limit": limits,
+                        "max_abs_gap": float(max(gaps)),
+                        "max_gap_over_max_dc": float(max(gaps) / scale) if scale else None},
+        "accuracy": acc, "odd": vc.is_odd(act),
+    }
+    if name.startswith("reference") and cfg.crosscheck and _finite_window_engine(act):
+        with mp.workdps(cfg.dps):
+            cross = max(abs(predict_dc(f[i], taps0, dps=cfg.dps, predictor="symrelu",
+                                       activation=act)[0] - predicted[i]) for i in idx)
+        section["symrelu_filtered_dc_crosscheck"] = {"samples": len(idx),
+                                                     "max_abs_difference": float(cross)}
+    return section
+
+
+def _section_record(sec: dict[str, Any], dps: int) -> dict[str, Any]:
+    """The JSON form of an activation's section."""
+    import mpmath as mp
+
+    lw = sec["long_window"]
+    return {
+        "predictor": sec["predictor"],
+        "odd": sec["odd"],
+        "dc_torch": sec["dc"].tolist(),
+        "dc_exact": [mp.nstr(p, dps) for p in sec["predicted"]],
+        "max_abs_error": sec["max_abs_error"],
+        "max_error_over_max_dc": sec["max_error_over_max_dc"],
+        "long_window": {"samples": lw["samples"], "limit": [mp.nstr(v, dps) for v in lw["limit"]],
+                        "max_abs_gap": lw["max_abs_gap"],
+                        "max_gap_over_max_dc": lw["max_gap_over_max_dc"]},
+        "threshold_accuracy": {str(k): v.tolist() for k, v in sec["accuracy"].items()},
+        **({"symrelu_filtered_dc_crosscheck": sec["symrelu_filtered_dc_crosscheck"]}
+           if "symrelu_filtered_dc_crosscheck" in sec else {}),
+    }
+
+
+def _summary(cfg, name, max_rel, gap, acc, checks, sections=None) -> str:
     c2 = checks["k2"]
     lines = [
         "Section V-D: Conv1D(1, kernel 2, causal, no bias) -> ReLU -> global average pooling",
@@ -528,6 +676,16 @@ def _summary(cfg, name, max_rel, gap, acc, checks) -> str:
             f"{c3['observed_non_monotone_with_extremum_in_band'] == c3['observed_non_monotone_class_order']}; "  # noqa: E501
             f"predicted monotone but observed not: {c3['monotone_predicted_but_observed_not']}",
         ]
+    for act, sec in (sections or {}).items():
+        a2 = sec["accuracy"][2]
+        kind = "odd: no long-window DC" if sec["odd"] else "not odd"
+        lines.append(
+            f"{act} ({kind}): exact finite-window DC ({sec['predictor']}) vs torch: max abs "
+            f"error {sec['max_abs_error']:.3g} (largest |DC| {float(max(abs(p) for p in sec['predicted'])):.3g}); "  # noqa: E501
+            f"gap to the long-window limit: {sec['long_window']['max_abs_gap']:.3g}; threshold "
+            f"accuracy over inits: mean {a2.mean():.4f}, median {np.median(a2):.4f}"
+            + (f", kernel 3 mean {sec['accuracy'][3].mean():.4f}" if 3 in sec["accuracy"]
+               else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -572,4 +730,27 @@ def _figures(res: Result, out: Path) -> dict[str, Path]:
         ax.legend()
         fig.tight_layout()
     paths["fig5_inits_png"], paths["fig5_inits_pdf"] = save_figure(fig, out / "fig5_inits")
+    if res.activations:
+        panels = [("relu", res.dc, None), *((a, sec["dc"], sec) for a, sec in
+                                            res.activations.items())]
+        cols = min(len(panels), 3)
+        rows = -(-len(panels) // cols)
+        with style():
+            fig = Figure(figsize=(TEXT_WIDTH, 2.1 * rows + 0.3))
+            axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+            for ax, (act, dc, sec) in zip(axes, panels, strict=False):
+                for c in range(3):
+                    sel = res.labels == c
+                    ax.scatter(res.frequencies[sel], dc[sel], s=1.5, color=PALETTE[c],
+                               label=f"{names[c]}", rasterized=True)
+                acc = res.accuracy[2] if sec is None else sec["accuracy"][2]
+                ax.set_title(f"{act}\nthreshold accuracy {acc.mean():.2f}")
+                ax.set_xlabel("frequency (Hz)")
+            for ax in axes[len(panels):]:
+                ax.set_visible(False)
+            axes[0].set_ylabel("DC (network output)")
+            axes[0].legend(markerscale=4)
+            fig.tight_layout()
+        paths["fig5_activations_png"], paths["fig5_activations_pdf"] = save_figure(
+            fig, out / "fig5_activations")
     return paths

@@ -150,3 +150,68 @@ def test_uses_vc_data():
     _, y, f = vc.make_dataset(0, 0, 8)
     np.testing.assert_array_equal(r.frequencies, f)
     np.testing.assert_array_equal(r.labels, y)
+
+
+# ----------------------------------------------------------- other activations
+
+
+@pytest.mark.parametrize("act", ["tanh", "gelu", "softplus", "hardtanh", "deadzone:-1/4:1/2",
+                                 "sign", "heaviside", "abs", "elu", "hardsigmoid"])
+def test_reference_prediction_for_other_activations_matches_a_float64_sum(act):
+    import symrelu as sr
+
+    f, taps = 4.9371, [0.8125, -0.3]
+    exact = vd._reference_filtered_dc(f, taps, 32.0, 256, activation=act)
+    m = np.arange(256)
+    x = np.cos(2 * np.pi * f * m / 32.0)
+    y = taps[0] * x + taps[1] * np.concatenate([[0.0], x[:-1]])
+    # symrelu's float64 evaluation of the activation (no sample sits on a kink here)
+    want = np.asarray(sr.as_activation(act).numpy(y), dtype=np.float64).mean()
+    assert abs(float(exact) - want) <= 1e-13 * max(1.0, abs(want))
+
+
+@pytest.mark.parametrize("act", ["tanh", "gelu", "softplus", "hardtanh"])
+def test_long_windows_approach_the_exact_engines_limit(act):
+    # the mpmath finite sum against the exact engine (symrelu.filtered_dc, n=None: exact_dc of
+    # the filtered tone): the finite-window mean converges to the limit as 1/n
+    f, taps = 5.1234, [0.7, 0.4]
+    limit, _ = vd.predict_dc(f, taps, n=None, dps=20, predictor="symrelu", activation=act)
+    gaps = [abs(float(vd._reference_filtered_dc(f, taps, 32.0, n, 20, activation=act) - limit))
+            for n in (256, 4096)]
+    assert gaps[1] < 2e-4 and gaps[1] < gaps[0] / 4
+    if vc.is_odd(act):
+        assert limit == 0  # an odd activation makes no DC from a tone
+
+
+def test_the_symrelu_predictor_is_refused_where_its_finite_window_is_not_summed():
+    with pytest.raises(ValueError, match="one-kink"):
+        vd.Config(predictor="symrelu", activation=("gelu",))
+    assert vd.Config(predictor="symrelu", activation=("abs",)).activation == ("relu", "abs")
+
+
+def test_other_activations_predicted_per_sample_and_recorded(tmp_path):
+    cfg = vd.Config(inits=12, samples_per_class=16, threads=1, out=str(tmp_path),
+                    activation=("tanh", "gelu", "abs"), crosscheck=1)
+    r = vd.run(cfg, progress=False)
+    assert sorted(r.activations) == ["abs", "gelu", "tanh"]
+    for sec in r.activations.values():
+        err = max(abs(float(d) - float(p)) for d, p in zip(sec["dc"], sec["predicted"],
+                                                           strict=True))
+        assert err == pytest.approx(sec["max_abs_error"])
+        assert err < 1e-6  # float32 rounding of a 256-term mean of values below 1
+        assert len(sec["accuracy"][2]) == 12 and len(sec["accuracy"][3]) == 12
+    assert r.activations["tanh"]["odd"] and not r.activations["gelu"]["odd"]
+    # abs: also cross-checked against symrelu.filtered_dc's finite window
+    cross = r.activations["abs"]["symrelu_filtered_dc_crosscheck"]
+    assert cross["max_abs_difference"] < 1e-25
+    rec = json.loads((tmp_path / "results.json").read_text())
+    assert sorted(rec["activations"]) == ["abs", "gelu", "tanh"]
+    assert rec["provenance"]["parameters"]["activation"] == ["relu", "tanh", "gelu", "abs"]
+    assert (tmp_path / "fig5_activations.png").stat().st_size > 0
+    assert "tanh (odd" in (tmp_path / "summary.txt").read_text()
+
+
+def test_default_run_records_no_activation():
+    r = vd.run(vd.Config(inits=2, samples_per_class=8, kernel3=False, out=None),
+               progress=False)
+    assert r.activations == {} and r.config.activation == ("relu",)
