@@ -264,6 +264,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", choices=("va", "vb", "vc", "vd"), help="which experiment")
     p.add_argument("options", nargs=argparse.REMAINDER,
                    help="the experiment's options (see 'symrelu experiment NAME --help')")
+
+    from symrelu.cli.probe_cmd import add_probe_parser  # light: torch is imported when it runs
+
+    add_probe_parser(sub, fmt)
     return parser
 
 
@@ -321,6 +325,10 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from symrelu.cli import experiment_cmd
 
         return experiment_cmd.cmd_experiment(args)
+    if args.command == "probe":
+        from symrelu.cli import probe_cmd
+
+        return probe_cmd.cmd_probe(args)
     raise CLIError(f"unknown command {args.command!r}")  # pragma: no cover - argparse checks
 
 
