@@ -23,6 +23,8 @@ tail_bound(N)               sum_{n>N} |a_n| = binom(2N, N)/4^N
 expand(signal, order=, center=, activation=, regime=)
     -> Expansion with .dc, .coefficient(at), .spectrum(), .frequencies(order=),
        .term(n), .certificate, .latex()
+PiecewiseExpansion          what expand() gives for another piecewise-linear activation: one
+                            Expansion of |x - t_j| per kink (.parts), summed; .certificate per kink
 Spectrum                    what .spectrum() returns: a read-only mapping label -> exact c,
     .to_numpy(dps=None)     (frequencies or multi-indices, complex128 or mpmath values)
     .to_frame()             a pandas DataFrame (the optional extra: symrelu[pandas])
@@ -96,6 +98,7 @@ from symrelu.errors import (
 )
 from symrelu.expansion import Expansion, Spectrum, expand
 from symrelu.latex import latex
+from symrelu.piecewise_expansion import PiecewiseExpansion
 from symrelu.relations import TorusReduction, find_relations
 from symrelu.signal import MultiTone, Tone
 from symrelu.smooth import (
@@ -203,6 +206,7 @@ __all__ = [
     "power_coefficients",
     "expand",
     "Expansion",
+    "PiecewiseExpansion",
     "Spectrum",
     "Certificate",
     "latex",

@@ -7,7 +7,7 @@ so the series converges for every t exactly when :math:`\max_t x^2 \le 2C`. Then
 .. math:: \sup_t \bigl|\,|x| - \sqrt{C}\textstyle\sum_{n\le N} a_n g^n\bigr|
           \le \sqrt{C}\,\binom{2N}{N} 4^{-N}
 
-and an activation ``lambda x + c |x|`` inherits the bound times c.
+and an activation ``lambda x + c |x|`` inherits the bound times |c|.
 
 How the range of g is known:
 
@@ -227,6 +227,8 @@ def certify(
     bound = None
     if converges:
         weight = abs_weight if abs_weight.is_Rational else sympy.nsimplify(abs_weight)
+        if weight.is_nonnegative is not True:   # a bound: the size of the weight
+            weight = sympy.Abs(weight)
         bound = _normal(weight * sympy.sqrt(center) * tail_bound(order))
     return Certificate(center, order, g_min, g_max, kind, converges, bound, abs_weight, note)
 

@@ -128,7 +128,12 @@ def expand(
         C. "peak" (``C = P^2/2``, ``P = |b| + sum|A_i|``) always converges;
         "mean_square" (C = mean x^2, the paper's text) diverges for two or more
         tones.
-    activation : "relu", "abs", LeakyReLU(alpha) or Activation
+    activation : str or Activation
+        ``lambda x + c|x|`` (ReLU, abs, LeakyReLU, linear) gives an :class:`Expansion`;
+        any other continuous :class:`~symrelu.PiecewiseLinear` a
+        :class:`~symrelu.piecewise_expansion.PiecewiseExpansion`, one expansion of
+        ``|x - t_j|`` per kink (a jump raises :class:`~symrelu.ActivationError`); a smooth
+        activation the polynomial lens of :func:`symrelu.polylens.expand_smooth`.
     regime : "auto", "generic", "periodic" or "mixed"
         Decided from the exact integer relations among the frequencies
         (:func:`symrelu.find_relations`). "periodic" collapses frequencies with one
@@ -143,6 +148,7 @@ def expand(
     Returns
     -------
     Expansion
+        (or PiecewiseExpansion, or the smooth lens: see ``activation``)
 
     Examples
     --------
@@ -158,8 +164,16 @@ def expand(
             f"expand() needs a MultiTone signal (got {type(signal).__name__}); "
             "build one with MultiTone(...) or MultiTone.parse('1@5 + 1@10')"
         )
-    N = check_order(order)
     act = as_activation(activation)
+    if act.kind == "smooth":
+        from symrelu.polylens import expand_smooth
+
+        return expand_smooth(signal, order, act, center, regime, strict)
+    if not act.is_kink_at_zero:
+        from symrelu.piecewise_expansion import expand_piecewise
+
+        return expand_piecewise(signal, order, center, act, regime, strict)
+    N = check_order(order)
     C = resolve_center(signal, center)
     model = SignalModel.build(signal, regime)
     return Expansion(signal, N, C, act, model, strict)

@@ -200,12 +200,57 @@ def _cos_terms(e: Any, max_terms: int, p: LatexPrinter) -> tuple[list[str], int]
 
 
 def _activation_lhs(act: Any, p: LatexPrinter) -> str:
-    """``\\mathrm{ReLU}(x)``, ``\\left|x\\right|`` or ``\\mathrm{LeakyReLU}_{alpha}(x)``."""
+    """``\\mathrm{ReLU}(x)``, ``\\left|x\\right|``, ``\\mathrm{LeakyReLU}_{alpha}(x)``, or
+    the activation's own :meth:`~symrelu.Activation.latex_name` applied to x."""
     if act.name == "abs":
         return "\\left|x\\right|"
     if act.name == "relu":
         return "\\mathrm{ReLU}(x)"
-    return f"\\mathrm{{LeakyReLU}}_{{{p._print(act.alpha)}}}(x)"
+    if act.name.startswith("leaky:"):
+        return f"\\mathrm{{LeakyReLU}}_{{{p._print(act.alpha)}}}(x)"
+    return f"{act.latex_name()}(x)"
+
+
+def piecewise_expansion_latex(e: Any, *, max_terms: int = 12,
+                              printer: LatexPrinter | None = None) -> str:
+    r"""The per-kink series of a :class:`~symrelu.piecewise_expansion.PiecewiseExpansion`.
+
+    ``f(x) ~ a + b x + sum_j c_j sqrt(C_j) sum a_n ((x - t_j)^2/C_j - 1)^n`` with the
+    values filled in, then the approximation as a sum of cosines.
+
+    Examples
+    --------
+    >>> from symrelu import MultiTone, expand
+    >>> e = expand(MultiTone.parse("1@1"), order=2, activation="hardtanh")
+    >>> print(piecewise_expansion_latex(e, max_terms=1))  # doctest: +NORMALIZE_WHITESPACE
+    \mathrm{HardTanh}_{[-1, 1]}(x) \approx \frac{1}{2} \sqrt{C_{1}} \sum_{n=0}^{2} a_n
+    \left(\frac{\left(x + 1\right)^2}{C_{1}} - 1\right)^n - \frac{1}{2} \sqrt{C_{2}}
+    \sum_{n=0}^{2} a_n \left(\frac{\left(x - 1\right)^2}{C_{2}} - 1\right)^n,\
+    C_{1} = 2, C_{2} = 2;\quad \mathrm{HardTanh}_{[-1, 1]}(x) \approx
+    \frac{17 \sqrt{2}}{32} \cos\left(2 \pi t\right) + \cdots
+    """
+    p = _printer(printer)
+    act = e.activation
+    lhs = _activation_lhs(act, p)
+    x = sympy.Symbol("x", real=True)
+    rhs = []
+    if act.intercept != 0:
+        rhs.append(p._print(act.intercept))
+    if act.linear != 0:
+        rhs.append(coefficient_term(act.linear, "x", p))
+    centers = []
+    for j, ((t, c), part) in enumerate(zip(act.kinks, e.parts), start=1):
+        shifted = p._print(x - t)
+        series = (f"\\sqrt{{C_{{{j}}}}} \\sum_{{n=0}}^{{{p._print(e.order)}}} a_n "
+                  f"\\left(\\frac{{\\left({shifted}\\right)^2}}{{C_{{{j}}}}} - 1\\right)^n")
+        rhs.append(coefficient_term(c, series, p))
+        centers.append(f"C_{{{j}}} = {p._print(part.center)}")
+    head = f"{lhs} \\approx {_join(rhs)},\\ " + ", ".join(centers)
+    parts, total = _cos_terms(e, max_terms, p)
+    body = _join(parts)
+    if total > max_terms:
+        body += " + \\cdots"
+    return f"{head};\\quad {lhs} \\approx {body}"
 
 
 def expansion_latex(e: Any, *, max_terms: int = 12, printer: LatexPrinter | None = None) -> str:

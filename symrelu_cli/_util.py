@@ -113,5 +113,13 @@ def json_text(doc: dict) -> str:
 
 
 def activation_name(act: Any) -> str:
-    """The command-line spelling of an activation: ``relu``, ``abs`` or ``leaky:ALPHA``."""
-    return {"relu": "relu", "abs": "abs"}.get(act.name, f"leaky:{act.alpha}")
+    """The command-line spelling of an activation (its canonical ``name``: ``relu``,
+    ``leaky:1/10``, ``hardtanh:-1:1``, ``gelu``, ...), which ``--activation`` reads back.
+
+    Examples
+    --------
+    >>> from symrelu import LeakyReLU, HardTanh
+    >>> activation_name(LeakyReLU("0.1")), activation_name(HardTanh())
+    ('leaky:1/10', 'hardtanh:-1:1')
+    """
+    return act.name

@@ -173,7 +173,6 @@ def expand_document(e, *, center_name: str = "peak") -> dict:
         warnings.simplefilter("always")
         spectrum = e.spectrum()
         dc = e.dc
-    cert = e.certificate
     orders = first_orders(e)
     rows = []
     for label, c in spectrum.items():
@@ -198,14 +197,14 @@ def expand_document(e, *, center_name: str = "peak") -> dict:
         "signal": e.signal.to_string(),
         "activation": activation_name(e.activation),
         "order": e.order,
-        "center": {"name": center_name, "value": exact_text(e.center)},
+        "center": {"name": center_name, "value": _center_text(e)},
         "regime": e.regime,
         "base_frequency": None if e.regime != "periodic"
         else exact_text(e.signal.base_frequency),
         "reduction": reduction_document(e.signal),
         "dc": {"exact": exact_text(dc), "float": number(dc)},
         "coefficients": rows,
-        "certificate": cert.to_dict(),
+        "certificate": certificate_document(e),
         "warnings": sorted({str(w.message) for w in caught}),
     }
 
@@ -271,13 +270,13 @@ def cmd_expand(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit(json_text(doc))
         return 0
-    cert = e.certificate
+    certs = e.certificate if isinstance(e.certificate, tuple) else (e.certificate,)
     head = [
         ["signal", sig.to_string()],
         ["activation", f"{doc['activation']}, order N = {e.order}, center {args.center}: "
-                       f"C = {e.center}, {e.regime} regime"],
+                       f"C = {doc['center']['value']}, {e.regime} regime"],
         *reduction_rows(sig, e.regime),
-        ["certificate", " | ".join(str(cert).splitlines())],
+        *(["certificate", " | ".join(str(cert).splitlines())] for cert in certs),
         ["DC", f"{doc['dc']['exact']}" + (f" = {doc['dc']['float']!r}"
                                            if doc["dc"]["float"] is not None else "")],
     ]
@@ -297,6 +296,36 @@ def cmd_expand(args: argparse.Namespace) -> int:
 
 
 # ----------------------------------------------------------------------- dc
+def _center_text(e) -> str:
+    """C, or the kinks' centers "C_1, C_2, ..." of a per-kink expansion."""
+    if isinstance(e.center, tuple):
+        return ", ".join(exact_text(c) for c in e.center)
+    return exact_text(e.center)
+
+
+def certificate_document(e) -> dict:
+    """The certificate's JSON: the Expansion's, or for a per-kink expansion (a tuple of
+    certificates) ``{"kinks": [{"t", "c", ...}], "converges", "sup_error_bound"}``.
+
+    Examples
+    --------
+    >>> from symrelu import MultiTone, expand
+    >>> doc = certificate_document(expand(MultiTone.parse("1@1"), order=2, activation="relu6"))
+    >>> [k["t"] for k in doc["kinks"]], doc["converges"]
+    (['0', '6'], True)
+    """
+    cert = e.certificate
+    if not isinstance(cert, tuple):
+        return cert.to_dict()
+    bound = e.sup_error_bound
+    return {
+        "kinks": [dict(c.to_dict(), t=exact_text(t), c=exact_text(w))
+                  for (t, w), c in zip(e.kinks, cert)],
+        "converges": e.converges,
+        "sup_error_bound": None if bound is None else str(bound),
+    }
+
+
 def dc_document(sig, *, activation: str = "relu", generic: bool = False,
                 digits: int = 30) -> dict:
     """The ``symrelu.dc/1`` JSON document: exact DC and the paper's approximations.

@@ -75,7 +75,9 @@ def _add_expansion_options(p: argparse.ArgumentParser, default_order: int) -> No
                    help="C: 'peak' (always converges), 'mean_square' (the paper's text; "
                         "diverges for 2+ tones) or a positive value (default peak)")
     p.add_argument("--activation", default="relu",
-                   help="relu, abs or leaky:ALPHA (default relu)")
+                   help="an activation name: relu, abs, linear, leaky:ALPHA, relu6, "
+                        "hardtanh[:LO:HI], clip:LO:HI, deadzone[:LO:HI], hardsigmoid, sign, "
+                        "heaviside, gelu, tanh, ... (default relu)")
     p.add_argument("--regime", choices=("auto", "periodic", "generic", "mixed"), default="auto",
                    help="periodic collapses frequencies with one base (5 and 10, pi and 2pi); "
                         "generic keeps each multi-index (torus averages); mixed works on the "
@@ -144,7 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--generic", action="store_true",
                    help="treat the frequencies as incommensurate (torus average) even when "
                         "they are rational")
-    p.add_argument("--activation", default="relu", help="relu, abs or leaky:ALPHA")
+    p.add_argument("--activation", default="relu",
+                   help="an activation name (relu, leaky:ALPHA, relu6, hardtanh, gelu, ...)")
     p.add_argument("--convergence", type=int, default=None, metavar="N",
                    help="also print the truncated Taylor DC for orders 0..N against the exact "
                         "DC, with its error and the certificate's bound (as 'symrelu "
@@ -170,7 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="digits of the exact DC and the errors (default 20)")
     p.add_argument("--generic", action="store_true",
                    help="treat the frequencies as incommensurate (torus average)")
-    p.add_argument("--activation", default="relu", help="relu, abs or leaky:ALPHA")
+    p.add_argument("--activation", default="relu",
+                   help="an activation name (relu, leaky:ALPHA, relu6, hardtanh, gelu, ...)")
     p.add_argument("--format", choices=("table", "json", "latex"), default="table")
 
     p = sub.add_parser("coefficient", help="the exact coefficient of act(signal) at one frequency",
@@ -188,7 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--digits", type=int, default=20, help="significant digits (default 20)")
     p.add_argument("--generic", action="store_true",
                    help="generic regime: AT is a multi-index (torus average)")
-    p.add_argument("--activation", default="relu", help="relu, abs or leaky:ALPHA")
+    p.add_argument("--activation", default="relu",
+                   help="an activation name (relu, leaky:ALPHA, relu6, hardtanh, gelu, ...)")
     p.add_argument("--format", choices=("table", "json"), default="table")
 
     p = sub.add_parser("closed-form", help="the sympy closed form, where one exists",
@@ -202,7 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--generic", action="store_true",
                    help="accept two commensurate tones: their closed form is the torus "
                         "average, not the time average")
-    p.add_argument("--activation", default="relu", help="relu, abs or leaky:ALPHA")
+    p.add_argument("--activation", default="relu",
+                   help="an activation name (relu, leaky:ALPHA, relu6, hardtanh, gelu, ...)")
     p.add_argument("--latex", action="store_true", help="same as --format latex")
     p.add_argument("--format", choices=("table", "json", "latex"), default="table")
 

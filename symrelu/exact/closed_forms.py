@@ -107,7 +107,7 @@ def _pwl(activation: Any):
     act = as_activation(activation)
     if not isinstance(act, PiecewiseLinear):
         raise NoClosedFormError(
-            f"closed forms cover piecewise-linear activations, not {act!r}; use "
+            f"closed forms cover piecewise-linear activations, not {act.name!r}; use "
             "symrelu.exact_dc / exact_coefficient for numbers"
         )
     return act

@@ -87,7 +87,7 @@ def test_signal_with_leading_minus(capsys):
     ["expand", "nan@5"],
     ["expand", "1@5", "--order", "-1"],
     ["expand", "1@5", "--center", "banana"],
-    ["expand", "1@5", "--activation", "tanh"],
+    ["expand", "1@5", "--activation", "nosuch"],
     ["coeffs", "-3"],
     ["coeffs", "x"],
     ["bogus"],

@@ -346,7 +346,7 @@ def test_resource_guard_refuses_quickly():
         (dict(center="median"), sr.CenterError, "unknown center 'median'"),
         (dict(center=-2), sr.CenterError, "must be positive"),
         (dict(center=0), sr.CenterError, "must be positive"),
-        (dict(activation="tanh"), sr.ActivationError, "unknown activation 'tanh'"),
+        (dict(activation="nosuch"), sr.ActivationError, "unknown activation 'nosuch'"),
         (dict(regime="torus"), sr.RegimeError, "regime must be"),
     ],
 )
