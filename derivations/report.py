@@ -176,7 +176,7 @@ def _figure(e: sr.Expansion) -> dict[str, bytes] | None:
         t = np.arange(n) * (duration / n)
         win = np.hanning(n)
     x = x_fn(t)
-    y = float(act.linear) * x + float(act.abs_weight) * np.abs(x)
+    y = act.numpy(x)
     spec = np.fft.rfft(y * win) / win.sum()
     freqs = np.fft.rfftfreq(n, t[1] - t[0])
     amp_fft = 2 * np.abs(spec)
@@ -233,10 +233,13 @@ def build_report(signal: sr.MultiTone, order: int = 6, center: Any = "peak",
     e = sr.expand(signal, order=order, center=center, activation=activation, regime=regime)
     act = e.activation
     cert = e.certificate
+    per_kink = isinstance(cert, tuple)   # a PiecewiseExpansion: one certificate per kink
+    certs = cert if per_kink else (cert,)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         spectrum = e.spectrum()
-    diverges = cert.converges is False
+    diverges = (e.converges if per_kink else cert.converges) is False
+    sup_bound = e.sup_error_bound if per_kink else cert.sup_error_bound
     f = Fragment()
     name = act.latex_name()
 
@@ -250,8 +253,12 @@ def build_report(signal: sr.MultiTone, order: int = 6, center: Any = "peak",
     base = (f"base frequency $f_0 = {sympy.latex(signal.base_frequency)}$ (periodic regime: "
             "commensurate frequencies are collected)" if e.regime == "periodic"
             else "generic regime: each multi-index $k$ is its own frequency $k\\cdot f$")
+    if getattr(act, "is_kink_at_zero", False):
+        form = f"{sympy.latex(act.linear)}\\,x + {sympy.latex(act.abs_weight)}\\,|x|"
+    else:
+        form = sympy.latex(act(sympy.Symbol("x", real=True)))
     f.para(f"Offset $b = {sympy.latex(signal.offset)}$; activation ${name}$ "
-           f"$= {sympy.latex(act.linear)}\\,x + {sympy.latex(act.abs_weight)}\\,|x|$; {base}.")
+           f"$= {form}$; {base}.")
 
     f.section("The square and g")
     x2_keys = _sorted_keys(e, e.indices(order=1))
@@ -299,11 +306,16 @@ def build_report(signal: sr.MultiTone, order: int = 6, center: Any = "peak",
                     r"($y = c_0 + 2\,\mathrm{Re}\sum c_F e^{2\pi i F t}$).")
 
     f.section("Certificate")
-    f.para(f"${sr.latex(cert)}$.")
+    for (t, _), one in zip(e.kinks if per_kink else ((None, None),), certs):
+        where = "" if t is None else f"Kink at $t = {sympy.latex(t)}$: "
+        f.para(f"{where}${sr.latex(one)}$.")
+    if per_kink and sup_bound is not None:
+        f.para(f"The kinks' bounds add: $\\sup|f - \\text{{series}}| \\le "
+               f"{sympy.latex(sup_bound)}$.")
     if diverges:
         f.para(r"\textbf{The series diverges for this center}: $g$ leaves $[-1, 1]$, so the "
                r"coefficients above do not approximate the activation. Use the peak center.")
-    elif cert.sup_error_bound is not None:
+    elif sup_bound is not None:
         f.para("Every coefficient of the truncated series is within the sup bound of the "
                "true one (a cosine amplitude within twice it).")
 
@@ -334,7 +346,7 @@ def build_report(signal: sr.MultiTone, order: int = 6, center: Any = "peak",
         "center": str(e.center),
         "regime": e.regime,
         "activation": act.name,
-        "certificate": cert.to_dict(),
+        "certificate": [c.to_dict() for c in certs] if per_kink else cert.to_dict(),
         "dc": {"truncated": str(spectrum.get(e.label((0,) * e.model.key_dims), 0)),
                "exact": exact, "exact_source": source, "by_order": dc_rows_data},
         "coefficients": json_rows,

@@ -154,10 +154,24 @@ def convergence_study(
     import symrelu as sr
 
     e_top = sr.expand(signal, order=max(int(max_order), 0), center=center, activation=activation)
-    if e_top.certificate.converges is not True:
+    if not isinstance(e_top, (sr.Expansion, sr.PiecewiseExpansion)):
+        raise sr.ActivationError(
+            f"convergence_study covers the Taylor lens of piecewise-linear activations, not "
+            f"{e_top.activation!r}"
+        )
+    # one (t_j, Expansion of c_j |x - t_j| [+ lam_j (x - t_j)]) per kink, and the constant
+    if isinstance(e_top, sr.PiecewiseExpansion):
+        kinks = [(t, p) for (t, _), p in zip(e_top.kinks, e_top.parts)] if e_top.kinks else \
+            [(sympy.Integer(0), e_top.parts[0])]
+        constant = to_numeric(e_top.constant)
+        converges = e_top.converges
+    else:
+        kinks, constant, converges = [(sympy.Integer(0), e_top)], 0.0, \
+            e_top.certificate.converges
+    if converges is not True:
         raise NumericInputError(
             f"the series does not converge for center {center!r} (certificate: "
-            f"{e_top.certificate.converges}); a convergence study needs center='peak'"
+            f"{converges}); a convergence study needs center='peak'"
         )
     f0 = signal.base_frequency
     if f0 is None:
@@ -178,27 +192,36 @@ def convergence_study(
     n = int(n_exact)
     t, x = sample(signal, fs=fs, n=n)
     act = e_top.activation
-    lam, c = to_numeric(act.linear), to_numeric(act.abs_weight)
-    C = to_numeric(e_top.center)
-    pref = c * np.sqrt(C)
-    y = lam * x + c * np.abs(x)
+    y = act.numpy(x)
+    # per kink: x_j = x - t_j, its center C_j, weight c_j and linear part lam_j
+    terms = []
+    for t, part in kinks:
+        C_j = to_numeric(part.center)
+        c_j = to_numeric(part.activation.abs_weight)
+        terms.append((x - to_numeric(t), C_j, c_j * np.sqrt(C_j),
+                      to_numeric(part.activation.linear), part.activation.abs_weight,
+                      part.center))
     a = [to_numeric(v) for v in sr.taylor_coefficients(int(max_order) + 1)]
     if exact_dc is None:
         exact, method = sr.exact_dc(signal, activation=act, dps=30), "symrelu.exact_dc"
     else:
         exact, method = exact_dc, "given"
     exact_f = to_numeric(exact)
-    g = x * x / C - 1.0
-    power = np.ones_like(g)
-    partial = np.zeros_like(g)
+    gs = [xj * xj / C_j - 1.0 for xj, C_j, *_ in terms]
+    powers = [np.ones_like(g) for g in gs]
+    partials = [np.zeros_like(g) for g in gs]
     norm_y = np.sqrt(np.mean(y * y))
     norm_x = np.sqrt(np.mean(x * x))
     rows = []
     for order in range(int(max_order) + 1):
-        if order:
-            power *= g
-        partial += a[order] * power
-        approx = lam * x + pref * partial
+        approx = np.full_like(x, constant)
+        bound = 0.0
+        for j, (xj, _, pref, lam_j, c_exact, C_exact) in enumerate(terms):
+            if order:
+                powers[j] *= gs[j]
+            partials[j] += a[order] * powers[j]
+            approx = approx + lam_j * xj + pref * partials[j]
+            bound += to_numeric(abs(c_exact) * sympy.sqrt(C_exact) * sr.tail_bound(order))
         if symbolic_dc:
             e_n = e_top if order == max_order else sr.expand(
                 signal, order=order, center=center, activation=act
@@ -206,7 +229,6 @@ def convergence_study(
             dc = to_numeric(e_n.dc)
         else:
             dc = float(np.mean(approx))
-        bound = to_numeric(act.abs_weight * sympy.sqrt(e_top.center) * sr.tail_bound(order))
         max_err = float(np.max(np.abs(approx - y)))
         rows.append({
             "order": order,

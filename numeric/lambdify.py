@@ -317,8 +317,9 @@ def lambdify_expansion(
 
     Parameters
     ----------
-    expansion : symrelu.Expansion
-        From :func:`symrelu.expand`; the signal must be numeric.
+    expansion : symrelu.Expansion or symrelu.PiecewiseExpansion
+        From :func:`symrelu.expand`; the signal must be numeric. A per-kink expansion
+        (ReLU6, hardtanh, ...) is the sum of its parts' callables and its constant.
     backend : {"numpy", "mpmath"}
         ``"numpy"`` is vectorised over array ``t``; ``"mpmath"`` evaluates a
         scalar ``t`` at ``dps`` digits (exact rational a_n, mpmath arithmetic).
@@ -356,6 +357,23 @@ def lambdify_expansion(
     _check_backend(backend)
     if method not in ("horner", "spectrum"):
         raise NumericInputError(f"method must be 'horner' or 'spectrum' (got {method!r})")
+    from symrelu import PiecewiseExpansion
+
+    if isinstance(expansion, PiecewiseExpansion):   # one expansion per kink, summed
+        parts = [lambdify_expansion(p, backend, method=method, dps=dps)
+                 for p in expansion.parts]
+        constant = expansion.constant
+
+        def summed(t: Any) -> Any:
+            if backend == "numpy":
+                return to_numeric(constant) + sum(f(t) for f in parts)
+            digits = dps if dps is not None else mpmath.mp.dps
+            with mpmath.workdps(digits + 10):
+                out = to_numeric(constant, "mpmath") + mpmath.fsum(f(t) for f in parts)
+            with mpmath.workdps(digits):
+                return +out
+
+        return summed
     a, C, lam, c = _expansion_parts(expansion)
     if method == "spectrum":
         if backend != "numpy":
@@ -425,7 +443,7 @@ def spectrum_arrays(expected: Any) -> tuple[np.ndarray, np.ndarray]:
 
     Parameters
     ----------
-    expected : symrelu.Expansion or mapping
+    expected : symrelu.Expansion, symrelu.PiecewiseExpansion or mapping
         An expansion (its :meth:`~symrelu.Expansion.spectrum`; generic-regime
         multi-indices are mapped to their frequencies k.f) or a mapping
         ``{F: c_F}`` in symrelu's convention
@@ -448,9 +466,9 @@ def spectrum_arrays(expected: Any) -> tuple[np.ndarray, np.ndarray]:
     >>> c.real.round(4)
     array([0.7071, 0.5   , 0.1768])
     """
-    from symrelu import Expansion
+    from symrelu import Expansion, PiecewiseExpansion
 
-    if isinstance(expected, Expansion):
+    if isinstance(expected, (Expansion, PiecewiseExpansion)):
         spec = expected.spectrum()
         if expected.regime == "generic":
             items = []

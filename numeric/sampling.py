@@ -337,9 +337,10 @@ class SamplingErrorBound:
         return asdict(self)
 
 
-def _variation_estimate(signal: Any, points_per_period: int = 64) -> float:
-    """V for |x| measured on a dense grid over one base period (numeric estimate)."""
+def _variation_estimate(signal: Any, points_per_period: int = 64, offset: float = 0.0) -> float:
+    """V for |x + offset| measured on a dense grid over one base period (numeric estimate)."""
     b, A, f, p = _arrays(signal)
+    b = b + offset
     f0 = to_numeric(signal.base_frequency)
     T0 = 1.0 / f0
     m = int(points_per_period * max(f) / f0)
@@ -372,7 +373,9 @@ def sampling_error_bound(
     Fourier coefficients decay as :math:`F^{-2}`, so the aliases that coherent
     sampling adds to every bin sum to at most :math:`V/(12 f_s^2)` at DC and
     :math:`V/(6 f_s^2)` at other bins, times the activation's weight of
-    ``|x|``.
+    ``|x|``. A piecewise-linear activation with several kinks adds the kinks' bounds
+    (weights ``|c_j|``, each kink's V measured on ``x - t_j`` with ``method="estimate"``);
+    jumps and smooth activations raise :class:`~symrelu.ActivationError`.
 
     Parameters
     ----------
@@ -400,10 +403,16 @@ def sampling_error_bound(
     >>> f"{sampling_error_bound(sig, fs=1024, method='estimate').dc:.1e}"
     '2.6e-03'
     """
-    from symrelu import as_activation
+    from symrelu import ActivationError, as_activation
 
     act = as_activation(activation)
-    c = abs(to_numeric(act.abs_weight))
+    if act.kind != "piecewise_linear" or act.jumps:
+        raise ActivationError(
+            f"sampling_error_bound covers continuous piecewise-linear activations (kinks make "
+            f"the coefficients decay as F^-2), not {act.name!r}"
+        )
+    weights = [abs(to_numeric(w)) for _, w in act.kinks]
+    c = float(sum(weights))
     if method not in ("rigorous", "estimate"):
         raise NumericInputError(f"method must be 'rigorous' or 'estimate' (got {method!r})")
     b, A, f, _ = _arrays(signal)
@@ -420,10 +429,66 @@ def sampling_error_bound(
             raise NumericInputError(
                 "method='estimate' needs rational frequencies (a periodic signal)"
             )
-        V = _variation_estimate(signal)
+        # each kink |x - t_j| has its own variation; V is their mean weighted by |c_j|
+        Vs = [_variation_estimate(signal, offset=-to_numeric(t)) for t, _ in act.kinks]
+        V = float(sum(w * v for w, v in zip(weights, Vs)) / c) if c else 0.0
     dc = c * V / (12 * fs**2)
     coef = c * V / (6 * fs**2)
     return SamplingErrorBound(fs, V, dc, coef, 2 * coef, method)
+
+
+def _mp_activation(act: Any):
+    """A factory of f(x, exact) evaluating ``act`` in mpmath at the current precision.
+
+    Piecewise-linear: ``a + b x + sum c|x - t| + sum h sign(x - t)``; where x lies within
+    the working precision's noise of a jump's position t, ``exact()`` (the sample as an
+    exact sympy value, or None) decides whether x = t, where sign is 0; undecided, the
+    sample is refused. Smooth: the activation's sympy expression through mpmath.
+    """
+    import mpmath
+
+    from symrelu import ActivationError
+
+    if act.kind == "smooth":
+        y = sympy.Symbol("y", real=True)
+        fn = sympy.lambdify(y, act(y), "mpmath")
+        return lambda: (lambda x, exact: fn(x))
+    if act.kind != "piecewise_linear":
+        raise ActivationError(f"no sampled evaluation for {act!r}")
+
+    def make():
+        a, b = to_numeric(act.intercept, "mpmath"), to_numeric(act.linear, "mpmath")
+        kinks = [(to_numeric(t, "mpmath"), to_numeric(c, "mpmath")) for t, c in act.kinks]
+        jumps = [(t, to_numeric(t, "mpmath"), to_numeric(h, "mpmath")) for t, h in act.jumps]
+        noise = mpmath.mpf(10) ** (-(mpmath.mp.dps - 5)) * (1 + abs(a) + abs(b))
+
+        def f(x, exact):
+            v = a + b * x + mpmath.fsum(c * abs(x - t) for t, c in kinks)
+            for t, t_m, h in jumps:
+                d = x - t_m
+                if abs(d) <= noise * (1 + abs(t_m)):
+                    e = None if exact is None else exact()
+                    zero = None if e is None else sympy.simplify(e - t).is_zero
+                    if zero is None:
+                        raise NumericInputError(
+                            f"a sample lies within {mpmath.nstr(abs(d), 3)} of the jump at "
+                            f"{t}: its side cannot be decided at this precision"
+                        )
+                    if zero:
+                        continue             # sign(0) = 0
+                v += h * mpmath.sign(d)
+            return v
+
+        return f
+
+    return make
+
+
+def _exact_sample(signal: Any, t: Fraction) -> sympy.Expr:
+    """x(t) as an exact sympy value (rational t and frequencies)."""
+    tt = sympy.Rational(t.numerator, t.denominator)
+    return signal.offset + sympy.Add(*(
+        a * sympy.cos(2 * sympy.pi * f * tt + p) for a, f, p in signal.tones))
 
 
 def _exact_time(value: Any, what: str) -> Fraction | None:
@@ -480,8 +545,9 @@ def exact_samples(
     n : int
         Number of samples.
     activation : str or symrelu.Activation
-        ``"relu"`` (default), ``"abs"``, a LeakyReLU: anything
-        :func:`symrelu.as_activation` accepts.
+        ``"relu"`` (default), ``"abs"``, a LeakyReLU, ``"relu6"``, ``"sign"``, ``"gelu"``:
+        anything :func:`symrelu.as_activation` accepts. A sample on a jump (x = t exactly,
+        decided with exact time and frequencies) takes sign(0) = 0.
     t0 : number
         Time of the first sample.
     dps : int
@@ -515,6 +581,7 @@ def exact_samples(
         raise NumericInputError(f"dps must be an integer from 15 to 1000 (got {dps!r})")
     n, dps = int(n), int(dps)
     act = as_activation(activation)
+    f_of = _mp_activation(act)
     fs_q, t0_q = _exact_time(fs, "fs"), _exact_time(t0, "t0")
     fs_f = float(to_numeric(fs_q if fs_q is not None else fs))
     if not math.isfinite(fs_f) or fs_f <= 0:
@@ -528,7 +595,7 @@ def exact_samples(
     with mpmath.workdps(dps + guard):
         two_pi = 2 * mpmath.pi
         b = to_numeric(signal.offset, "mpmath")
-        lin, aw = to_numeric(act.linear, "mpmath"), to_numeric(act.abs_weight, "mpmath")
+        f_act = f_of()
         tones = [(to_numeric(a, "mpmath"), to_numeric(p, "mpmath"), f)
                  for a, f, p in signal.tones]
         if exact_phase:
@@ -539,7 +606,7 @@ def exact_samples(
                 for (a, p, _), c in zip(tones, cyc):
                     r = (c * t) % 1
                     x += a * mpmath.cos(two_pi * r.numerator / r.denominator + p)
-                out.append(lin * x + aw * abs(x))
+                out.append(f_act(x, lambda t=t: _exact_sample(signal, t)))
         else:
             fs_m = to_numeric(fs_q if fs_q is not None else fs, "mpmath")
             t0_m = to_numeric(t0_q if t0_q is not None else t0, "mpmath")
@@ -549,7 +616,7 @@ def exact_samples(
                 x = b
                 for (a, p, _), fm in zip(tones, f_m):
                     x += a * mpmath.cos(two_pi * fm * t + p)
-                out.append(lin * x + aw * abs(x))
+                out.append(f_act(x, None))
     with mpmath.workdps(dps):
         out = [+v for v in out]
     if backend == "mpmath":

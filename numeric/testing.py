@@ -124,9 +124,9 @@ class TruncatedReferenceWarning(SymreluWarning):
 
 
 def _is_expansion(obj: Any) -> bool:
-    from symrelu import Expansion
+    from symrelu import Expansion, PiecewiseExpansion
 
-    return isinstance(obj, Expansion)
+    return isinstance(obj, (Expansion, PiecewiseExpansion))
 
 
 def _is_signal(obj: Any) -> bool:
@@ -186,12 +186,22 @@ def _peak(signal: Any, act: Any) -> float:
             "with a numeric signal: substitute numbers first"
         )
     x_max = abs(to_numeric(signal.offset)) + sum(abs(to_numeric(a)) for a in signal.amplitudes)
-    lin, aw = to_numeric(act.linear), to_numeric(act.abs_weight)
-    return float(x_max * max(abs(lin + aw), abs(lin - aw)))
+    if act.kind == "smooth":         # a scale for the tolerance: |act| on a grid of the range
+        grid = np.linspace(-x_max, x_max, 2001)
+        return float(np.max(np.abs(act.numpy(grid))))
+    if act.is_kink_at_zero:
+        lin, aw = to_numeric(act.linear), to_numeric(act.abs_weight)
+        return float(x_max * max(abs(lin + aw), abs(lin - aw)))
+    # |a + b x + sum c|x - t| + sum h sign(x - t)| on |x| <= x_max, term by term
+    return float(abs(to_numeric(act.intercept)) + abs(to_numeric(act.linear)) * x_max
+                 + sum(abs(to_numeric(c)) * (x_max + abs(to_numeric(t))) for t, c in act.kinks)
+                 + sum(abs(to_numeric(h)) for _, h in act.jumps))
 
 
 def _truncation_bound(expansion: Any) -> float:
     cert = expansion.certificate
+    if isinstance(cert, tuple):        # a per-kink expansion: the kinks' bounds summed
+        cert = expansion
     if cert.converges is not True or cert.sup_error_bound is None:
         raise NumericInputError(
             "the expected expansion does not come with a convergence certificate "
