@@ -56,6 +56,10 @@ FIGURE_CAPTIONS = {
                   "two-harmonic fit of the window.",
     "hr": "Experiment V-B: heart rate estimated by the whole network against the true rate of "
           "synthetic windows, at input gains 1 and 10.",
+    "probe": "Experiment V-B, the spectral probe (symrelu.numeric.probe): for each ReLU of the "
+             "port fed a two-harmonic fit of a window at a whole heart rate, the measured "
+             "output spectrum (line), the spectrum predicted from the pre-activation (dots: in "
+             "band plus aliased) and the aliased part folded back from above Nyquist (shaded).",
 }
 
 
@@ -96,6 +100,21 @@ def _experiment_tables(f: Fragment, rec: dict) -> None:
                     f"(\\texttt{{{tex_escape(pr['backend'])}}}, {pr['dps']} digits) against the "
                     "measured mean activation; the channels it misses and why are listed in "
                     "\\texttt{vb/summary.txt}.")
+    pb = rec.get("probe")
+    if pb:
+        rows = [[f"\\texttt{{{tex_escape(d['name'])}}}", f"{d['fs']:g}",
+                 f"{d['window']['periods']} $\\times$ {d['window']['period']}",
+                 _pct(d["dc_share_median"] or 0.0), f"{d['aliased_fraction_median']:.1e}",
+                 f"{d['aliased_fraction_max']:.1e}", f"{d['prediction_error_max']:.0e}"]
+                for d in pb["layers"] if d["status"] == "predicted"]
+        f.table(["ReLU", "$f_s$ (Hz)", "window", "DC share", "aliased (median)",
+                 "aliased (max)", "error"], rows, align="lrrrrrr",
+                caption=f"The spectral probe of the port: a two-harmonic fit at "
+                        f"{pb['hr_bpm']:g}~BPM (period {pb['period_samples']} samples); per "
+                        "ReLU the steady-state window (periods $\\times$ samples), the median "
+                        "share of the power at DC, the aliased part's share of the power "
+                        "(median over live channels and maximum) and the largest prediction "
+                        "error relative to a channel's RMS.")
     sweep = rec["hr_estimate"].get("sweep") or []
     if sweep:
         rows = [[f"{s['gain']:g}", f"{s['hr_true_mean']:.1f}",
@@ -159,6 +178,16 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
                if k in figs]
         if row:  # one row, so that all four fit on the page after the tables
             f.figure_row(row)
+        if "probe" in figs:
+            f.figure(figs["probe"], FIGURE_CAPTIONS["probe"], width="0.85\\linewidth")
+        pb = result.record.get("probe")
+        if pb:
+            err = pb["max_prediction_error"]
+            check(checks, "the probe predicts every ReLU of the port",
+                  err is not None and err < 1e-9,
+                  "no ReLU predicted" if err is None else
+                  f"largest error of the predicted ReLU spectra: {err:.1e} of the channel RMS "
+                  "(float64 port)")
     f.checks(checks)
     return Derivation(KEY, SECTION, TITLE, f.text(), checks,
                       results={"base_frequency": str(fh), "n_frequencies": len(freqs),

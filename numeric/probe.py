@@ -94,6 +94,10 @@ __all__ = ["ProbeError", "Window", "LayerProbe", "FirstLayer", "Probe", "probe",
            "torch_activation", "signal_period"]
 
 
+#: longest input the probe builds (samples)
+MAX_INPUT = 1_000_000
+
+
 class ProbeError(NumericInputError):
     """The model or the signal cannot be probed (the message says why)."""
 
@@ -164,7 +168,8 @@ class LayerProbe:
         The same bins predicted: in band, aliased, and their sum.
     dc, dc_share, aliased_fraction, prediction_error, rms : numpy.ndarray or None
         Per channel: the measured DC (window mean); its share of the power (mean
-        square); the aliased part's share of the predicted power; the RMS of
+        square); the aliased part's power over the in-band plus aliased powers
+        (in [0, 1]; 0 for a silent channel); the RMS of
         predicted minus measured over the measured RMS (absolute where the
         channel is zero); the measured RMS.
     periodicity : float or None
@@ -230,13 +235,14 @@ class FirstLayer:
         ``(channels, (k-1) d + 1)`` taps in convolution order (torch's
         cross-correlation flipped), summed over the replicated input channels.
     bias : numpy.ndarray
-    dc_steady : numpy.ndarray
+    dc_steady : numpy.ndarray or None
         Exact steady-state sampled DC per channel (mpmath at ``dps`` digits,
-        rounded to float), ``dc_steady_exact`` its digits.
-    harmonics_steady : numpy.ndarray
-        ``(channels, H + 1)`` exact DFT bins of the steady state at the first
-        H multiples of the signal's base frequency (bin 0 the DC).
-    measured_steady, error_steady : numpy.ndarray
+        rounded to float), ``dc_steady_exact`` its digits (None: no whole period
+        in the steady state).
+    harmonics_steady : numpy.ndarray or None
+        ``(channels, H + 1)`` exact DFT bins of one period of the steady state,
+        bins 0..H (bin 0 the DC).
+    measured_steady, error_steady : numpy.ndarray or None
         The model's window mean, and max over bins of |exact - measured|.
     dc_window, measured_window, error_window : numpy.ndarray or None
         Causal layers: the finite window's mean over all n outputs (edge
@@ -249,11 +255,11 @@ class FirstLayer:
     activation: str
     taps: np.ndarray
     bias: np.ndarray
-    dc_steady: np.ndarray
-    dc_steady_exact: list
-    harmonics_steady: np.ndarray
-    measured_steady: np.ndarray
-    error_steady: np.ndarray
+    dc_steady: np.ndarray | None
+    dc_steady_exact: list | None
+    harmonics_steady: np.ndarray | None
+    measured_steady: np.ndarray | None
+    error_steady: np.ndarray | None
     dc_window: np.ndarray | None
     dc_window_exact: list | None
     measured_window: np.ndarray | None
@@ -268,7 +274,8 @@ class FirstLayer:
         return {
             "conv": self.conv, "activation": self.activation,
             "dc_steady": arr(self.dc_steady), "dc_steady_exact": self.dc_steady_exact,
-            "harmonics_steady_abs": arr(np.abs(self.harmonics_steady)),
+            "harmonics_steady_abs": None if self.harmonics_steady is None
+            else arr(np.abs(self.harmonics_steady)),
             "measured_steady": arr(self.measured_steady), "error_steady": arr(self.error_steady),
             "dc_window": arr(self.dc_window), "dc_window_exact": self.dc_window_exact,
             "measured_window": arr(self.measured_window), "error_window": arr(self.error_window),
@@ -353,7 +360,7 @@ class Probe:
         """Fig. 3-style small multiples: measured vs predicted spectra, aliased part shaded.
 
         One row per predicted layer (or the names in ``layers``), one panel per
-        channel (the first ``channels``): the measured one-sided amplitude
+        channel (the ``channels`` with the largest RMS): the measured one-sided amplitude
         (line), the predicted (dots) and the aliased part's amplitude (shaded).
         Returns the matplotlib Figure (matplotlib imported here).
         """
@@ -372,11 +379,13 @@ class Probe:
             freqs = np.arange(half) * r.fs / nw
             scale = np.ones(half)
             scale[1:(nw + 1) // 2] = 2.0
-            for c in range(ncol):
-                ax = axes[i, c]
-                if c >= r.measured.shape[0]:
+            live = np.argsort(-r.rms, kind="stable")[:ncol]  # the strongest channels
+            for col in range(ncol):
+                ax = axes[i, col]
+                if col >= live.size:
                     ax.axis("off")
                     continue
+                c = int(np.sort(live)[col])
                 ax.plot(freqs, scale * np.abs(r.measured[c, :half]), lw=0.8, color="C0")
                 if r.predicted is not None:
                     ax.plot(freqs, scale * np.abs(r.predicted[c, :half]), ".", ms=2.5,
@@ -385,8 +394,8 @@ class Probe:
                                     color="C3", alpha=0.35, lw=0)
                 ax.tick_params(labelsize=5)
                 ax.set_title(f"{r.name} ch {c}", fontsize=6)
-        fig.supxlabel("frequency (units of fs)", fontsize=7)
-        fig.tight_layout()
+        fig.supxlabel("frequency (the unit of fs)", fontsize=7)
+        fig.tight_layout(rect=(0, 0, 1, 0.97))
         return fig
 
 
@@ -650,8 +659,9 @@ def _finish(rec: LayerProbe, y: np.ndarray, total: np.ndarray | None,
     rec.predicted = _on_window(total, w)
     rec.inband = _on_window(inband, w)
     rec.aliased = rec.predicted - rec.inband
-    ptot = np.sum(np.abs(rec.predicted) ** 2, axis=-1)
+    pin = np.sum(np.abs(rec.inband) ** 2, axis=-1)
     palias = np.sum(np.abs(rec.aliased) ** 2, axis=-1)
+    ptot = pin + palias
     err = np.sqrt(np.sum(np.abs(rec.predicted - meas) ** 2, axis=-1))
     # a silent channel (RMS at rounding level of the layer's largest) has no aliasing: 0
     alive = rec.rms > 1e-13 * max(float(rec.rms.max()), 1e-300)
@@ -733,6 +743,11 @@ def probe(model: Any, signal: Any, fs: Any, periods: int = 8, *, n: int | None =
         return xt, calls
 
     length = n if n is not None else period * periods
+    if length > MAX_INPUT:
+        raise ProbeError(
+            f"the sampled signal repeats only after {period} samples: {periods} periods are "
+            f"{period * periods} samples, above the probe's {MAX_INPUT}; give n= (no steady "
+            "state then) or frequencies with a shorter common period")
     xt, calls = run(length)
     layers, notes = _analyse(calls, xt, period, fs_f, periods)
     for _ in range(4 if n is None else 0):
@@ -742,6 +757,9 @@ def probe(model: Any, signal: Any, fs: Any, periods: int = 8, *, n: int | None =
             break
         need = max((periods * per - have) * div for have, per, div in short)
         length += -(-need // period) * period
+        if length > MAX_INPUT:
+            raise ProbeError(f"the receptive field's transient needs {length} input samples, "
+                             f"above the probe's {MAX_INPUT}")
         xt, calls = run(length)
         layers, notes = _analyse(calls, xt, period, fs_f, periods)
     fl = None
@@ -869,14 +887,17 @@ def _analyse(calls: list, xt: Any, period: int, fs: float, periods: int):
             else:
                 rec.note = "; ".join(x for x in (rec.note, f"no whole period (of {per} "
                                                  "samples) in its steady state") if x)
+        act = None
+        if kind == "activation":
+            act, why = torch_activation(mod)
+            if act is None:
+                rec.note = "; ".join(x for x in (rec.note, why) if x)
+            else:
+                rec.activation = act.name
         if rec.window is not None:
             total = inband = None
             if kind == "activation":
-                act, why = torch_activation(mod)
-                if act is None:
-                    rec.note = "; ".join(x for x in (rec.note, why) if x)
-                else:
-                    rec.activation = act.name
+                if act is not None:
                     xin = inp.detach().to("cpu").double().numpy()[0]
                     v, rec.periodicity = _one_period(xin, rec.window)
                     inband, total, rec.dense_points = _predict_activation(act, v)
@@ -937,9 +958,9 @@ def _first_layer(calls, layers, signal, fs, xt, period, dps, harmonics) -> First
     if len(calls) < 2 or not isinstance(calls[0].module, nn.Conv1d) or calls[0].inp is not xt:
         return None
     conv, act_call = calls[0], calls[1]
-    rec_conv, rec_act = layers[0], layers[1]
+    rec_act = layers[1]
     if (act_call.inp is not conv.out or rec_act.kind != "activation"
-            or rec_act.activation is None or rec_conv.window is None):
+            or rec_act.activation is None):
         return None
     act = symrelu.as_activation(rec_act.activation)
     mp, _ = _conv_map(conv.module, conv.inp, conv.out)
@@ -971,42 +992,27 @@ def _first_layer(calls, layers, signal, fs, xt, period, dps, harmonics) -> First
                 a * mpmath.cos(2 * mpmath.pi * mpmath.mpf(j * r.numerator % r.denominator)
                                / r.denominator + p) for a, r, p in tones)
 
-        need = sorted({m * s - mp.left + j * d for m in range(win.start, win.start + win.period)
-                       for j in range(k)})
-        xv = {j: xs(j) for j in need}
-        wm = [[mpmath.mpf(repr(float(v))) for v in row] for row in w]
-        bm = [mpmath.mpf(repr(float(b))) for b in bias]
-        nh = min(harmonics, win.period // 2)
-        base = win.period
-        dc, dc_txt, harm = [], [], []
-        for c in range(w.shape[0]):
-            vals = []
-            for m in range(win.start, win.start + win.period):
-                y = bm[c] + mpmath.fsum(wm[c][j] * xv[m * s - mp.left + j * d] for j in range(k))
-                vals.append(fn(y))
-            mean = mpmath.fsum(vals) / win.period
-            dc.append(float(mean))
-            dc_txt.append(mpmath.nstr(mean, dps))
-            row = [complex(mean)]
-            for h in range(1, nh + 1):
-                ph = [mpmath.expj(-2 * mpmath.pi * h * (i + win.start) / base)
-                      for i in range(win.period)]
-                row.append(complex(mpmath.fsum(v * e for v, e in zip(vals, ph)) / win.period))
-            harm.append(row)
-    dc = np.array(dc)
-    meas = rec_act.measured
-    harm = np.array(harm)
-    # measured bins: the window is whole periods, so harmonic h of the period is bin h*periods;
-    # its phase reference is the window start (the exact bins above use absolute index)
-    q = win.periods
-    mbins = np.stack([meas[:, h * q] * np.exp(-2j * np.pi * h * win.start / win.period)
-                      for h in range(harm.shape[1])], axis=1)
-    err = np.max(np.abs(mbins - harm), axis=1)
+        dc = dc_txt = harm = err = measured_steady = None
+        if win is not None:
+            dc, dc_txt, harm = _steady_exact(win, w, bias, mp, xs, fn, harmonics, dps)
+    if win is not None:
+        dc, harm = np.array(dc), np.array(harm)
+        meas = rec_act.measured
+        # measured bins: the window is whole periods, so harmonic h of the period is bin
+        # h*periods, its phase taken from the window start (the exact bins use the absolute
+        # sample index)
+        q = win.periods
+        mbins = np.stack([meas[:, h * q] * np.exp(-2j * np.pi * h * win.start / win.period)
+                          for h in range(harm.shape[1])], axis=1)
+        err = np.max(np.abs(mbins - harm), axis=1)
+        measured_steady = meas[:, 0].real.copy()
     out_y = rec_act.output
     dcw = dcw_txt = mw = ew = None
     note = ""
     causal = mp.left == (k - 1) * d and s == 1 and out_y.shape[-1] == lin
-    if causal and getattr(act, "is_kink_at_zero", False):
+    if win is None and not causal:
+        return None
+    if causal and act.kind == "piecewise_linear" and act.is_kink_at_zero:
         vals = [symrelu.filtered_dc(signal, taps[c], fs, n=lin, bias=float(bias[c]),
                                     activation=act, dps=dps) for c in range(taps.shape[0])]
         dcw = np.array([float(v) for v in vals])
@@ -1018,5 +1024,37 @@ def _first_layer(calls, layers, signal, fs, xt, period, dps, harmonics) -> First
                 "steady state only")
     else:
         note = f"finite window: filtered_dc takes kink-at-zero activations, not {act.name}"
+    if win is None:
+        note = "; ".join(x for x in (note, "no whole period in the steady state: finite "
+                                     "window only") if x)
     return FirstLayer(conv.name, act_call.name, taps, bias, dc, dc_txt, harm,
-                      meas[:, 0].real.copy(), err, dcw, dcw_txt, mw, ew, lin, note)
+                      measured_steady, err, dcw, dcw_txt, mw, ew, lin, note)
+
+
+def _steady_exact(win, w, bias, mp, xs, fn, harmonics, dps):
+    """Exact steady-state DC and harmonic bins of act(conv(x)) over one period (mpmath)."""
+    import mpmath
+
+    k, d, s = mp.kernel, mp.dilation, mp.stride
+    need = sorted({m * s - mp.left + j * d for m in range(win.start, win.start + win.period)
+                   for j in range(k)})
+    xv = {j: xs(j) for j in need}
+    wm = [[mpmath.mpf(repr(float(v))) for v in row] for row in w]
+    bm = [mpmath.mpf(repr(float(b))) for b in bias]
+    nh = min(harmonics, win.period // 2)
+    dc, dc_txt, harm = [], [], []
+    phases = [[mpmath.expj(-2 * mpmath.pi * h * (i + win.start) / win.period)
+               for i in range(win.period)] for h in range(1, nh + 1)]
+    for c in range(w.shape[0]):
+        vals = []
+        for m in range(win.start, win.start + win.period):
+            y = bm[c] + mpmath.fsum(wm[c][j] * xv[m * s - mp.left + j * d] for j in range(k))
+            vals.append(fn(y))
+        mean = mpmath.fsum(vals) / win.period
+        dc.append(float(mean))
+        dc_txt.append(mpmath.nstr(mean, dps))
+        row = [complex(mean)]
+        for ph in phases:
+            row.append(complex(mpmath.fsum(v * e for v, e in zip(vals, ph)) / win.period))
+        harm.append(row)
+    return dc, dc_txt, harm

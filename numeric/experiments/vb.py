@@ -28,20 +28,26 @@ first layer's DC with symrelu:
              \mathrm{ReLU}\Bigl(\beta_c + \sum_n h_c[n]\, x[m-n]\Bigr),
              \qquad x[\text{negative}] = 0,
 
-   is computed exactly for the two-tone model (``symrelu.filtered_dc`` when
-   the installed symrelu has it, else a private mpmath finite sum at ``dps``
-   digits; the JSON says which). It is compared with the port's measured mean
+   is computed exactly for the two-tone model by passing the port through the
+   spectral probe (:func:`symrelu.numeric.probe.probe`, which predicts the first
+   ``Conv1d -> ReLU`` from the analytic signal with ``symrelu.filtered_dc``). It
+   is compared with the port's measured mean
    activation on the real window: Pearson correlation, median relative error,
    and the channels where the two-tone model fails, with the reason (the
    channel's filter passes mostly what the model leaves out, or the channel is
-   mostly off so its DC lives in the pulse peaks). As a self-check the port is
-   also run on the fitted two-tone signal itself, where prediction and
+   mostly off so its DC lives in the pulse peaks). As a self-check the probe
+   also runs the port on the fitted two-tone signal itself, where prediction and
    measurement must agree to rounding.
-4. The whole network's heart-rate output is compared with the true rate, on
+4. Spectral probe: window ``window``'s fit at the nearest whole heart rate with a
+   short sampled period (:func:`probe_rate`; 72 BPM: 80 samples) is passed through
+   the float64 port, and every ReLU's output spectrum is predicted from its
+   pre-activation, in band and aliased (``results.json`` key ``probe``;
+   ``probe.png/.pdf``).
+5. The whole network's heart-rate output is compared with the true rate, on
    the experiment's windows and on a sweep of rates and input gains.
 
 Outputs (under ``out``): ``fig3.png/.pdf`` (spectra), ``shares.png/.pdf``,
-``prediction.png/.pdf``, ``hr.png/.pdf``, ``results.json`` (numbers and
+``prediction.png/.pdf``, ``probe.png/.pdf``, ``hr.png/.pdf``, ``results.json`` (numbers and
 provenance) and ``summary.txt``.
 
 Examples
@@ -74,7 +80,9 @@ __all__ = [
     "FIG3_KEYS",
     "power_shares",
     "harmonic_mask",
-    "predict_first_layer_dc",
+    "predict_first_layer",
+    "probe_rate",
+    "spectral_probe",
     "run",
 ]
 
@@ -339,91 +347,129 @@ def _amplitude_spectrum(x: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------- prediction
 
 
-def _mp(value: float) -> Any:
-    """A float as the decimal it prints as (symrelu's convention), at the current precision."""
-    import mpmath
+def predict_first_layer(front: Any, fit: Any, *, n: int = ppg_mod.N_SAMPLES,
+                        dps: int = 30) -> Any:
+    r"""The port probed on a window's two-tone model: the first layer's exact finite-window DC.
 
-    return mpmath.mpf(repr(float(value)))
-
-
-def _reference_dc(fit: Any, taps: np.ndarray, bias: np.ndarray, n: int, dps: int) -> list:
-    """Finite-window post-ReLU means by the plain finite sum, in mpmath at ``dps`` digits.
-
-    The mean of ReLU over ``n`` samples is a finite sum of ReLU of numbers we
-    can compute to any precision; no truncation anywhere. Inputs are taken as
-    the decimals their floats print as, like ``symrelu.MultiTone``.
-    """
-    import mpmath
-
-    with mpmath.workdps(dps + 10):
-        b = _mp(fit.offset)
-        (a1, a2), (p1, p2) = (_mp(a) for a in fit.amplitudes), (_mp(p) for p in fit.phases)
-        w = 2 * mpmath.pi * _mp(fit.frequency) / _mp(fit.fs)
-        x = [b + a1 * mpmath.cos(w * m + p1) + a2 * mpmath.cos(2 * w * m + p2) for m in range(n)]
-        out = []
-        for h, beta in zip(taps, bias):
-            nz = [(j, _mp(v)) for j, v in enumerate(h) if v != 0]
-            beta = _mp(beta)
-            acc = mpmath.mpf(0)
-            for m in range(n):
-                y = beta + mpmath.fsum(v * x[m - j] for j, v in nz if m >= j)
-                if y > 0:
-                    acc += y
-            out.append(+(acc / n))
-    with mpmath.workdps(dps):
-        return [+v for v in out]
-
-
-def predict_first_layer_dc(
-    fit: Any,
-    taps: np.ndarray,
-    bias: np.ndarray,
-    *,
-    n: int = ppg_mod.N_SAMPLES,
-    dps: int = 30,
-    method: str = "symrelu",
-) -> list:
-    r"""Exact post-ReLU DC of each first-layer channel for a two-tone window.
+    The two-tone fit :math:`b + A_1\cos(\omega t + p_1) + A_2\cos(2\omega t + p_2)` is
+    passed through the port by :func:`symrelu.numeric.probe.probe`, which predicts the
+    first ``Conv1d -> ReLU`` from the analytic signal: the mean of
+    :math:`\mathrm{ReLU}(\beta_c + \sum_n h_c[n] x[m-n])` over the ``n`` samples of the
+    window, causal zero padding included, by :func:`symrelu.filtered_dc` at ``dps`` digits,
+    beside the port's own mean on the same input (the self-check).
 
     Parameters
     ----------
+    front : torch.nn.Module
+        The front-end (:func:`symrelu.numeric.kidppg.build_frontend`), float64.
     fit : symrelu.numeric.ppg.TwoToneFit
-        The window's model :math:`b + A_1\cos(\omega t + p_1) + A_2\cos(2\omega t + p_2)`.
-    taps : numpy.ndarray
-        ``(channels, taps)`` in convolution order (:func:`symrelu.numeric.kidppg.first_layer_taps`).
-    bias : numpy.ndarray
-        ``(channels,)``.
     n : int
-        Window length: the mean is over samples ``0..n-1`` with causal zero
-        padding, exactly what the network computes.
+        Window length.
     dps : int
         Decimal digits.
-    method : {"symrelu", "reference"}
-        ``"symrelu"``: ``symrelu.filtered_dc``; ``"reference"``: this module's
-        mpmath finite sum (a second method for tests).
 
     Returns
     -------
-    list of mpmath.mpf
+    symrelu.numeric.probe.FirstLayer
+        ``dc_window`` (floats), ``dc_window_exact`` (digits), ``measured_window`` (the
+        port on the two-tone input), ``taps`` and ``bias``.
 
     Examples
     --------
-    >>> fit = ppg_mod.TwoToneFit(0.0, (1.0, 0.0), (0.0, 0.0), 1.0, 4.0, 0.0)
-    >>> [float(v) for v in predict_first_layer_dc(fit, np.array([[1.0]]), np.array([0.0]),
-    ...                                           n=4, method="reference")]
-    [0.25]
+    >>> from symrelu.numeric import kidppg
+    >>> front = kidppg.build_frontend(kidppg.random_weights(seed=0)).double()
+    >>> fit = ppg_mod.TwoToneFit(0.1, (1.0, 0.3), (0.2, -1.0), 1.2, 32.0, 0.0)
+    >>> fl = predict_first_layer(front, fit, dps=20)
+    >>> fl.dc_window.shape, bool(fl.error_window.max() < 1e-12)
+    ((32,), True)
     """
-    if method == "reference":
-        return _reference_dc(fit, np.asarray(taps), np.asarray(bias), n, dps)
-    if method != "symrelu":
-        raise NumericInputError(f"method must be 'symrelu' or 'reference' (got {method!r})")
-    import symrelu
+    from symrelu.numeric.probe import probe
 
-    signal = fit.multitone()
-    return [
-        symrelu.filtered_dc(signal, [float(v) for v in h], fit.fs, n=n, bias=float(beta), dps=dps)
-        for h, beta in zip(taps, bias)
-    ]
+    p = probe(front, fit.multitone(), fit.fs, n=n, dps=dps)
+    fl = p.first_layer
+    if fl is None or fl.dc_window is None:
+        raise NumericInputError(
+            "the probe found no causal Conv1d -> ReLU first layer in this network "
+            + ("" if fl is None else f"({fl.note})"))
+    return fl
+
+
+#: the spectral probe's signal: periods of at most this many samples at 32 Hz
+_PROBE_MAX_PERIOD = 320
+
+
+def probe_rate(hr_bpm: float) -> float:
+    """The heart rate (BPM) the spectral probe uses: the nearest whole BPM with a short period.
+
+    The probe needs a periodic sampled signal; at 32 Hz a rate of h BPM repeats
+    after the numerator of 1920/h samples. The nearest integer rate within 10 BPM
+    whose period is at most 320 samples is used (72 BPM: 80 samples).
+
+    Examples
+    --------
+    >>> probe_rate(72.0), probe_rate(71.3), probe_rate(100.4)
+    (72.0, 72.0, 100.0)
+    """
+    from fractions import Fraction
+
+    for d in range(11):
+        for h in sorted({round(hr_bpm) - d, round(hr_bpm) + d}, key=lambda v: abs(v - hr_bpm)):
+            if 20 <= h <= 300 and Fraction(1920, h).numerator <= _PROBE_MAX_PERIOD:
+                return float(h)
+    raise NumericInputError(f"no heart rate near {hr_bpm} BPM has a short sampled period")
+
+
+def spectral_probe(front: Any, fit: Any, hr_bpm: float, *, periods: int = 2) -> Any:
+    """Probe every layer of the port with the window's two-tone fit at :func:`probe_rate`.
+
+    Returns the :class:`symrelu.numeric.probe.Probe`: for each ReLU, its output spectrum
+    predicted from its pre-activation, split into in band and aliased.
+    """
+    import sympy
+    from symrelu.numeric.probe import probe
+
+    from symrelu import MultiTone
+
+    rate = sympy.Rational(int(probe_rate(hr_bpm)), 60)  # exact: a short sampled period
+    sig = MultiTone(amplitudes=list(fit.amplitudes), frequencies=[rate, 2 * rate],
+                    phases=list(fit.phases), offset=fit.offset)
+    return probe(front, sig, fit.fs, periods, first_layer=False)
+
+
+def _probe_record(p: Any, hr: float) -> dict:
+    layers = []
+    for r in p.layers:
+        if r.kind not in ("activation", "pool"):
+            continue
+        entry = {"name": r.name, "kind": r.kind, "status": r.status, "fs": r.fs,
+                 "window": None if r.window is None else r.window.to_dict()}
+        if r.dc is not None:
+            alive = r.rms > 0
+            entry["dead_channels"] = int((~alive).sum())
+            entry["dc_share_median"] = float(np.median(r.dc_share[alive])) if alive.any() \
+                else None
+        if r.status == "predicted":
+            live = r.aliased_fraction[r.rms > 0]
+            entry["aliased_fraction_median"] = float(np.median(live)) if live.size else 0.0
+            entry["aliased_fraction_max"] = float(np.max(r.aliased_fraction))
+            entry["prediction_error_max"] = float(np.max(r.prediction_error))
+        layers.append(entry)
+    predicted = [r for r in p.layers if r.status == "predicted"]
+    return {
+        "signal": p.signal.to_string(),
+        "hr_bpm": hr,
+        "period_samples": p.period,
+        "input_samples": p.n,
+        "aliased_fraction_definition": "aliased power / (in-band + aliased power) per channel; "
+                                       "medians over channels with a non-zero output",
+        "definition": "window cfg.window's two-tone fit at the nearest whole heart rate with a "
+                      "period of at most 320 samples, through the float64 port; per ReLU the "
+                      "output DFT over whole periods of the steady state, predicted from the "
+                      "measured pre-activation (in band + aliased, symrelu.numeric.probe)",
+        "max_prediction_error": max(float(r.prediction_error.max()) for r in predicted)
+        if predicted else None,
+        "layers": layers,
+    }
 
 
 # --------------------------------------------------------------------- run
@@ -612,7 +658,6 @@ def run(config: Config | None = None, *, progress: bool = True) -> Result:
     weights = kidppg.read_weights(weights_path)
     model = kidppg.build_model(weights, arch)
     front64 = kidppg.build_frontend(weights, arch).double()
-    taps, bias = kidppg.first_layer_taps(model)
 
     raw, hr_bpm, hr_source, input_info = _inputs(cfg)
     if cfg.window >= raw.shape[0]:
@@ -635,24 +680,25 @@ def run(config: Config | None = None, *, progress: bool = True) -> Result:
     # --- power shares before and after each pooling
     shares = _shares_record(acts64, rates, hr_hz, cfg, f_max=fs / 2)
 
-    # --- exact prediction of the first layer's DC from the two-tone model
+    # --- exact prediction of the first layer's DC from the two-tone model: the port is
+    # probed on each window's fit (symrelu.numeric.probe; filtered_dc over the window)
     fits = [ppg_mod.fit_two_tone(w, h, fs) for w, h in zip(windows, hr_bpm)]
     measured = acts64[_FIRST].mean(axis=2)  # (windows, channels)
-    predicted_mp = []
+    firsts = []
     iterator = range(len(fits))
     if progress:
         from tqdm.auto import tqdm
 
-        iterator = tqdm(iterator, desc="exact DC per window", unit="window")
+        iterator = tqdm(iterator, desc="probe: exact first-layer DC per window", unit="window")
     for w in iterator:
-        predicted_mp.append(predict_first_layer_dc(fits[w], taps, bias, dps=cfg.dps,
-                                                   method="symrelu"))
-    predicted = np.array([[float(v) for v in row] for row in predicted_mp])
-    # self-check: the port on the two-tone signals themselves
-    model_windows = np.stack([f.samples(windows.shape[1]) for f in fits])
-    with torch.no_grad():
-        on_model = front64(torch.from_numpy(model_windows[:, None, :]))[_FIRST].numpy().mean(2)
-    self_check = float(np.max(np.abs(on_model - predicted)))
+        firsts.append(predict_first_layer(front64, fits[w], n=windows.shape[1], dps=cfg.dps))
+    predicted = np.stack([f.dc_window for f in firsts])
+    taps, bias = firsts[0].taps, firsts[0].bias
+    # self-check: the port on the two-tone signals themselves (the probe measures it)
+    self_check = float(max(np.max(f.error_window) for f in firsts))
+    say("spectral probe of every layer")
+    hr_probe = probe_rate(float(hr_bpm[cfg.window]))
+    spectral = spectral_probe(front64, fits[cfg.window], float(hr_bpm[cfg.window]))
     corr = float(np.corrcoef(measured.ravel(), predicted.ravel())[0, 1])
     corr_ch = float(np.corrcoef(measured.mean(0), predicted.mean(0))[0, 1])
     with np.errstate(all="ignore"):
@@ -730,7 +776,7 @@ def run(config: Config | None = None, *, progress: bool = True) -> Result:
         },
         "prediction": {
             "model": "b + A1 cos(w t + p1) + A2 cos(2 w t + p2), least squares at the known rate",
-            "backend": "symrelu.filtered_dc",
+            "backend": "symrelu.numeric.probe (first layer: symrelu.filtered_dc)",
             "dps": cfg.dps,
             "window_length": int(windows.shape[1]),
             "fits": [{"offset": f.offset, "amplitudes": f.amplitudes, "phases": f.phases,
@@ -738,7 +784,7 @@ def run(config: Config | None = None, *, progress: bool = True) -> Result:
                      for f in fits],
             "measured": measured,
             "predicted": predicted,
-            "predicted_exact_window0": [str(v) for v in predicted_mp[0]],
+            "predicted_exact_window0": list(firsts[0].dc_window_exact),
             "self_check_max_abs_error_on_two_tone_input": self_check,
             "pearson_all_pairs": corr,
             "pearson_channel_means": corr_ch,
@@ -756,6 +802,7 @@ def run(config: Config | None = None, *, progress: bool = True) -> Result:
             "fail_threshold": cfg.fail_threshold,
             **diagnosis,
         },
+        "probe": _probe_record(spectral, hr_probe),
         "hr_estimate": {
             "note": "output of the whole ported network (dense_11), trained with MAE on "
                     "PPG-DaLiA heart rates in BPM; input scaling assumed (see input.scaling)",
@@ -777,6 +824,7 @@ def run(config: Config | None = None, *, progress: bool = True) -> Result:
             result.paths += _figure3(out / "fig3", acts64, rates, hr_bpm, cfg)
             result.paths += _figure_shares(out / "shares", shares)
             result.paths += _figure_prediction(out / "prediction", measured, predicted, record)
+            result.paths += _figure_probe(out / "probe", spectral)
             if sweep:
                 result.paths += _figure_hr(out / "hr", sweep)
         result.paths.append(atomic_write_json(out / "results.json", record))
@@ -831,6 +879,20 @@ def _summary_text(rec: dict) -> str:
         lines.append(f"    channel {f['channel']:2d}: median rel. error "
                      f"{'n/a' if mre is None else f'{mre:.2f}'}, measured {f['measured_mean']:.4f}"
                      f", predicted {f['predicted_mean']:.4f}: " + "; ".join(f["reasons"]))
+    pb = rec["probe"]
+    lines += ["", f"spectral probe (window {rec['provenance']['parameters']['window']}'s "
+                  f"two-tone fit at {pb['hr_bpm']:g} BPM, period "
+                  f"{pb['period_samples']} samples, {pb['input_samples']} input samples): "
+                  "ReLU output spectra predicted from their pre-activations, max error "
+                  + ("n/a" if pb["max_prediction_error"] is None
+                     else f"{pb['max_prediction_error']:.1e}") + " of the channel RMS"]
+    for d in pb["layers"]:
+        if d["status"] == "predicted":
+            lines.append(f"  {d['name']:18s} fs {d['fs']:5.1f} Hz: DC share "
+                         f"{100 * (d['dc_share_median'] or 0):.0f}%, aliased share "
+                         "median over live channels "
+                         f"{d['aliased_fraction_median']:.2e} (max "
+                         f"{d['aliased_fraction_max']:.2e})")
     lines += [
         "",
         f"heart-rate output of the whole network (input gain {hr['gain']:g}): mean absolute "
@@ -972,6 +1034,16 @@ def _figure_prediction(stem: Path, measured: np.ndarray, predicted: np.ndarray, 
         ax2.set_yscale("log")
         ax2.set_xlabel("channel")
         ax2.set_ylabel("median relative error")
+    return save_figure(fig, stem)
+
+
+def _figure_probe(stem: Path, spectral: Any) -> list:
+    from symrelu.numeric.plotting import save_figure, style
+
+    with style():
+        fig = spectral.plot(channels=6)
+        fig.suptitle("probe: measured (line), predicted (dots), aliased part (shaded)",
+                     fontsize=7)
     return save_figure(fig, stem)
 
 

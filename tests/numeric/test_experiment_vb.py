@@ -58,11 +58,38 @@ def test_harmonic_mask_folds_like_decimation():
 # ------------------------------------------------------------------ prediction
 
 
+def _reference_dc(fit, taps, bias, n, dps=30):
+    """Finite-window post-ReLU means by the plain finite sum, in mpmath (a second method).
+
+    The mean of ReLU over ``n`` samples is a finite sum of ReLU of numbers computed here
+    to any precision: the causal convolution of the samples, x[negative] = 0. Inputs are
+    taken as the decimals their floats print as, like ``symrelu.MultiTone``.
+    """
+    def mp(v):
+        return mpmath.mpf(repr(float(v)))
+
+    with mpmath.workdps(dps + 10):
+        b = mp(fit.offset)
+        (a1, a2), (p1, p2) = (mp(a) for a in fit.amplitudes), (mp(p) for p in fit.phases)
+        w = 2 * mpmath.pi * mp(fit.frequency) / mp(fit.fs)
+        x = [b + a1 * mpmath.cos(w * m + p1) + a2 * mpmath.cos(2 * w * m + p2) for m in range(n)]
+        out = []
+        for h, beta in zip(taps, bias):
+            nz = [(j, mp(v)) for j, v in enumerate(h) if v != 0]
+            acc = mpmath.mpf(0)
+            for m in range(n):
+                y = mp(beta) + mpmath.fsum(v * x[m - j] for j, v in nz if m >= j)
+                if y > 0:
+                    acc += y
+            out.append(acc / n)
+    return out
+
+
 def _dc_by_frequency_response(fit, h, beta, n, dps=40):
     r"""The post-ReLU mean of one channel, with the filter applied in the frequency domain.
 
-    An oracle independent of ``vb._reference_dc`` (which convolves the samples): for
-    ``m >= J = len(h) - 1`` the causal filter's output on
+    An oracle independent of :func:`_reference_dc` (which convolves the samples) and of the
+    probe: for ``m >= J = len(h) - 1`` the causal filter's output on
     ``b + A1 cos(w m + p1) + A2 cos(2 w m + p2)`` is the steady state
     ``beta + b H(0) + Re(A1 H(w) e^{i(w m + p1)}) + Re(A2 H(2w) e^{i(2 w m + p2)})`` with
     ``H(v) = sum_j h_j e^{-i v j}``; for the first J samples the taps that reach before
@@ -95,6 +122,17 @@ def _dc_by_frequency_response(fit, h, beta, n, dps=40):
         return total / n
 
 
+def _causal_net(taps, bias, kernel, dilation):
+    """The port's causal Conv1d -> ReLU with the given taps (convolution order), float64."""
+    spec = kidppg.ConvSpec("c", 1, taps.shape[0], kernel, dilation, "relu")
+    conv = kidppg._classes().CausalConv1d(spec).double()
+    with torch.no_grad():
+        for j in range(kernel):
+            conv.weight[:, 0, j] = torch.from_numpy(taps[:, (kernel - 1 - j) * dilation])
+        conv.bias.copy_(torch.from_numpy(np.asarray(bias, dtype=float)))
+    return torch.nn.Sequential(conv, torch.nn.ReLU())
+
+
 def _two_tone(seed=0, hr=72.0):
     rng = np.random.default_rng(seed)
     return ppg.TwoToneFit(
@@ -103,14 +141,19 @@ def _two_tone(seed=0, hr=72.0):
     )
 
 
-def test_reference_agrees_with_the_frequency_response_oracle():
+def test_probe_prediction_agrees_with_the_frequency_response_oracle():
     fit = _two_tone(1)
-    taps = np.array([[0.3, 0.0, -0.2, 0.0, 0.5, 0.0, 0.1, 0.0, -0.4]])
-    for beta in (-0.3, 0.0, 0.2):
-        got = vb.predict_first_layer_dc(fit, taps, np.array([beta]), n=64, dps=30,
-                                        method="reference")[0]
-        want = _dc_by_frequency_response(fit, taps[0], beta, 64)
-        assert abs(got - want) < mpmath.mpf(10) ** -28  # 30 digits asked, 40 in the oracle
+    taps = np.array([[0.3, 0.0, -0.2, 0.0, 0.5, 0.0, 0.1, 0.0, -0.4]] * 3)
+    bias = np.array([-0.3, 0.0, 0.2])
+    fl = vb.predict_first_layer(_causal_net(taps, bias, 5, 2), fit, n=64, dps=30)
+    assert np.array_equal(fl.taps, taps)  # torch's cross-correlation flipped back
+    for c in range(3):
+        want = _dc_by_frequency_response(fit, taps[c], bias[c], 64)
+        with mpmath.workdps(40):
+            got = mpmath.mpf(fl.dc_window_exact[c])
+            assert abs(got - want) < mpmath.mpf(10) ** -27  # 30 digits asked, 40 in the oracle
+            assert abs(_reference_dc(fit, taps[c:c + 1], bias[c:c + 1], 64)[0] - want) \
+                < mpmath.mpf(10) ** -28
 
 
 def test_pure_tone_through_a_delay_has_the_closed_form_dc():
@@ -121,33 +164,32 @@ def test_pure_tone_through_a_delay_has_the_closed_form_dc():
     # so the mean is (4 (1 + sqrt 2) A - A cos(pi/4)) / 32 = A (4 + 7 sqrt(2) / 2) / 32.
     A = 1.5
     fit = ppg.TwoToneFit(0.0, (A, 0.0), (0.0, 0.0), 4.0, 32.0, 0.0)
-    with mpmath.workdps(30):
+    fl = vb.predict_first_layer(_causal_net(np.array([[0.0, 1.0]]), [0.0], 2, 1), fit, n=32)
+    with mpmath.workdps(40):
         want = mpmath.mpf("1.5") * (4 + 7 * mpmath.sqrt(2) / 2) / 32
-        for method in ("reference", "symrelu"):
-            got = vb.predict_first_layer_dc(fit, np.array([[0.0, 1.0]]), np.zeros(1), n=32,
-                                            dps=30, method=method)[0]
-            assert abs(got - want) < mpmath.mpf(10) ** -28, method
+        assert abs(mpmath.mpf(fl.dc_window_exact[0]) - want) < mpmath.mpf(10) ** -28
+        # the steady state: 4 whole periods of ReLU(A cos) at 8 samples per period
+        assert abs(fl.dc_steady[0] - float(A * (1 + mpmath.sqrt(2)) / 8)) < 1e-15
 
 
-def test_symrelu_filtered_dc_agrees_with_the_reference():
-    net = _frontend("random")
-    taps, bias = kidppg.first_layer_taps(net)
+def test_probe_agrees_with_the_reference_on_the_port():
+    net = _frontend("random").double()
     fit = _two_tone(2)
-    a = vb.predict_first_layer_dc(fit, taps[:6], bias[:6], dps=30, method="symrelu")
-    b = vb.predict_first_layer_dc(fit, taps[:6], bias[:6], dps=30, method="reference")
-    for u, v in zip(a, b):
-        assert abs(u - v) < mpmath.mpf(10) ** -25
+    fl = vb.predict_first_layer(net, fit, dps=30)
+    ref = _reference_dc(fit, fl.taps[:6], fl.bias[:6], 256)
+    with mpmath.workdps(40):
+        for u, v in zip(fl.dc_window_exact[:6], ref):
+            assert abs(mpmath.mpf(u) - v) < mpmath.mpf(10) ** -25
 
 
 @pytest.mark.parametrize("source", ["random", "file"])
 def test_prediction_matches_the_port_on_a_pure_two_tone(source):
     """No PPG model error: the port's channel means equal the finite-window exact value."""
     net = _frontend(source)
-    taps, bias = kidppg.first_layer_taps(net)
     for seed in (0, 3):
         fit = _two_tone(seed, hr=60.0 + 20 * seed)
         x = fit.samples(256)
-        exact = np.array([float(v) for v in vb.predict_first_layer_dc(fit, taps, bias, dps=30)])
+        exact = vb.predict_first_layer(net.double(), fit, dps=30).dc_window
         with torch.no_grad():
             m64 = net.double()(torch.from_numpy(x[None, None, :]))["block1.conv1.relu"]
             m32 = net.float()(torch.tensor(x[None, None, :], dtype=torch.float32))
@@ -158,17 +200,25 @@ def test_prediction_matches_the_port_on_a_pure_two_tone(source):
         assert np.ptp(exact) > 0.05  # the channels differ: a real test
     # the infinite-window DC differs: the causal edge matters at this precision
     fit = _two_tone(0)
-    c = int(np.argmax(exact))
-    long = vb.predict_first_layer_dc(fit, taps[c:c + 1], bias[c:c + 1], n=1024,
-                                     method="reference")[0]
-    short = vb.predict_first_layer_dc(fit, taps[c:c + 1], bias[c:c + 1], n=256,
-                                      method="reference")[0]
+    fl = vb.predict_first_layer(net.double(), fit, dps=30)
+    c = int(np.argmax(fl.dc_window))
+    long = _reference_dc(fit, fl.taps[c:c + 1], fl.bias[c:c + 1], 1024)[0]
+    short = _reference_dc(fit, fl.taps[c:c + 1], fl.bias[c:c + 1], 256)[0]
     assert abs(long - short) > 1e-6
 
 
-def test_predict_rejects_unknown_method():
-    with pytest.raises(ValueError, match="method must be"):
-        vb.predict_first_layer_dc(_two_tone(), np.ones((1, 1)), np.zeros(1), method="fast")
+def test_predict_first_layer_needs_a_causal_first_layer():
+    net = torch.nn.Sequential(torch.nn.Conv1d(1, 2, 3, padding=1), torch.nn.ReLU()).double()
+    with pytest.raises(ValueError, match="no causal Conv1d -> ReLU"):
+        vb.predict_first_layer(net, _two_tone(0), n=64)
+
+
+def test_probe_rate_has_a_short_period():
+    from fractions import Fraction
+
+    for hr in (50.0, 61.7, 72.0, 99.9, 143.2, 170.0):
+        h = vb.probe_rate(hr)
+        assert abs(h - hr) <= 10 and Fraction(1920, int(h)).numerator <= 320
 
 
 # ------------------------------------------------------------------ config
@@ -201,7 +251,7 @@ def test_reduced_run_writes_figures_and_json(tmp_path):
     cfg = vb.Config(n_windows=2, out=str(tmp_path), hr_sweep=(72.0,),
                     gain_sweep=(1.0,), sweep_windows=1, dps=20)
     res = vb.run(cfg, progress=False)
-    for stem in ("fig3", "shares", "prediction", "hr"):
+    for stem in ("fig3", "shares", "prediction", "probe", "hr"):
         for ext in ("png", "pdf"):
             p = tmp_path / f"{stem}.{ext}"
             assert p.is_file() and p.stat().st_size > 1000, p
@@ -211,6 +261,11 @@ def test_reduced_run_writes_figures_and_json(tmp_path):
     assert len(rec["weights"]["sha256"]) == 64
     pr = rec["prediction"]
     assert pr["self_check_max_abs_error_on_two_tone_input"] < 1e-12
+    pb = rec["probe"]
+    assert pb["period_samples"] == 80 and pb["max_prediction_error"] < 1e-9
+    assert sum(d["status"] == "predicted" for d in pb["layers"]) == 9
+    assert all(0 <= d["aliased_fraction_max"] <= 1 for d in pb["layers"]
+               if d["status"] == "predicted")
     assert pr["pearson_all_pairs"] > 0.95
     assert np.array(pr["measured"]).shape == (2, 32)
     for key in ("input", "block1.conv3.relu", "block1.pool", "block2.conv3.relu", "block2.pool",
