@@ -15,6 +15,12 @@ Evaluation
 to_numeric(expr, backend="numpy" | "mpmath")     exact value -> float / mpmath number
 lambdify_signal, lambdify_expansion, lambdify_expr   vectorised numpy or mpmath callables
 
+The spectral probe
+------------------
+probe(model, signal, fs, periods)   every activation of a 1-D torch model: its output spectrum
+                                    predicted from its pre-activation, in band and aliased
+                                    (symrelu.numeric.probe_model; torch imported when it runs)
+
 Regression tests
 ----------------
 symrelu.numeric.testing: assert_spectrum_close, assert_dc_close (and check_* returning results)
@@ -36,6 +42,7 @@ from symrelu.numeric.lambdify import (
     spectrum_arrays,
     to_numeric,
 )
+from symrelu.numeric.probe_model import Probe, ProbeError, probe
 from symrelu.numeric.sampling import (
     AliasingError,
     AliasingWarning,
@@ -73,4 +80,7 @@ __all__ = [
     "CoherenceWarning",
     "AliasingWarning",
     "AliasingError",
+    "probe",
+    "Probe",
+    "ProbeError",
 ]

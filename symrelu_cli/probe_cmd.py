@@ -1,4 +1,4 @@
-"""``symrelu probe``: the spectral probe of a user's 1-D torch model (:mod:`symrelu.numeric.probe`).
+"""``symrelu probe``: the spectral probe of a 1-D torch model (:mod:`symrelu.numeric.probe_model`).
 
 ``symrelu probe --model PKG.MODULE:FACTORY [--weights FILE.pt] SIGNAL --fs FS``
 imports ``PKG.MODULE`` (the working directory is put on ``sys.path`` first,
@@ -8,7 +8,7 @@ itself when it is already a ``torch.nn.Module``), loads a state dict from
 mode and float64 (``--dtype float32`` keeps float32) and probes it.
 
 Output: a table of layers (default) or the ``symrelu.probe/1`` JSON document
-(``--json``): the probe's :meth:`symrelu.numeric.probe.Probe.to_dict` plus
+(``--json``): the probe's :meth:`symrelu.numeric.probe_model.Probe.to_dict` plus
 ``"schema"``. Bad model paths, a module that is not a 1-D signal path and a
 signal at or above Nyquist exit with code 2 and one line; a missing torch with 3.
 """
@@ -114,7 +114,7 @@ def cmd_probe(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:
         raise UnavailableError(f"symrelu probe needs torch: {exc}") from None
     from symrelu.cli.commands import parse_signal
-    from symrelu.numeric.probe import probe
+    from symrelu.numeric.probe_model import probe
 
     sig = parse_signal(args.signal)
     if args.periods < 1:

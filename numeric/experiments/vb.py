@@ -29,7 +29,7 @@ first layer's DC with symrelu:
              \qquad x[\text{negative}] = 0,
 
    is computed exactly for the two-tone model by passing the port through the
-   spectral probe (:func:`symrelu.numeric.probe.probe`, which predicts the first
+   spectral probe (:func:`symrelu.numeric.probe_model.probe`, which predicts the first
    ``Conv1d -> ReLU`` from the analytic signal with ``symrelu.filtered_dc``). It
    is compared with the port's measured mean
    activation on the real window: Pearson correlation, median relative error,
@@ -352,7 +352,7 @@ def predict_first_layer(front: Any, fit: Any, *, n: int = ppg_mod.N_SAMPLES,
     r"""The port probed on a window's two-tone model: the first layer's exact finite-window DC.
 
     The two-tone fit :math:`b + A_1\cos(\omega t + p_1) + A_2\cos(2\omega t + p_2)` is
-    passed through the port by :func:`symrelu.numeric.probe.probe`, which predicts the
+    passed through the port by :func:`symrelu.numeric.probe_model.probe`, which predicts the
     first ``Conv1d -> ReLU`` from the analytic signal: the mean of
     :math:`\mathrm{ReLU}(\beta_c + \sum_n h_c[n] x[m-n])` over the ``n`` samples of the
     window, causal zero padding included, by :func:`symrelu.filtered_dc` at ``dps`` digits,
@@ -370,7 +370,7 @@ def predict_first_layer(front: Any, fit: Any, *, n: int = ppg_mod.N_SAMPLES,
 
     Returns
     -------
-    symrelu.numeric.probe.FirstLayer
+    symrelu.numeric.probe_model.FirstLayer
         ``dc_window`` (floats), ``dc_window_exact`` (digits), ``measured_window`` (the
         port on the two-tone input), ``taps`` and ``bias``.
 
@@ -383,7 +383,7 @@ def predict_first_layer(front: Any, fit: Any, *, n: int = ppg_mod.N_SAMPLES,
     >>> fl.dc_window.shape, bool(fl.error_window.max() < 1e-12)
     ((32,), True)
     """
-    from symrelu.numeric.probe import probe
+    from symrelu.numeric.probe_model import probe
 
     p = probe(front, fit.multitone(), fit.fs, n=n, dps=dps)
     fl = p.first_layer
@@ -422,11 +422,11 @@ def probe_rate(hr_bpm: float) -> float:
 def spectral_probe(front: Any, fit: Any, hr_bpm: float, *, periods: int = 2) -> Any:
     """Probe every layer of the port with the window's two-tone fit at :func:`probe_rate`.
 
-    Returns the :class:`symrelu.numeric.probe.Probe`: for each ReLU, its output spectrum
+    Returns the :class:`symrelu.numeric.probe_model.Probe`: for each ReLU, its output spectrum
     predicted from its pre-activation, split into in band and aliased.
     """
     import sympy
-    from symrelu.numeric.probe import probe
+    from symrelu.numeric.probe_model import probe
 
     from symrelu import MultiTone
 
@@ -465,7 +465,7 @@ def _probe_record(p: Any, hr: float) -> dict:
         "definition": "window cfg.window's two-tone fit at the nearest whole heart rate with a "
                       "period of at most 320 samples, through the float64 port; per ReLU the "
                       "output DFT over whole periods of the steady state, predicted from the "
-                      "measured pre-activation (in band + aliased, symrelu.numeric.probe)",
+                      "measured pre-activation (in band + aliased, symrelu.numeric.probe_model)",
         "max_prediction_error": max(float(r.prediction_error.max()) for r in predicted)
         if predicted else None,
         "layers": layers,
@@ -681,7 +681,7 @@ def run(config: Config | None = None, *, progress: bool = True) -> Result:
     shares = _shares_record(acts64, rates, hr_hz, cfg, f_max=fs / 2)
 
     # --- exact prediction of the first layer's DC from the two-tone model: the port is
-    # probed on each window's fit (symrelu.numeric.probe; filtered_dc over the window)
+    # probed on each window's fit (symrelu.numeric.probe_model; filtered_dc over the window)
     fits = [ppg_mod.fit_two_tone(w, h, fs) for w, h in zip(windows, hr_bpm)]
     measured = acts64[_FIRST].mean(axis=2)  # (windows, channels)
     firsts = []

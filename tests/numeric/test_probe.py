@@ -1,4 +1,4 @@
-"""symrelu.numeric.probe: predicted spectra against the model's own outputs and the exact core."""
+"""symrelu.numeric.probe_model: predicted spectra against the model's own outputs and the exact core."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from symrelu.numeric.probe import ProbeError, probe, signal_period  # noqa: E402
 from symrelu.numeric.probe_fold import pwl_spectra  # noqa: E402
+from symrelu.numeric.probe_model import ProbeError, probe, signal_period  # noqa: E402
 
 import symrelu as sr  # noqa: E402
 
