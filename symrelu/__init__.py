@@ -41,6 +41,8 @@ convergence_table(signal, orders=, center=, ...)      truncated Taylor DC vs exa
 filter_signal(signal, taps, fs, bias=)                FIR-filtered MultiTone (|H|, arg H)
 filtered_dc(signal, taps, fs, n=, bias=, activation=, dps=)
                                                       conv -> activation -> mean, finite or infinite
+describing_function(activation, amplitude, bias=, dps=)   the DIDF: gain N_A, bias gain N_B
+intermodulation(activation, a1, a2, f1, f2, bias=, dps=)  the two-tone test: IMD3 in dBc
 
 Printing
 --------
@@ -134,9 +136,19 @@ _LAZY = {
     "filtered_dc": "symrelu.exact.filters",
     "Guarantee": "symrelu.exact.guarantee",
     "guarantee": "symrelu.exact.guarantee",
+    "DescribingFunction": "symrelu.describing",
+    "Intermodulation": "symrelu.describing",
+    "describing_function": "symrelu.describing",
+    "intermodulation": "symrelu.describing",
 }
 
 if TYPE_CHECKING:  # what static tools see: the same names, imported eagerly
+    from symrelu.describing import (
+        DescribingFunction,
+        Intermodulation,
+        describing_function,
+        intermodulation,
+    )
     from symrelu.exact import (
         ConvergenceTable,
         NoClosedFormError,
@@ -238,6 +250,10 @@ __all__ = [
     "NoProofError",
     "guarantee",
     "Guarantee",
+    "describing_function",
+    "DescribingFunction",
+    "intermodulation",
+    "Intermodulation",
     "FrequencyNotPresentError",
     "SymreluWarning",
     "DivergenceWarning",
