@@ -86,6 +86,8 @@ SELU_SCALE = sympy.Rational("1.0507009873554804934193349852946")
 
 _OO = sympy.oo
 _PI = sympy.pi
+_HALF = sympy.Rational(1, 2)
+_ZERO = sympy.Integer(0)
 
 
 # --- ball evaluation of expression trees ------------------------------------------------------
@@ -467,7 +469,25 @@ class Smooth(Activation):
 
     @property
     def parity(self) -> str | None:
-        """``"odd"``, ``"even"`` or None (as sympy decides f(-x) = -f(x) or f(x))."""
+        """``"odd"``, ``"even"`` or None (f(-x) = -f(x), f(-x) = f(x), neither decided)."""
+        a, c = self._spec.parity
+        return "odd" if c == 0 else "even" if a == 0 else None
+
+    @property
+    def symmetry(self) -> tuple:
+        """``(a, c)`` with ``f(x) - f(-x) = 2 a x`` and ``f(x) + f(-x) = 2 c`` exactly, each
+        None where f's odd part is not linear or its even part not constant.
+
+        For a signal with ``x(tau + pi) = -x(tau)`` the odd harmonics of f(x) come from the
+        odd part only, the even ones from the even part only: softplus (``x/2 + log(2
+        cosh(x/2))``) adds nothing at odd harmonics beyond ``x/2``, sigmoid nothing at even
+        ones beyond 1/2.
+
+        Examples
+        --------
+        >>> Softplus().symmetry, Sigmoid().symmetry, Tanh().symmetry, Mish().symmetry
+        ((1/2, None), (None, 1/2), (None, 0), (None, None))
+        """
         return self._spec.parity
 
     @property
@@ -579,13 +599,12 @@ def _check_real(e: sympy.Expr) -> None:
                                       f"(value {mpmath.nstr(v, 8)})")
 
 
-def _parity(e: sympy.Expr) -> str | None:
+def _parity(e: sympy.Expr) -> tuple:
+    """(a, c): f(x) - f(-x) = 2 a x and f(x) + f(-x) = 2 c exactly (None where not decided)."""
     m = e.subs(X, -X)
-    if sympy.simplify(m + e) == 0:
-        return "odd"
-    if sympy.simplify(m - e) == 0:
-        return "even"
-    return None
+    odd = sympy.simplify((e - m) / (2 * X))
+    even = sympy.simplify((e + m) / 2)
+    return (odd if not odd.has(X) else None, even if not even.has(X) else None)
 
 
 # --- the named ones -------------------------------------------------------------------------
@@ -620,40 +639,40 @@ def _builtin_specs() -> dict:
 
     c = sympy.sqrt(2 / _PI)
     add("gelu", X * (1 + sympy.erf(X / sympy.sqrt(2))) / 2, latex=r"\mathrm{GELU}", repr="GELU()",
-        acb=_gelu_acb, numpy=_np("gelu"), radius=_OO, strip=_OO, parity=None,
+        acb=_gelu_acb, numpy=_np("gelu"), radius=_OO, strip=_OO, parity=(_HALF, None),
         singularities="none (entire)")
     add("gelu_tanh", X * (1 + sympy.tanh(c * (X + GELU_TANH_A * X**3))) / 2,
         latex=r"\mathrm{GELU}_{\tanh}", repr="GELUTanh()", acb=_gelu_tanh_acb,
         numpy=_np("gelu_tanh"), radius=sympy.Rational(2826, 1000),
-        strip=sympy.Rational(2754, 1000), parity=None,
+        strip=sympy.Rational(2754, 1000), parity=(_HALF, None),
         singularities="poles where sqrt(2/pi)(x + 0.044715 x^3) = i pi (k + 1/2); the nearest "
                       "at -0.6344 +- 2.7548i and 0.6344 +- 2.7548i (|x| = 2.8269)")
     add("silu", X / (1 + sympy.exp(-X)), latex=r"\mathrm{SiLU}", repr="SiLU()",
         acb=lambda z, a: z * _acb_sigmoid(z, a), numpy=_np("silu"), radius=_PI, strip=_PI,
-        parity=None, singularities="poles at i pi (2k + 1)")
+        parity=(_HALF, None), singularities="poles at i pi (2k + 1)")
     add("tanh", sympy.tanh(X), latex=r"\tanh", repr="Tanh()", acb=lambda z, a: z.tanh(),
-        numpy=_np("tanh"), radius=_PI / 2, strip=_PI / 2, parity="odd",
+        numpy=_np("tanh"), radius=_PI / 2, strip=_PI / 2, parity=(None, _ZERO),
         singularities="poles at i pi/2 + i k pi")
     add("sigmoid", 1 / (1 + sympy.exp(-X)), latex=r"\sigma", repr="Sigmoid()",
-        acb=_acb_sigmoid, numpy=_np("sigmoid"), radius=_PI, strip=_PI, parity=None,
+        acb=_acb_sigmoid, numpy=_np("sigmoid"), radius=_PI, strip=_PI, parity=(None, _HALF),
         singularities="poles at i pi (2k + 1)")
     add("softplus", sympy.log(1 + sympy.exp(X)), latex=r"\mathrm{softplus}", repr="Softplus()",
-        acb=_acb_softplus, numpy=_np("softplus"), radius=_PI, strip=_PI, parity=None,
+        acb=_acb_softplus, numpy=_np("softplus"), radius=_PI, strip=_PI, parity=(_HALF, None),
         singularities="logarithmic branch points at i pi (2k + 1)")
     mish_pole = sympy.sqrt(sympy.log(2) ** 2 / 4 + 9 * _PI**2 / 16)
     add("mish", X * sympy.tanh(sympy.log(1 + sympy.exp(X))), latex=r"\mathrm{Mish}",
         repr="Mish()", acb=_acb_mish, numpy=_np("mish"), radius=mish_pole,
-        strip=3 * _PI / 4, parity=None,
+        strip=3 * _PI / 4, parity=(None, None),
         singularities="poles at log(2)/2 +- 3 i pi/4 + 2 i k pi (tanh(log w) = "
                       "(w^2 - 1)/(w^2 + 1) has no branch point)")
     one = sympy.Integer(1)
     add("elu", _elu_expr(one), latex=r"\mathrm{ELU}", repr="ELU()", acb=None, numpy=_np("elu"),
         radius=None, strip=None, breaks=(sympy.Integer(0),), pieces=_elu_pieces(one, one),
-        parity=None, singularities="not analytic at 0 (entire on each side)")
+        parity=(None, None), singularities="not analytic at 0 (entire on each side)")
     add("selu", _elu_expr(SELU_ALPHA, SELU_SCALE), latex=r"\mathrm{SELU}", repr="SELU()",
         acb=None, numpy=_np("selu", float(SELU_ALPHA), float(SELU_SCALE)), radius=None,
         strip=None, breaks=(sympy.Integer(0),), pieces=_elu_pieces(SELU_ALPHA, SELU_SCALE),
-        parity=None, singularities="not analytic at 0 (entire on each side)")
+        parity=(None, None), singularities="not analytic at 0 (entire on each side)")
     return specs
 
 
@@ -779,7 +798,7 @@ def ELU(alpha: Any = 1) -> Smooth:  # noqa: N802
     spec = _Spec(name=f"elu:{a}", latex=r"\mathrm{ELU}_{" + sympy.latex(a) + "}",
                  repr=f"ELU({a})", acb=None, numpy=_np("elu", float(a)), radius=None,
                  strip=None, breaks=(sympy.Integer(0),), pieces=_elu_pieces(a, sympy.Integer(1)),
-                 parity=None, singularities="not analytic at 0 (entire on each side)")
+                 parity=(None, None), singularities="not analytic at 0 (entire on each side)")
     return Smooth._named(_elu_expr(a), spec)
 
 
