@@ -8,6 +8,12 @@ the edge effect of causal padding, so for any initialisation with
 :math:`w_0 w_1 \ne 0` the DC orders the three classes (3, 5 and 10 Hz) by
 frequency: a threshold on one number classifies them (Fig. 5).
 
+Other activations (issue 17): the same network with GELU, tanh and softplus in
+place of the ReLU (:data:`ACTIVATIONS`; same data and kernels), each output
+predicted exactly per sample. An odd activation (tanh) has no long-window DC:
+its output is the window's edge effect alone, and the thesis predicts that it
+does not separate the classes.
+
 Examples
 --------
 >>> d = derive(DeriveConfig(experiments=False))
@@ -32,12 +38,15 @@ from symrelu.derivations._common import (
     tex_escape,
 )
 
-__all__ = ["KEY", "SECTION", "TITLE", "derive", "response_squared", "FIGURE_CAPTIONS"]
+__all__ = ["KEY", "SECTION", "TITLE", "ACTIVATIONS", "derive", "response_squared",
+           "FIGURE_CAPTIONS"]
 
 KEY = "sec5d"
 SECTION = "V-D"
 TITLE = "A zero-training CNN"
 FS, N = 32, 256
+#: the activations V-D compares (relu: the paper's network)
+ACTIVATIONS = ("relu", "gelu", "tanh", "softplus")
 #: one caption per figure experiment vd writes (file stem -> caption)
 FIGURE_CAPTIONS = {
     "fig5": "Experiment V-D (Fig.~5 of the paper): the untrained network's output (its pooled "
@@ -46,6 +55,10 @@ FIGURE_CAPTIONS = {
             "initialisation 0.",
     "fig5_inits": "Experiment V-D: accuracy of the best single-threshold classifier on the "
                   "network's output, over all random initialisations, for kernel sizes 2 and 3.",
+    "fig5_activations": "Experiment V-D with other activations in place of the ReLU: the "
+                        "untrained network's output for every sample against frequency "
+                        "(initialisation 0), and the mean threshold-classifier accuracy over "
+                        "all initialisations (kernel 2).",
 }
 
 
@@ -96,8 +109,10 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
         agree += ordered
     check(checks, "DC order follows sign(w0 w1)", agree == trials,
           f"{agree}/{trials} random Glorot initialisations order the class DCs as predicted")
-    quick = {"inits": 20, "samples_per_class": 16, "kernel3": False, "figures": True}
-    result, note = run_experiment("vd", config, quick, {"figures": True})
+    quick = {"inits": 20, "samples_per_class": 16, "kernel3": False, "figures": True,
+             "activation": ACTIVATIONS}
+    result, note = run_experiment("vd", config, quick,
+                                  {"figures": True, "activation": ACTIVATIONS})
 
     fr = Fragment()
     fr.section(f"Section {SECTION}: {TITLE}", "sec:vd")
@@ -127,9 +142,42 @@ def derive(config: DeriveConfig | None = None) -> Derivation:
                if k in figs]
         if row:
             fr.figure_row(row)
+        _activation_table(fr, result)
+        if "fig5_activations" in figs:
+            fr.figure(figs["fig5_activations"], FIGURE_CAPTIONS["fig5_activations"])
     fr.checks(checks)
     return Derivation(KEY, SECTION, TITLE, fr.text(), checks,
                       results={"H2": str(H2), "dH2_df": str(dH2), "experiment": note})
+
+
+def _activation_table(fr: Fragment, result) -> None:
+    """Per activation: the exact prediction's agreement with torch and the classes' separation."""
+    sections = getattr(result, "activations", None) or {}
+    if not sections:
+        return
+    acc0 = result.accuracy[2]
+    rows = [["relu", "no", f"{result.max_relative_error:.2g} (relative)",
+             f"{float(np.mean(acc0)):.4f}", f"{float(np.median(acc0)):.4f}"]]
+    for act, sec in sections.items():
+        a2 = sec["accuracy"][2]
+        rows.append([tex_escape(act), "yes" if sec["odd"] else "no",
+                     f"{sec['max_abs_error']:.2g} (absolute)", f"{float(np.mean(a2)):.4f}",
+                     f"{float(np.median(a2)):.4f}"])
+    fr.table(["activation", "odd", "torch vs exact, init 0", "accuracy: mean", "median"], rows,
+             align="llrrr",
+             caption=f"V-D with each activation in place of the ReLU: the largest difference "
+                     f"between torch's float32 output and the exact finite-window DC over the "
+                     f"{len(result.labels)} samples, and the threshold classifier's accuracy "
+                     f"over the {len(acc0)} random kernel-2 initialisations.")
+    odd = [a for a, sec in sections.items() if sec["odd"]]
+    if odd:
+        worst = max(float(np.mean(sections[a]["accuracy"][2])) for a in odd)
+        fr.para(tex_escape(
+            f"The odd activation{'s' if len(odd) > 1 else ''} ({', '.join(odd)}) "
+            f"make{'' if len(odd) > 1 else 's'} no "
+            "long-window DC: the output is the window's edge effect, and the mean accuracy "
+            f"over initialisations is at most {worst:.3f} (chance is 1/3; ReLU's "
+            f"{float(np.mean(acc0)):.3f})."))
 
 
 if __name__ == "__main__":  # pragma: no cover

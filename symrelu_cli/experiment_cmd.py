@@ -64,7 +64,8 @@ OUTPUTS = {
            "fig1.png", "fig1.pdf", "fig2.png", "fig2.pdf", "convergence.png", "convergence.pdf"),
     "vb": ("results.json", "summary.txt", "fig3.png", "fig3.pdf", "shares.png", "shares.pdf",
            "prediction.png", "prediction.pdf", "hr.png", "hr.pdf"),
-    "vc": ("results.json", "summary.txt", "timing.json", "fig4.png", "fig4.pdf"),
+    "vc": ("results.json", "summary.txt", "timing.json", "fig4.png", "fig4.pdf",
+           "fig4_activations.png", "fig4_activations.pdf"),
     "vd": ("results.json", "summary.txt", "fig5.png", "fig5.pdf", "fig5_inits.png",
            "fig5_inits.pdf", "fig5_activations.png", "fig5_activations.pdf"),
 }

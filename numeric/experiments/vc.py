@@ -803,12 +803,19 @@ def _label(model: str) -> str:
     return {"relu": "ReLU", "linear": "linear", "linear_dc": "linear + DC"}.get(model, model)
 
 
-def _figure(cfg: Config, arr: dict[str, np.ndarray], stem: Path) -> list[Path]:
+def _figure(cfg: Config, arr: dict[str, np.ndarray], stem: Path,
+            models: tuple[str, ...] | None = None) -> list[Path]:
+    """Fig. 4: loss and the two distances over the epochs, mean +- std, of ``models``.
+
+    Fig. 4 itself shows the paper's models (relu, linear, linear_dc, those in the
+    run); ``fig4_activations`` every model of a run with other activations.
+    """
     from matplotlib.figure import Figure
     from symrelu.numeric.plotting import PALETTE, TEXT_WIDTH, save_figure, style
 
     epochs = np.arange(1, cfg.epochs + 1)
-    models = cfg.models()
+    every = cfg.models()
+    models = every if models is None else models
     with style():
         fig = Figure(figsize=(TEXT_WIDTH, 2.2 if len(models) <= 4 else 2.6))
         axes = fig.subplots(1, 3)
@@ -816,7 +823,7 @@ def _figure(cfg: Config, arr: dict[str, np.ndarray], stem: Path) -> list[Path]:
                   "conv layer 2: distance from init")
         for ax, key, title in zip(axes, ("loss", "distance1", "distance2"), titles, strict=True):
             for i, m in enumerate(models):
-                values = arr[key][:, i]
+                values = arr[key][:, every.index(m)]
                 mu, sd = values.mean(0), values.std(0)
                 lower = mu - sd
                 if key == "loss":
@@ -869,7 +876,9 @@ def run(config: Config, *, progress: bool = True) -> Result:
     finished repetition, atomically), ``results.json`` (all finished
     repetitions plus provenance; rewritten atomically after every repetition,
     so Ctrl-C leaves it consistent), ``timing.json``, ``summary.txt`` and
-    ``fig4.png``/``fig4.pdf`` (when complete and ``config.figures``).
+    ``fig4.png``/``fig4.pdf`` (when complete and ``config.figures``; the
+    paper's models), and ``fig4_activations.png``/``.pdf`` (every model) when the
+    run has other activations.
 
     Parameters
     ----------
@@ -923,7 +932,11 @@ def run(config: Config, *, progress: bool = True) -> Result:
                                                threads=config.repetition_threads())}
             paths["timing"] = atomic_write_json(Path(config.out) / "timing.json", timing)
         if config.figures and len(reps) == config.reps:
-            png, pdf = _figure(config, arr, Path(config.out) / "fig4")
+            paper = tuple(m for m in config.models() if m in MODELS)
+            png, pdf = _figure(config, arr, Path(config.out) / "fig4", paper)
             paths["fig4_png"], paths["fig4_pdf"] = png, pdf
+            if config.activation != DEFAULT_ACTIVATIONS:
+                png, pdf = _figure(config, arr, Path(config.out) / "fig4_activations")
+                paths["fig4_activations_png"], paths["fig4_activations_pdf"] = png, pdf
     return Result(config, reps, arr["loss"], arr["accuracy"], arr["distance1"], arr["distance2"],
                   finding, summary, paths, seconds)

@@ -163,6 +163,9 @@ def test_the_finding_compares_each_activation_with_relu_and_linear(tmp_path):
     summary = (tmp_path / "summary.txt").read_text()
     assert "five CNNs (relu, tanh, softplus, linear, linear_dc)" in summary
     assert "tanh: odd" in summary and (tmp_path / "fig4.png").stat().st_size > 0
+    assert (tmp_path / "fig4_activations.pdf").stat().st_size > 0
+    assert sorted(res.paths) == ["fig4_activations_pdf", "fig4_activations_png", "fig4_pdf",
+                                 "fig4_png", "results", "summary", "timing"]
 
 
 def test_default_records_no_activation(tmp_path):
