@@ -75,6 +75,10 @@ API_MODULES = [
      "lambdified signals and expansions, exact samples."),
     ("symrelu.numeric.testing", "symrelu.numeric.testing", "Assert helpers that compare sampled "
      "signals with symrelu's exact values."),
+    ("symrelu.numeric.probe_model", "symrelu.numeric.probe_model", "The spectral probe of a "
+     "1-D torch model: every activation's spectrum predicted, in band and aliased."),
+    ("symrelu.numeric.probe_fold", "symrelu.numeric.probe_fold", "The float engine of the "
+     "probe: act(trigonometric interpolant), in band and folded in closed form."),
     ("symrelu.numeric.experiments.va", "Experiment V-A", "Section V-A: the four-tone Taylor "
      "example, Figs. 1-2, the convergence study."),
     ("symrelu.numeric.experiments.vb", "Experiment V-B", "Section V-B: the KID-PPG network's "

@@ -52,9 +52,11 @@ Smooth activations
 ------------------
 :math:`f(s(\tau))` is analytic, its coefficients decay geometrically: the
 in-band part is the FFT of :math:`f(s)` on a dense grid of M points, M = 8N
-doubled until the top half of the dense spectrum is below 1e-17 of the
-channel's largest coefficient (the neglected aliases of the dense grid decay
-at least as fast), at most ``max_dense`` points; the fold is the dense
+doubled until the top half of the dense spectrum is at float rounding (4e-16
+of the channel's largest coefficient; the neglected aliases of the dense grid
+decay at least as fast), at most ``max_dense`` points (an activation whose
+derivative jumps, ELU with alpha != 1 or SELU, decays only algebraically and
+stops there: the tail returned says how accurate the in-band split is); the fold is the dense
 spectrum folded onto the N bins (the sampled DFT, to rounding).
 
 Examples
@@ -80,6 +82,9 @@ __all__ = ["interpolant", "crossings", "pwl_spectra", "smooth_spectra", "to_bins
 #: crossings of a kink are bracketed on a grid of this many points per sample
 GRID_OVERSAMPLING = 16
 _NEWTON_STEPS = 40
+#: the dense grid is fine enough when the top half of its spectrum is at the FFT's rounding
+#: floor relative to the largest coefficient
+_FLOOR = 4e-16
 
 
 def interpolant(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -296,7 +301,7 @@ def smooth_spectra(
         top = np.abs(spec[:, m // 4 : 3 * m // 4 + 1]).max(axis=-1)
         scale = np.maximum(np.abs(spec).max(axis=-1), np.finfo(float).tiny)
         tail = float(np.max(top / scale))
-        if tail < 1e-17 or 2 * m > max_dense:
+        if tail < _FLOOR or 2 * m > max_dense:
             break
         m *= 2
     kk = n // 2

@@ -172,6 +172,8 @@ class LayerProbe:
         (in [0, 1]; 0 for a silent channel); the RMS of
         predicted minus measured over the measured RMS (absolute where the
         channel is zero); the measured RMS.
+    dense_points : int or None
+        Smooth activations: the dense grid's size.
     periodicity : float or None
         Largest deviation of the pre-activation (activation layers) or output
         from exact periodicity over the window, relative to its RMS.
@@ -511,7 +513,12 @@ def torch_activation(module: Any) -> tuple[Any, str]:
         return named("selu")
     if isinstance(module, nn.Mish):
         return named("mish")
-    return None, "not an activation"
+    if isinstance(module, nn.PReLU):
+        if module.weight.numel() != 1:
+            return None, (f"PReLU with {module.weight.numel()} slopes (one per channel): "
+                          "symrelu's activations are the same on every channel")
+        return symrelu.LeakyReLU(repr(float(module.weight.detach().reshape(()).item()))), ""
+    return None, f"{type(module).__name__} has no symrelu activation: measured only"
 
 
 _ACTIVATION_TYPES = ("ReLU", "LeakyReLU", "ReLU6", "Hardtanh", "Hardsigmoid", "GELU", "SiLU",
@@ -674,8 +681,8 @@ def _predict_activation(act: Any, v: np.ndarray) -> tuple[np.ndarray, np.ndarray
         a, b, kinks = _pwl_terms(act)
         inb, tot = pwl_spectra(v, a, b, kinks)
         return inb, tot, None
-    inb, tot, m, _tail = smooth_spectra(v, act.numpy)
-    return inb, tot, m
+    inb, tot, m, tail = smooth_spectra(v, act.numpy)
+    return inb, tot, (m, tail)
 
 
 def probe(model: Any, signal: Any, fs: Any, periods: int = 8, *, n: int | None = None,
@@ -900,7 +907,15 @@ def _analyse(calls: list, xt: Any, period: int, fs: float, periods: int):
                 if act is not None:
                     xin = inp.detach().to("cpu").double().numpy()[0]
                     v, rec.periodicity = _one_period(xin, rec.window)
-                    inband, total, rec.dense_points = _predict_activation(act, v)
+                    inband, total, dense = _predict_activation(act, v)
+                    if dense is not None:
+                        rec.dense_points, tail = dense
+                        if tail > 1e-13:
+                            rec.note = "; ".join(x for x in (rec.note, (
+                                f"the dense grid of {rec.dense_points} points leaves a tail "
+                                f"of {tail:.0e} of the largest coefficient (the activation's "
+                                "derivative jumps): the in-band/aliased split is accurate to "
+                                "about that, the total to rounding")) if x)
                     rec.status = "predicted"
             elif isinstance(mod, nn.MaxPool1d):
                 res = _maxpool2(mod, inp, rec, src)
