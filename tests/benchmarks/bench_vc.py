@@ -15,6 +15,15 @@ repetition) and against a measured matmul peak. A warm-up epoch runs first
 ``--vectorised`` also times the rejected design: the ReLU model vectorised over
 R repetitions with grouped convolutions (per repetition, per step).
 
+``--activations gelu tanh softplus`` times, instead, what each activation model
+adds to a repetition (``vc.Config(activation=...)``): interleaved round by
+round, the linear models alone (``activation=("linear",)``), the default run
+(relu) and relu plus each activation; an activation model's seconds are its
+run's minus the default's, reported as a ratio to the relu model's (the
+default's minus the linear models')::
+
+    python tests/benchmarks/bench_vc.py --activations gelu tanh softplus --epochs 3
+
 ``--executors`` compares, instead, the ways of running whole repetitions
 through :func:`symrelu.numeric.experiments.vc.run` (process start-up included)::
 
@@ -56,10 +65,12 @@ def matmul_peak(n: int = 2048, k: int = 10) -> float:
     return 2 * n**3 * k / (time.perf_counter() - t) / 1e9
 
 
-def time_repetition(method: str, epochs: int, threads: int) -> float:
+def time_repetition(method: str, epochs: int, threads: int,
+                    activation: tuple[str, ...] = ("relu",)) -> float:
     from symrelu.numeric.experiments import vc
 
-    cfg = vc.Config(reps=1, epochs=epochs, out=None, method=method, threads=threads)
+    cfg = vc.Config(reps=1, epochs=epochs, out=None, method=method, threads=threads,
+                    activation=activation)
     t = time.perf_counter()
     vc.run_repetition(cfg, 0)
     return (time.perf_counter() - t) * 60 / epochs
@@ -205,6 +216,27 @@ def compare_executors(epochs: int, reps: int, loads: list[int], rounds: int,
                   f"{full / 60:7.1f}min", flush=True)
 
 
+def compare_activations(names: list[str], epochs: int, rounds: int, threads: int) -> None:
+    """Seconds each activation model adds to a 60-epoch repetition, against relu's model."""
+    runs = {"linear only": ("linear",), "relu (default)": ("relu",),
+            **{f"relu + {n}": ("relu", n) for n in names}}
+    time_repetition("fast", 1, threads, ("relu", *names))  # warm-up: kernels of every function
+    got: dict[str, list[float]] = {k: [] for k in runs}
+    for _ in range(rounds):
+        for label, acts in runs.items():
+            got[label].append(time_repetition("fast", epochs, threads, acts))
+    med = {k: statistics.median(v) for k, v in got.items()}
+    relu = med["relu (default)"] - med["linear only"]
+    print(f"{epochs} epochs per timing, extrapolated to 60; {rounds} interleaved rounds; "
+          f"{threads} thread(s); s/rep (rounds), median")
+    for label, xs in got.items():
+        print(f"{label:22s} {' '.join(f'{x:6.1f}' for x in xs)}  {med[label]:6.1f}")
+    print(f"\nrelu model: {relu:.1f} s per repetition (default minus linear only)")
+    for n in names:
+        extra = med[f"relu + {n}"] - med["relu (default)"]
+        print(f"{n:10s} model: {extra:6.1f} s per repetition, {extra / relu:5.2f} x relu's")
+
+
 def main() -> None:
     import torch
 
@@ -220,9 +252,14 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=2, help="repetitions per executor timing")
     ap.add_argument("--load", type=int, nargs="+", default=[0, 1],
                     help="extra CPU-bound processes during the executor timings")
+    ap.add_argument("--activations", nargs="+",
+                    help="time what each of these activation models adds (see above)")
     ap.add_argument("--only", nargs="+",
                     help="rows to time, as processes x threads: 1x2 2x1 1x1 on 2 cores (default: all)")
     a = ap.parse_args()
+    if a.activations:
+        compare_activations(a.activations, a.epochs, a.rounds or 2, a.threads[0])
+        return
     if a.executors:
         compare_executors(a.epochs, a.reps, a.load, a.rounds or 1, a.only)
         return
