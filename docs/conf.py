@@ -87,6 +87,9 @@ API_MODULES = [
      "tones (Fig. 4)."),
     ("symrelu.numeric.experiments.vd", "Experiment V-D", "Section V-D: the untrained CNN's "
      "DC feature (Fig. 5)."),
+    ("symrelu.numeric.experiments.torch_activations", "symrelu.numeric.experiments."
+     "torch_activations", "The torch function of every activation (V-C's and V-D's "
+     "``--activation``)."),
     ("symrelu.derivations", "symrelu.derivations", "The paper's sections as code: the steps of "
      "the paper build."),
     ("symrelu.derivations.assemble", "symrelu.derivations.assemble", "The whole paper: every "
