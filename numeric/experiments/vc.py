@@ -346,8 +346,9 @@ class Result:
         return len(self.repetitions) == self.config.reps
 
 
-def _canonical_activations(values: Any) -> tuple[str, ...]:
-    """Canonical names of the conv models' activations (linear dropped, duplicates once)."""
+def _canonical_activations(values: Any, *, keep_linear: bool = False) -> tuple[str, ...]:
+    """Canonical names of the conv models' activations (duplicates once; linear dropped,
+    it is always trained, unless ``keep_linear``)."""
     from symrelu import as_activation
     from symrelu.errors import ActivationError
 
@@ -366,7 +367,7 @@ def _canonical_activations(values: Any) -> tuple[str, ...]:
         if name.split(":")[0] not in TORCH_NAMES and act.kind != "piecewise_linear":
             raise ActivationError(f"activation {name!r} has no torch function for V-C; use "
                                   f"one of {', '.join(TORCH_NAMES)} or a piecewise-linear one")
-        if name not in names and name not in LINEAR_MODELS:
+        if name not in names and (keep_linear or name not in LINEAR_MODELS):
             names.append(name)
     return tuple(names)
 

@@ -111,7 +111,8 @@ class Config:
         Write the figures.
     activation : tuple of str
         Activations to compare with the paper's ReLU (comma-separated on the
-        command line; every name of V-C's ``--activation`` but linear): each
+        command line; every name of V-C's ``--activation``, linear included:
+        the filter alone, whose mean is the window's edge effect): each
         replaces the ReLU of the same network, on the same data and kernels.
     """
 
@@ -131,7 +132,7 @@ class Config:
     activation: tuple[str, ...] = ("relu",)
 
     def __post_init__(self) -> None:
-        names = vc._canonical_activations(self.activation)
+        names = vc._canonical_activations(self.activation, keep_linear=True)
         if "relu" not in names:
             names = ("relu", *names)
         object.__setattr__(self, "activation", names)

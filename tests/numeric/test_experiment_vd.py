@@ -187,6 +187,8 @@ def test_the_symrelu_predictor_is_refused_where_its_finite_window_is_not_summed(
     with pytest.raises(ValueError, match="one-kink"):
         vd.Config(predictor="symrelu", activation=("gelu",))
     assert vd.Config(predictor="symrelu", activation=("abs",)).activation == ("relu", "abs")
+    # V-D keeps linear (the filter alone: its mean is the edge effect); V-C always trains it
+    assert vd.Config(activation=("identity", "tanh")).activation == ("relu", "linear", "tanh")
 
 
 def test_other_activations_predicted_per_sample_and_recorded(tmp_path):
