@@ -35,8 +35,9 @@ activation named replaces the ReLU of the same network (same data, same
 kernels, init 0 the same weights) and gets a section ``activations[name]`` of
 the record: torch's output per sample, its exact finite-window prediction
 (``predictor``: this module's mpmath finite sum of the activation, evaluated
-through its sympy expression, or ``symrelu.filtered_dc(..., activation=...)``),
-their largest relative difference, the long-window limit
+through its sympy expression, or ``symrelu.filtered_dc(..., activation=...)``;
+the reference sum is cross-checked against ``filtered_dc`` on ``crosscheck``
+samples per class), their largest difference, the long-window limit
 ``symrelu.filtered_dc(..., n=None, activation=...)`` on the cross-check
 samples, and the threshold-classifier accuracies over the initialisations.
 An odd activation (tanh, hardtanh, sign) has a long-window DC of exactly 0 for
@@ -144,20 +145,7 @@ class Config:
             raise NumericInputError(
                 f"predictor must be 'symrelu' or 'reference' (got {self.predictor!r})"
             )
-        if self.predictor == "symrelu":
-            wide = [a for a in self.activation if not _finite_window_engine(a)]
-            if wide:
-                raise NumericInputError(
-                    f"predictor 'symrelu': symrelu.filtered_dc sums a finite window for the "
-                    f"one-kink activations lambda x + c|x| only (relu, abs, leaky), not "
-                    f"{', '.join(wide)}; use predictor 'reference'")
 
-
-def _finite_window_engine(name: str) -> bool:
-    """Whether symrelu.filtered_dc's finite window takes this activation (lambda x + c|x|)."""
-    from symrelu import as_activation
-
-    return bool(getattr(as_activation(name), "is_kink_at_zero", False))
 
 
 @dataclass
@@ -616,7 +604,7 @@ def _activation_section(cfg, act, x, y, f, k2, k3, taps0, progress) -> dict[str,
                         "max_gap_over_max_dc": float(max(gaps) / scale) if scale else None},
         "accuracy": acc, "odd": vc.is_odd(act),
     }
-    if name.startswith("reference") and cfg.crosscheck and _finite_window_engine(act):
+    if name.startswith("reference") and cfg.crosscheck:
         with mp.workdps(cfg.dps):
             cross = max(abs(predict_dc(f[i], taps0, dps=cfg.dps, predictor="symrelu",
                                        activation=act)[0] - predicted[i]) for i in idx)

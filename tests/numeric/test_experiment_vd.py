@@ -183,9 +183,16 @@ def test_long_windows_approach_the_exact_engines_limit(act):
         assert limit == 0  # an odd activation makes no DC from a tone
 
 
-def test_the_symrelu_predictor_is_refused_where_its_finite_window_is_not_summed():
-    with pytest.raises(ValueError, match="one-kink"):
-        vd.Config(predictor="symrelu", activation=("gelu",))
+@pytest.mark.parametrize("act", ["gelu", "tanh", "hardtanh", "sign", "softplus"])
+def test_symrelu_filtered_dc_agrees_with_the_reference_for_other_activations(act):
+    # the engine's finite window (verified digits) against this module's mpmath finite sum
+    a, name = vd.predict_dc(5.1234, [0.7, 0.4], predictor="symrelu", activation=act)
+    b, _ = vd.predict_dc(5.1234, [0.7, 0.4], predictor="reference", activation=act)
+    assert name == "symrelu.filtered_dc"
+    assert abs(a - b) <= mp.mpf(10) ** -25 * max(abs(b), mp.mpf(10) ** -3)
+
+
+def test_linear_is_kept_and_the_default_is_relu():
     assert vd.Config(predictor="symrelu", activation=("abs",)).activation == ("relu", "abs")
     # V-D keeps linear (the filter alone: its mean is the edge effect); V-C always trains it
     assert vd.Config(activation=("identity", "tanh")).activation == ("relu", "linear", "tanh")
@@ -203,9 +210,9 @@ def test_other_activations_predicted_per_sample_and_recorded(tmp_path):
         assert err < 1e-6  # float32 rounding of a 256-term mean of values below 1
         assert len(sec["accuracy"][2]) == 12 and len(sec["accuracy"][3]) == 12
     assert r.activations["tanh"]["odd"] and not r.activations["gelu"]["odd"]
-    # abs: also cross-checked against symrelu.filtered_dc's finite window
-    cross = r.activations["abs"]["symrelu_filtered_dc_crosscheck"]
-    assert cross["max_abs_difference"] < 1e-25
+    # each cross-checked against symrelu.filtered_dc's finite window
+    for sec in r.activations.values():
+        assert sec["symrelu_filtered_dc_crosscheck"]["max_abs_difference"] < 1e-25
     rec = json.loads((tmp_path / "results.json").read_text())
     assert sorted(rec["activations"]) == ["abs", "gelu", "tanh"]
     assert rec["provenance"]["parameters"]["activation"] == ["relu", "tanh", "gelu", "abs"]
