@@ -317,6 +317,7 @@ class Smooth(Activation):
         if spec is None:
             fn = _compile(e)
             _check_real(e)
+            _check_finite(fn, e)
             spec = _Spec(name=None, acb=fn, radius=None, strip=None, breaks=(), pieces=None,
                          parity=_parity(e), singularities="unknown (decided by ball checks)")
         self._set(e, spec, name)
@@ -597,6 +598,26 @@ def _check_real(e: sympy.Expr) -> None:
             if not mpmath.isfinite(v) or abs(mpmath.im(v)) > mpmath.mpf(10) ** -20 * (1 + abs(v)):
                 raise ActivationError(f"{e} is not a finite real number at x = {point} "
                                       f"(value {mpmath.nstr(v, 8)})")
+
+
+def _check_finite(fn: Callable, e: sympy.Expr) -> None:
+    """f finite on [-16, 16] (ball evaluation, intervals bisected down to width 2^-10): a
+    pole or a singularity on the reals there is refused."""
+    import flint
+
+    with flint.ctx.workprec(64):
+        stack = [(flint.arb(-16 + k), flint.arb(-15 + k)) for k in range(32)]
+        while stack:
+            lo, hi = stack.pop()
+            z = flint.acb(flint.arb((lo + hi).mid() / 2, ((hi - lo) / 2).abs_upper()))
+            if fn(z, False).is_finite():
+                continue
+            if hi - lo < flint.arb(2) ** -10:
+                where = lo.mid().str(3, radius=False)
+                raise ActivationError(f"{e} is not finite near x = {where}: a smooth "
+                                      "activation is finite and analytic on the reals")
+            mid = ((lo + hi) / 2).mid()
+            stack += [(lo, mid), (mid, hi)]
 
 
 def _parity(e: sympy.Expr) -> tuple:
