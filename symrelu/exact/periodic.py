@@ -481,7 +481,18 @@ def _coefficient_ball(signal: MultiTone, n: int, lam, c, strict: bool) -> flint.
         raise NeedsPrecision
     cluster_tol = peak * flint.arb(2) ** -flint.ctx.prec
     pieces = _isolate(tr, best[0], cluster_tol)
+    one_sign = _one_sign(pieces)
+    if one_sign is not None:            # proven: |x| = sign * x on the whole period
+        return (lam_b + c_b * one_sign) * linear
     return lam_b * linear + c_b * _abs_integral(tr, a, n, pieces)
+
+
+def _one_sign(pieces: list) -> int | None:
+    """The sign of x when every piece is a proven interval of that one sign, else None."""
+    signs = {p[3] for p in pieces if p[0] == "s"}
+    if len(signs) == 1 and all(p[0] == "s" for p in pieces):
+        return signs.pop()
+    return None
 
 
 def _exact_ball(value: sympy.Expr, strict: bool) -> flint.arb:
@@ -665,6 +676,9 @@ def _sign_coefficient_ball(signal: MultiTone, n: int, strict: bool) -> flint.acb
     # this; it lies above the smallest interval _isolate examines, 2^-(prec - 8)
     width_tol = flint.arb(2) ** -(flint.ctx.prec - 12)
     pieces = _isolate(tr, best[0], width_tol, measure=True)
+    one_sign = _one_sign(pieces)
+    if one_sign is not None:            # proven: sign(x) is constant over the period
+        return flint.acb(one_sign if n == 0 else 0)
     return _sign_integral(pieces, n)
 
 

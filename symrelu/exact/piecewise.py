@@ -19,12 +19,13 @@ A sum of terms can cancel (hardtanh of a signal that spends as long above 1 as
 below -1 has a small DC, or none). Three things keep the digits relative to the
 value itself:
 
-* parts decided to vanish are exact 0 before any sum: every term decided
-  exactly (x - t_j of one sign: the sum is then exact sympy), the phase symmetry
-  of the signal (the same for every term), and the parity of f against a
-  half-period shift that flips x (b = 0 and odd harmonics in the periodic
-  regime, b = 0 in the generic one): an odd f (hardtanh, clip, sign) has no even
-  harmonics, the DC included, an even f no odd ones;
+* parts decided exactly before any sum: every term decided exactly (x - t_j of
+  one sign: the sum is then exact sympy), the phase symmetry of the signal (the
+  same for every term), and the symmetry of f about the offset b against a shift
+  that maps x - b to -(x - b) (half a period when every harmonic is odd; every
+  phase by pi on the torus): when f is odd about b (hardtanh, clip, sign at b = 0;
+  relu6 at b = 3) the DC is exactly f(b) and the even harmonics (multi-indices of
+  even order) vanish, when f is even about b the odd ones vanish;
 * the terms' balls are added at a working precision above the request; the
   sum must have radius at most 10^-digits of itself, and while it does not the
   terms are recomputed with the digits lost to cancellation added (at least
@@ -72,28 +73,42 @@ __all__ = ["pwl_coefficient", "parity", "shifted", "MAX_SUM_EXTRA_DIGITS"]
 MAX_SUM_EXTRA_DIGITS = 200
 
 
-def parity(act: PiecewiseLinear) -> str | None:
-    """``"odd"`` (f(-x) = -f(x)), ``"even"`` (f(-x) = f(x)) or None, decided exactly.
+def parity(act: PiecewiseLinear, m: Any = 0) -> str | None:
+    """``"odd"`` (f(2m - x) = 2 f(m) - f(x)), ``"even"`` (f(2m - x) = f(x)) or None: the
+    symmetry of f about the point m, decided exactly.
+
+    Odd about m: the kinks mirrored about m with opposite weights, the jumps with equal
+    ones (nothing at m itself); even: kinks with equal weights, jumps with opposite ones,
+    and no linear part.
 
     Examples
     --------
-    >>> from symrelu.activations import HardTanh, Abs, ReLU, Sign, DeadZone
+    >>> from symrelu.activations import HardTanh, Abs, ReLU, Sign, DeadZone, ReLU6
     >>> parity(HardTanh()), parity(Abs()), parity(ReLU()), parity(Sign()), parity(DeadZone())
     ('odd', 'even', None, 'odd', 'odd')
+    >>> parity(ReLU6(), 3), parity(ReLU6())
+    ('odd', None)
     """
+    m = sympy.sympify(m)
     kinks, jumps = dict(act.kinks), dict(act.jumps)
 
     def mirrored(terms: dict, sign: int) -> bool:
-        return all(sympy.expand(terms.get(-t, 0) - sign * w) == 0 for t, w in terms.items())
+        return all(sympy.expand(terms.get(sympy.expand(2 * m - t), 0) - sign * w) == 0
+                   for t, w in terms.items())
 
-    zero = sympy.Integer(0)
-    if (sympy.expand(act.intercept) == 0 and mirrored(kinks, -1) and mirrored(jumps, 1)
-            and kinks.get(zero, 0) == 0):
+    if mirrored(kinks, -1) and mirrored(jumps, 1):
         return "odd"
-    if sympy.expand(act.linear) == 0 and mirrored(kinks, 1) and mirrored(jumps, -1) and (
-            jumps.get(zero, 0) == 0):
+    if sympy.expand(act.linear) == 0 and mirrored(kinks, 1) and mirrored(jumps, -1):
         return "even"
     return None
+
+
+def _half_wave(sig: MultiTone, regime: str) -> bool:
+    """Whether shifting time by half a period (periodic: every harmonic odd) or every phase
+    by pi (generic) maps x - b to -(x - b)."""
+    if not sig.K:
+        return False
+    return regime == "generic" or all(m % 2 for m in sig.harmonics)
 
 
 def shifted(signal: MultiTone, t: sympy.Expr) -> MultiTone | None:
@@ -237,11 +252,19 @@ def _periodic_zeros(sig: MultiTone, act: PiecewiseLinear, n: int) -> tuple[bool,
     flags = [(False, True) if n == 0 else (False, False)]
     if n and found is not None:
         flags.append(phase_zeros(-n * found[0]))
-    if sig.offset == 0 and sig.K and all(m % 2 for m in sig.harmonics):
-        kind = parity(act)               # x(tau + pi) = -x(tau)
+    if n and _half_wave(sig, "periodic"):
+        kind = parity(act, sig.offset)    # x(tau + pi) - b = -(x(tau) - b)
         if (kind == "odd" and n % 2 == 0) or (kind == "even" and n % 2 == 1):
             flags.append((True, True))
     return _combine_zeros(*flags)
+
+
+def _symmetric_dc(sig: MultiTone, act: PiecewiseLinear, regime: str) -> tuple | None:
+    """The exact DC f(b) when f is odd about the offset b and x - b flips sign under a
+    half-period (or phase) shift: y - f(b) then averages to 0."""
+    if _half_wave(sig, regime) and parity(act, sig.offset) == "odd":
+        return sympy.expand(act(sig.offset)), sympy.Integer(0)
+    return None
 
 
 def _periodic(sig, act, n, dps, enclosure, what):
@@ -250,6 +273,9 @@ def _periodic(sig, act, n, dps, enclosure, what):
 
     dps = check_dps(dps, MAX_DPS_PERIODIC)
     zeros = _periodic_zeros(sig, act, n)
+    symmetric = _symmetric_dc(sig, act, "periodic") if n == 0 else None
+    if symmetric is not None:
+        return _exact_result(symmetric, zeros, dps, enclosure)
     proven = is_proven(sig, act.intercept, act.linear) and all(
         is_proven(sig, t, w) for t, w in (*act.kinks, *act.jumps))
     if proven or enclosure:
@@ -305,11 +331,14 @@ def _generic(sig, act, key, dps, enclosure, what):
                 return arb_of(h) * ball
         terms.append(jump)
     flags = [(False, True) if not any(key) else phase_zeros(angle)]
-    if sig.offset == 0 and sig.K:
-        kind = parity(act)               # every phase + pi flips x: c_k (-1)^S
+    if any(key) and _half_wave(sig, "generic"):
+        kind = parity(act, sig.offset)   # every phase + pi flips x - b: c_k (-1)^S
         if (kind == "odd" and sum(key) % 2 == 0) or (kind == "even" and sum(key) % 2 == 1):
             flags.append((True, True))
     zeros = _combine_zeros(*flags)
+    symmetric = _symmetric_dc(sig, act, "generic") if not any(key) else None
+    if symmetric is not None:
+        return _exact_result(symmetric, zeros, dps, enclosure)
     exact = (sympy.expand(ex_re), sympy.expand(ex_im))
     if not terms:
         return _exact_result(exact, zeros, dps, enclosure)
