@@ -58,7 +58,7 @@ def _periodic_quad(sig, act, n, dps=2 * DPS):
         pts = [grid[0], grid[-1]]
         for level in act.breakpoints():
             L = _mp(level, dps)
-            pts += [mpmath.findroot(lambda t: x(t) - L, (u, v), solver="anderson")
+            pts += [mpmath.findroot(lambda t, L=L: x(t) - L, (u, v), solver="anderson")
                     for u, v in zip(grid, grid[1:]) if (x(u) - L) * (x(v) - L) < 0]
         pts = sorted(pts)
         total = mpmath.quad(lambda t: f(x(t)) * mpmath.expj(-n * t), pts)
