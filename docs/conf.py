@@ -71,6 +71,12 @@ API_MODULES = [
      "certificates, exact values, closed forms, LaTeX, errors."),
     ("symrelu.budget", "symrelu.budget", "Bounded work: limits on time, memory and digits, "
      "estimates made before the work, progress."),
+    ("symrelu.smooth", "symrelu.smooth", "Smooth activations (GELU, SiLU, tanh, sigmoid, "
+     "softplus, ELU, SELU, Mish, yours): exact expressions and ball evaluators."),
+    ("symrelu.polylens", "symrelu.polylens", "The polynomial lens of a smooth activation: a "
+     "polynomial with a proven sup error and an exact spectrum."),
+    ("symrelu.exact.smooth_values", "symrelu.exact.smooth_values", "Proven values of smooth "
+     "activations: acb.integral over a period, the trapezoidal rule on the torus."),
     ("symrelu.numeric", "symrelu.numeric", "The one door to floats: sampling, FFT spectra, "
      "lambdified signals and expansions, exact samples."),
     ("symrelu.numeric.testing", "symrelu.numeric.testing", "Assert helpers that compare sampled "
