@@ -3,7 +3,7 @@ spectrum on a multi-tone signal is exact.
 
 ``symrelu.expand(sig, order=N, activation="gelu")`` hands a
 :class:`symrelu.smooth.Smooth` activation to :func:`expand_smooth`. On the range
-:math:`[-P, P]` of the signal (P = |b| + sum |A_i| >= max |x|) the activation is
+:math:`[-P, P]` of the signal (:math:`P = |b| + \sum |A_i| \ge \max |x|`) the activation is
 replaced by a polynomial p of degree N with a proven bound
 :math:`\varepsilon \ge \sup_{|x| \le P}|f(x) - p(x)|`, and the spectrum of
 :math:`p(x(t))` is computed exactly by the phasor engine
@@ -17,7 +17,7 @@ Two lenses (:attr:`PolyLens.certificate`):
 ``taylor``
     The Taylor polynomial at 0, for f holomorphic on a disc :math:`|z| \le R`
     with R > P (tanh: radius pi/2, silu: pi, gelu: entire). Cauchy's estimate
-    :math:`|a_n| \le M_R / R^n` with :math:`M_R` a ball bound of |f| on the disc
+    :math:`|a_n| \le M_R / R^n` with :math:`M_R` a ball bound of :math:`|f|` on the disc
     (boxes covering it, each evaluated with ``analytic=True``, which also proves
     f holomorphic there) gives
     :math:`\varepsilon = M_R (P/R)^{N+1} / (1 - P/R)`. The coefficients are exact
@@ -345,7 +345,7 @@ class LensCertificate:
     parameter : sympy.Expr
         R (the Taylor disc's radius) or rho (the Bernstein ellipse's), exact.
     bound_M : sympy.Expr
-        The ball bound of |f| on that disc or ellipse (rounded up).
+        The ball bound of ``|f|`` on that disc or ellipse (rounded up).
     valid_for : str
         The condition for a symbolic interval (``"P < R"``), else "".
     """
@@ -514,7 +514,7 @@ def expand_smooth(signal: MultiTone, order: int = 6, act: Any = None, center: An
         N, the degree of the polynomial.
     act : Smooth
     center : "peak" or positive value
-        P, the half-width of the interval: "peak" (|b| + sum |A_i|, rounded up to a
+        P, the half-width of the interval: "peak" (``|b| + sum |A_i|``, rounded up to a
         rational for the Chebyshev lens) or a numeric bound (for a symbolic
         signal, a bound of its peak).
     regime : "auto", "generic", "periodic" or "mixed"

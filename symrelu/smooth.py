@@ -14,20 +14,17 @@ what the proofs need:
 * :meth:`Smooth.pieces`: the analytic pieces between the breaks, each with its
   own entire or meromorphic evaluator.
 
-=============  ====================================  =====================================
-name           f(x)                                  singularities (radius, strip)
-=============  ====================================  =====================================
-``gelu``       x (1 + erf(x/sqrt 2)) / 2             entire
-``gelu_tanh``  x (1 + tanh(sqrt(2/pi)(x + a x^3)))/2 poles (radius > 2.826, strip > 2.754),
-                                                     a = 0.044715 (torch's approximate='tanh')
-``silu``       x sigmoid(x)   (alias ``swish``)      poles at i pi (2k + 1): pi, pi
-``tanh``       tanh(x)                               poles at i pi/2 + i k pi: pi/2, pi/2
-``sigmoid``    1 / (1 + e^-x)                        poles at i pi (2k + 1): pi, pi
-``softplus``   log(1 + e^x)                          branch points at i pi (2k + 1): pi, pi
-``mish``       x tanh(softplus(x))                   poles at log(2)/2 +- 3 i pi/4 + 2 i k pi
-``elu``        x (x > 0), alpha (e^x - 1) (x <= 0)   break at 0 (``elu:A`` for alpha = A)
-``selu``       scale * elu_alpha(x)                  break at 0 (torch's decimal constants)
-=============  ====================================  =====================================
+* ``gelu``: ``x (1 + erf(x/sqrt 2)) / 2``, entire;
+* ``gelu_tanh``: ``x (1 + tanh(sqrt(2/pi)(x + a x^3))) / 2``, a = 0.044715 (torch's
+  ``approximate='tanh'``): poles, the nearest at -0.6344 +- 2.7548i and 0.6344 +- 2.7548i
+  (radius > 2.826, strip > 2.754);
+* ``silu`` (alias ``swish``): ``x sigmoid(x)``, poles at i pi (2k + 1) (radius and strip pi);
+* ``tanh``: poles at i pi/2 + i k pi (radius and strip pi/2);
+* ``sigmoid``: ``1 / (1 + e^-x)``, poles at i pi (2k + 1);
+* ``softplus``: ``log(1 + e^x)``, branch points at i pi (2k + 1);
+* ``mish``: ``x tanh(softplus(x))``, poles at log(2)/2 +- 3 i pi/4 + 2 i k pi;
+* ``elu`` (``elu:A`` for alpha = A): ``x`` above 0, ``alpha (e^x - 1)`` below: a break at 0;
+* ``selu``: ``scale * elu_alpha(x)`` with torch's decimal constants: a break at 0.
 
 Mish is written ``x u(u + 2)/(u(u + 2) + 2)`` with ``u = e^x`` (the same function:
 ``tanh(log w) = (w^2 - 1)/(w^2 + 1)``), so its ball evaluator has no branch cut.

@@ -14,7 +14,7 @@ Periodic regime (and one tone)
     constant (bisection with a mean-value bound :math:`|x(c)| > \sup_J|x'|\,w`),
     each run is integrated with the entire branch that holds there, and the
     short intervals around the zeros of x, narrower than the working precision,
-    are bounded by their width times a ball bound of |f(x)| on them.
+    are bounded by their width times a ball bound of :math:`|f(x)|` on them.
 
 Generic and mixed regimes (a torus of dimension r >= 2)
     The trapezoidal rule with N points per angle on :math:`G(\theta) =
@@ -559,7 +559,10 @@ def _problem(sig: MultiTone, at: Any, act, regime: str) -> _Problem:
 def smooth_ball(sig: MultiTone, at: Any, act, regime: str, digits: int) -> flint.acb:
     """The proven ball of the coefficient (each part relative radius <= 10^-digits, or an
     exact 0 where decided). See :func:`smooth_coefficient`."""
-    problem = _problem(sig, at, act, regime)
+    return _ball(_problem(sig, at, act, regime), act, digits)
+
+
+def _ball(problem: _Problem, act, digits: int) -> flint.acb:
     exact = _exact_value(problem, act)
     if exact is not None:
         parts = [sympy.sympify(v) for v in exact]
@@ -625,11 +628,6 @@ def smooth_coefficient(sig: MultiTone, at: Any, act, regime: str = "auto", dps: 
     >>> smooth_coefficient(MultiTone.parse("1@1 + 1@3"), 2, Tanh(), dps=20)   # odd f, odd x
     mpc(real='0.0', imag='0.0')
     """
-    if regime == "periodic" or (regime == "auto" and sig.is_numeric
-                                and resolve_regime(sig, regime) == "periodic"):
-        dps = check_dps(dps, MAX_DPS_SMOOTH_PERIODIC)
-    else:
-        dps = check_dps(dps, MAX_DPS_SMOOTH_TORUS)
     conj = False
     if at is not None and not isinstance(at, (tuple, list)):
         try:
@@ -638,10 +636,13 @@ def smooth_coefficient(sig: MultiTone, at: Any, act, regime: str = "auto", dps: 
             raise FrequencyNotPresentError(str(exc)) from None
         if F.is_number and F.is_negative:
             at, conj = -F, True
+    problem = _problem(sig, at, act, regime)
+    periodic = problem.regime == "periodic"
+    dps = check_dps(dps, MAX_DPS_SMOOTH_PERIODIC if periodic else MAX_DPS_SMOOTH_TORUS)
     if enclosure:
-        ball = smooth_ball(sig, at, act, regime, dps)
+        ball = _ball(problem, act, dps)
         return ball.conjugate() if conj else ball
-    ball = smooth_ball(sig, at, act, regime, dps + 3)
+    ball = _ball(problem, act, dps + 3)
     value = acb_to_mpc(ball, dps)
     return mpmath.conj(value) if conj else value
 
