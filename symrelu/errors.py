@@ -71,7 +71,8 @@ class CenterError(SymreluError, ValueError):
 
 
 class ActivationError(SymreluError, ValueError):
-    """The activation is not "relu", "abs" or a :class:`LeakyReLU`."""
+    """An unknown activation name, a bad activation parameter, or an operation the activation
+    does not support (e.g. the Taylor lens of a jump)."""
 
 
 class ResourceLimitError(SymreluError, ValueError):
