@@ -169,7 +169,9 @@ def crossings(s: np.ndarray, k: np.ndarray, t: float, n: int):
         tau[active] = np.where(tiny, ta, new)
         done = tiny | (np.abs(new - ta) <= 2e-16 * (1 + np.abs(ta)))
         active = active[~done]
-    tau = np.mod(tau, 2 * np.pi)
+    # tau stays in its grid cell, [cell h, (cell + 1) h] (2 pi itself for the last cell):
+    # crossings that coincide (a touch of t on a grid point is found from both sides) keep
+    # the order of their cells, so the zero-length interval between them gets its sign
     after = sgn[owner, (cell + 1) % m]
     mean = np.empty(c)
     for ch in range(c):
@@ -177,7 +179,7 @@ def crossings(s: np.ndarray, k: np.ndarray, t: float, n: int):
         if not sel.any():
             mean[ch] = sgn[ch, 0]
             continue
-        order = np.argsort(tau[sel])
+        order = np.lexsort((tau[sel], cell[sel]))
         tr, ar = tau[sel][order], after[sel][order]
         lengths = np.diff(np.append(tr, tr[0] + 2 * np.pi))
         mean[ch] = float(np.sum(ar * lengths)) / (2 * np.pi)

@@ -767,7 +767,16 @@ def probe(model: Any, signal: Any, fs: Any, periods: int = 8, *, n: int | None =
             f"the sampled signal repeats only after {period} samples: {periods} periods are "
             f"{period * periods} samples, above the probe's {MAX_INPUT}; give n= (no steady "
             "state then) or frequencies with a shorter common period")
-    xt, calls = run(length)
+    for attempt in range(8 if n is None else 1):
+        try:
+            xt, calls = run(length)
+            break
+        except ProbeError:
+            # too short for the model's kernels and strides? the probe chose the length,
+            # so it tries longer ones (whole periods) before giving up
+            if n is not None or attempt == 7 or 2 * length > MAX_INPUT:
+                raise
+            length *= 2
     layers, notes = _analyse(calls, xt, period, fs_f, periods)
     for _ in range(4 if n is None else 0):
         short = [r.steady for r in layers if r.steady is not None

@@ -326,3 +326,15 @@ def test_wheel_ships_the_weights_and_their_notice(tmp_path):
     import hashlib
 
     assert hashlib.sha256(data).hexdigest() == kidppg.BUNDLED_SHA256
+
+
+def test_activations_are_modules_that_hooks_see(random_net):
+    """The probe (symrelu.numeric.probe_model) hooks modules: each ReLU must be one."""
+    seen = []
+    handles = [m.register_forward_hook(lambda m, i, o: seen.append(type(m).__name__))
+               for m in random_net.modules() if isinstance(m, torch.nn.ReLU)]
+    with torch.no_grad():
+        random_net(torch.zeros(1, 1, 256))
+    for h in handles:
+        h.remove()
+    assert seen == ["ReLU"] * 9
