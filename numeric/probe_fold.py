@@ -54,9 +54,10 @@ Smooth activations
 in-band part is the FFT of :math:`f(s)` on a dense grid of M points, M = 8N
 doubled until the top half of the dense spectrum is at float rounding (4e-16
 of the channel's largest coefficient; the neglected aliases of the dense grid
-decay at least as fast), at most ``max_dense`` points (an activation whose
-derivative jumps, ELU with alpha != 1 or SELU, decays only algebraically and
-stops there: the tail returned says how accurate the in-band split is); the fold is the dense
+decay at least as fast), at most ``max_dense`` points. An activation that is
+analytic on each side of a break only (ELU, SELU at 0: its coefficients decay
+algebraically) is integrated piece by piece instead, by Gauss-Legendre rules
+between the crossings of its breaks; the fold is the dense
 spectrum folded onto the N bins (the sampled DFT, to rounding).
 
 Examples
@@ -85,6 +86,8 @@ _NEWTON_STEPS = 40
 #: the dense grid is fine enough when the top half of its spectrum is at the FFT's rounding
 #: floor relative to the largest coefficient
 _FLOOR = 4e-16
+#: two Gauss-Legendre rules agree to float rounding of a sum of ~N terms
+_QUAD_FLOOR = 2e-14
 
 
 def interpolant(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -283,13 +286,38 @@ def pwl_spectra(
 
 def smooth_spectra(
     v: np.ndarray, function: Callable[[np.ndarray], np.ndarray], *, max_dense: int = 1 << 16,
+    breaks: Sequence[float] = (),
 ) -> tuple[np.ndarray, np.ndarray, int, float]:
     """In-band and folded spectra of ``function(s(tau))`` for a smooth (analytic) activation.
 
-    Returns ``(inband, total, dense_points, tail)``: the spectra as in
-    :func:`pwl_spectra`, the dense grid size M used and the largest coefficient
-    in the top half of the dense spectrum relative to the channel's largest
-    (the neglected aliasing of the dense grid is below it, geometrically).
+    Parameters
+    ----------
+    v : numpy.ndarray
+        ``(channels, N)``: one period of each channel's pre-activation.
+    function : callable
+        The activation on float64 arrays.
+    max_dense : int
+        Largest dense grid.
+    breaks : sequence of float
+        Points where the activation is analytic on each side only (ELU, SELU: 0).
+        With breaks the in-band coefficients are integrated piece by piece between
+        the crossings of the breaks, by Gauss-Legendre quadrature (nodes doubled
+        from 32 until two rules agree to 2e-14 of the largest coefficient), since the dense grid
+        converges only algebraically there.
+
+    Returns
+    -------
+    inband, total : numpy.ndarray
+        As in :func:`pwl_spectra`.
+    dense_points : int
+        The dense grid size M (the fold is the dense spectrum folded onto the N
+        bins: the sampled DFT to rounding, whatever M).
+    tail : float
+        Without breaks: the largest coefficient in the top half of the dense
+        spectrum relative to the channel's largest (the neglected aliasing of the
+        dense grid is below it, geometrically). With breaks: the largest change
+        of an in-band coefficient between the last two quadrature rules,
+        relative to the channel's largest.
     """
     v = np.atleast_2d(np.asarray(v, dtype=float))
     c, n = v.shape
@@ -303,11 +331,51 @@ def smooth_spectra(
         top = np.abs(spec[:, m // 4 : 3 * m // 4 + 1]).max(axis=-1)
         scale = np.maximum(np.abs(spec).max(axis=-1), np.finfo(float).tiny)
         tail = float(np.max(top / scale))
-        if tail < _FLOOR or 2 * m > max_dense:
+        if tail < _FLOOR or 2 * m > max_dense or breaks:
             break
         m *= 2
     kk = n // 2
     mm = np.arange(-kk, kk + 1)
-    inband = to_bins(mm, spec[:, mm % m], n)
     total = spec.reshape(c, m // n, n).sum(axis=1)
-    return inband, total, m, tail
+    if not breaks:
+        return to_bins(mm, spec[:, mm % m], n), total, m, tail
+    coef, change = _piecewise_coefficients(s, k, function, [float(b) for b in breaks], n)
+    return to_bins(mm, coef, n), total, m, change
+
+
+def _piecewise_coefficients(s, k, function, breaks, n):
+    """c_m, m = -K..K, of function(s(tau)) by Gauss-Legendre between the crossings of breaks."""
+    c = s.shape[0]
+    bounds = []
+    for t in breaks:
+        owner, tau, _, _ = crossings(s, k, t, n)
+        bounds.append((owner, tau))
+    owner = np.concatenate([o for o, _ in bounds])
+    tau = np.concatenate([t for _, t in bounds])
+    segments = []  # (channel, a, b)
+    for ch in range(c):
+        pts = np.sort(np.mod(tau[owner == ch], 2 * np.pi))
+        if pts.size == 0:
+            segments.append((ch, 0.0, 2 * np.pi))
+            continue
+        ends = np.append(pts[1:], pts[0] + 2 * np.pi)
+        segments += [(ch, a, b) for a, b in zip(pts, ends) if b > a]
+    seg = np.array(segments, dtype=float)
+    chan = seg[:, 0].astype(int)
+    prev, change = None, np.inf
+    for nodes in (32, 64, 128, 256):
+        x, w = np.polynomial.legendre.leggauss(nodes)
+        half = 0.5 * (seg[:, 2] - seg[:, 1])
+        taus = seg[:, 1, None] + half[:, None] * (x[None, :] + 1)  # (segments, nodes)
+        vals = np.einsum("sk,snk->sn", s[chan], np.exp(1j * taus[..., None] * k)).real
+        fw = function(vals) * w[None, :] * half[:, None] / (2 * np.pi)
+        part = np.einsum("sn,snm->sm", fw, np.exp(-1j * taus[..., None] * k))
+        coef = np.zeros((c, k.size), dtype=complex)
+        np.add.at(coef, chan, part)
+        if prev is not None:
+            scale = np.maximum(np.abs(coef).max(axis=-1), np.finfo(float).tiny)
+            change = float(np.max(np.abs(coef - prev).max(axis=-1) / scale))
+            if change < _QUAD_FLOOR:
+                break
+        prev = coef
+    return coef, change

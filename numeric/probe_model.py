@@ -28,9 +28,9 @@ What it understands
 * Activation modules, mapped to symrelu activations: ``ReLU``, ``LeakyReLU``,
   ``ReLU6``, ``Hardtanh``, ``Hardsigmoid`` (piecewise linear, folded in closed
   form) and ``GELU``, ``SiLU``, ``Tanh``, ``Sigmoid``, ``Softplus`` (beta 1),
-  ``ELU``, ``SELU``, ``Mish`` (smooth, through :mod:`symrelu.smooth`: a name
-  this installation's symrelu does not know leaves the layer measured, with
-  the reason). ``Softplus`` is torch's, linear above its threshold 20: an
+  ``ELU``, ``SELU``, ``Mish`` (smooth, through :mod:`symrelu.smooth`; ELU and
+  SELU integrated piece by piece between the crossings of their break at 0),
+  and ``PReLU`` with one slope (a LeakyReLU). ``Softplus`` is torch's, linear above its threshold 20: an
   error below 2e-9.
 * Functional activations (``torch.relu(x)`` inside a ``forward``) are not
   modules and cannot be hooked: they are not seen. The probe notices that the
@@ -693,7 +693,8 @@ def _predict_activation(act: Any, v: np.ndarray) -> tuple[np.ndarray, np.ndarray
         a, b, kinks = _pwl_terms(act)
         inb, tot = pwl_spectra(v, a, b, kinks)
         return inb, tot, None
-    inb, tot, m, tail = smooth_spectra(v, act.numpy)
+    breaks = [float(b) for b in getattr(act, "breaks", ())]
+    inb, tot, m, tail = smooth_spectra(v, act.numpy, breaks=breaks)
     return inb, tot, (m, tail)
 
 
@@ -931,12 +932,10 @@ def _analyse(calls: list, xt: Any, period: int, fs: float, periods: int):
                     inband, total, dense = _predict_activation(act, v)
                     if dense is not None:
                         rec.dense_points, tail = dense
-                        if tail > 1e-13:
+                        if tail > 1e-12:
                             rec.note = "; ".join(x for x in (rec.note, (
-                                f"the dense grid of {rec.dense_points} points leaves a tail "
-                                f"of {tail:.0e} of the largest coefficient (the activation's "
-                                "derivative jumps): the in-band/aliased split is accurate to "
-                                "about that, the total to rounding")) if x)
+                                f"the in-band coefficients are accurate to about {tail:.0e} of "
+                                "the largest (the total to rounding)")) if x)
                     rec.status = "predicted"
             elif isinstance(mod, nn.MaxPool1d):
                 res = _maxpool2(mod, inp, rec, src)

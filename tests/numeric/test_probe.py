@@ -293,16 +293,17 @@ def test_smooth_activation_is_predicted_when_symrelu_knows_it():
 
 
 def test_smooth_inband_against_exact_coefficient():
-    """tanh and GELU of a rational pre-activation: in band against the exact core."""
+    """tanh, GELU, ELU, SELU of a rational pre-activation: in band against the exact core."""
     from symrelu.numeric.probe_fold import smooth_spectra
 
     sig = sr.MultiTone(amplitudes=["1", "1/2"], frequencies=[1, 3], offset="1/8")
     n = 16
     x = _input_at(sig, n, n)[None, :]
-    for name in ("tanh", "gelu"):
-        act = sr.as_activation(name)
-        inband, total, dense, tail = smooth_spectra(x, act.numpy)
-        assert tail < 1e-15 and dense % n == 0
+    for name in ("tanh", "gelu", "elu", "elu:1/2", "selu"):
+        act = sr.as_activation(name)  # ELU and SELU: analytic on each side of 0 only
+        inband, total, dense, tail = smooth_spectra(x, act.numpy,
+                                                    breaks=[float(b) for b in act.breaks])
+        assert tail < 1e-13 and dense % n == 0
         assert np.max(np.abs(total[0] - np.fft.fft(act.numpy(x[0])) / n)) < 1e-15
         for m in (0, 1, 3, 7):
             c = complex(sr.exact_coefficient(sig, m, activation=act, dps=20))
@@ -317,8 +318,8 @@ def test_prelu_and_kinked_derivatives():
     slope = float(prelu.weight.detach().double().item())
     assert sr.as_activation(p["1"].activation) == sr.LeakyReLU(repr(slope))
     assert p["1"].prediction_error.max() < 1e-9
-    # SELU's derivative jumps at 0: the total is exact, the split's accuracy is stated
-    assert p["3"].prediction_error.max() < 1e-9 and "derivative jumps" in p["3"].note
+    # SELU's derivative jumps at 0: integrated piece by piece, no accuracy warning
+    assert p["3"].prediction_error.max() < 1e-9 and p["3"].note == ""
     per_channel = nn.Sequential(nn.Conv1d(1, 2, 1), nn.PReLU(2)).double()
     assert "one per channel" in probe(per_channel, SIG, fs=32, periods=2)["1"].note
 
