@@ -288,13 +288,16 @@ def _x_real(b, tones, ms, tau: flint.arb) -> flint.arb:
     return out
 
 
-def _sign_runs(b, tones, ms, breaks: tuple, scale: flint.arb):
+def _sign_runs(b, tones, ms, act, scale: flint.arb):
     """Cover s in [0, 1] (tau = 2 pi s) by runs where sign(x - t) is proven for every break t,
-    and gaps narrower than the working precision: ([(lo, hi, signs)], [(lo, hi)])."""
+    and gaps: intervals narrower than the working precision, or whose share (width times a
+    ball bound of |f(x)|) is below it (a tangency, where x - t vanishes to second order):
+    ([(lo, hi, signs)], [(lo, hi)])."""
     two_pi = 2 * flint.arb.pi()
     prec = flint.ctx.prec
     min_w = flint.arb(2) ** -(prec - 4)
-    ts = [flint.arb(_fmpq(t)) for t in breaks]
+    gap_tol = scale * flint.arb(2) ** -(prec + 10)
+    ts = [flint.arb(_fmpq(t)) for t in act.breaks]
     stack = [(flint.arb(0), flint.arb(1))]
     runs: list = []
     gaps: list = []
@@ -327,6 +330,10 @@ def _sign_runs(b, tones, ms, breaks: tuple, scale: flint.arb):
                 runs.append([lo, hi, sg])
             continue
         if w < min_w:
+            gaps.append((lo, hi))
+            continue
+        share = 2 * w * act.acb(flint.acb(_x_real(b, tones, ms, tau_j)), False).abs_upper()
+        if share < gap_tol:
             gaps.append((lo, hi))
             continue
         mid = c.mid()
@@ -380,9 +387,10 @@ def _periodic_compute(problem: _Problem, act) -> flint.acb:
             )
         return out
 
-    if not act.breaks:
-        return integrate(pieces[0][2], 0, 1)
-    runs, gaps = _sign_runs(b, tones, ms, act.breaks, scale)
+    whole = _covering_piece(act, sig)
+    if whole is not None:
+        return integrate(whole, 0, 1)
+    runs, gaps = _sign_runs(b, tones, ms, act, scale)
     total = flint.acb(0)
     for lo, hi, signs in runs:
         fn = _piece_for(pieces, act.breaks, signs)
@@ -396,6 +404,22 @@ def _periodic_compute(problem: _Problem, act) -> flint.acb:
         e = flint.arb(0, err.abs_upper())
         total += flint.acb(e, e)
     return total
+
+
+def _covering_piece(act, sig: MultiTone):
+    """The evaluator of the piece whose closed interval holds the range [b - S, b + S] of x
+    (decided exactly), or None: f is that piece's analytic function all along the signal (at
+    a break, by continuity; ELU of 1 + cos tau)."""
+    pieces = act.pieces()
+    if not act.breaks:
+        return pieces[0][2]
+    S = sympy.Add(*(sympy.Abs(A) for A in sig.amplitudes))
+    lo, hi = sig.offset - S, sig.offset + S
+    for p_lo, p_hi, fn in pieces:
+        if (p_lo == -sympy.oo or (lo - p_lo).is_nonnegative) and (
+                p_hi == sympy.oo or (p_hi - hi).is_nonnegative):
+            return fn
+    return None
 
 
 def _piece_for(pieces: tuple, breaks: tuple, signs: tuple):
@@ -436,12 +460,7 @@ def _strip_bound(act, problem: _Problem, b, tones, sigma: flint.arb):
         re_reach += abs(A) * s.cosh()
         im_reach += abs(A) * s.sinh()
     lo, hi = b - re_reach, b + re_reach
-    fn = None
-    for p_lo, p_hi, pf in act.pieces():
-        lo_ok = p_lo == -sympy.oo or lo > flint.arb(_fmpq(p_lo))
-        hi_ok = p_hi == sympy.oo or hi < flint.arb(_fmpq(p_hi))
-        if lo_ok and hi_ok:
-            fn = pf
+    fn = _covering_piece(act, problem.sig)      # analytic along the torus's real points
     if fn is None:
         return None, flint.arb("inf")
     nx = 32

@@ -247,3 +247,21 @@ def test_guarantee_reports_the_methods():
 def test_smooth_coefficient_direct_call():
     v = smooth_coefficient(SIG, None, sr.GELU(), "auto", 20, False)
     assert isinstance(v, mpmath.mpc)
+
+
+def test_elu_at_tangencies_against_quadrature():
+    # x = cos t + cos 2t = (2 cos t - 1)(cos t + 1): simple zeros at +-pi/3, a double one at pi
+    sig = sr.MultiTone(amplitudes=[1, 1], frequencies=[1, 2])
+    with mpmath.workdps(40):
+        def f(s):
+            v = mpmath.cos(s) + mpmath.cos(2 * s)
+            return v if v > 0 else mpmath.expm1(v)
+        z = mpmath.pi / 3
+        pts = [0, z, mpmath.pi, 2 * mpmath.pi - z, 2 * mpmath.pi]
+        refs = [mpmath.quad(lambda s, n=n: f(s) * mpmath.cos(n * s), pts) / (2 * mpmath.pi)
+                for n in (0, 3)]
+    assert abs(sr.exact_dc(sig, activation="elu", dps=30) - refs[0]) < 1e-29 * refs[0]
+    got = sr.exact_coefficient(sig, 3, activation="elu", dps=30)
+    assert abs(got - refs[1]) < 1e-29 * abs(refs[1]) and got.imag == 0
+    # x = 1 + cos t touches 0: ELU(x) = x all along, so the DC is the offset
+    assert sr.exact_dc(sr.MultiTone.parse("1 + 1@1"), activation="elu", dps=30) == 1
