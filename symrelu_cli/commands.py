@@ -116,12 +116,21 @@ def first_orders(e) -> dict:
     {0: 0, 1: -1, 2: 1, 4: 2}
     """
     out: dict = {}
+    if _is_lens(e):          # a polynomial lens has no powers of g
+        return out
     for n in range(e.order + 1):
         for key in e.indices(order=n):
             out.setdefault(e.label(key), n)
     for key in e.indices():
         out.setdefault(e.label(key), -1)
     return dict(sorted(out.items(), key=lambda kv: _sort_key(kv[0])))
+
+
+def _is_lens(e) -> bool:
+    """Whether ``e`` is the polynomial lens of a smooth activation (symrelu.polylens)."""
+    from symrelu.polylens import PolyLens
+
+    return isinstance(e, PolyLens)
 
 
 def _sort_key(label: Any):
@@ -264,7 +273,7 @@ def cmd_expand(args: argparse.Namespace) -> int:
     if args.format == "latex":
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            emit(e.latex(max_terms=max(1, int(args.max_terms))))
+            emit(e.latex() if _is_lens(e) else e.latex(max_terms=max(1, int(args.max_terms))))
         return 0
     doc = expand_document(e, center_name=str(args.center))
     if args.format == "json":
@@ -297,7 +306,10 @@ def cmd_expand(args: argparse.Namespace) -> int:
 
 # ----------------------------------------------------------------------- dc
 def _center_text(e) -> str:
-    """C, or the kinks' centers "C_1, C_2, ..." of a per-kink expansion."""
+    """C, the kinks' centers "C_1, C_2, ..." of a per-kink expansion, or a polynomial lens'
+    interval "[-P, P]"."""
+    if _is_lens(e):
+        return f"[-{exact_text(e.half_width)}, {exact_text(e.half_width)}]"
     if isinstance(e.center, tuple):
         return ", ".join(exact_text(c) for c in e.center)
     return exact_text(e.center)
@@ -315,6 +327,11 @@ def certificate_document(e) -> dict:
     (['0', '6'], True)
     """
     cert = e.certificate
+    if _is_lens(e):
+        import dataclasses
+
+        return {k: v if v is None or isinstance(v, (bool, int, str)) else str(v)
+                for k, v in dataclasses.asdict(cert).items()}
     if not isinstance(cert, tuple):
         return cert.to_dict()
     bound = e.sup_error_bound
