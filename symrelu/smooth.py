@@ -96,7 +96,8 @@ def _acb_unary(name: str, branch: bool = False) -> Callable:
 
 
 #: sympy function -> acb evaluation (``branch``: the function has a branch cut, so the
-#: ``analytic`` flag is forwarded and a ball touching the cut is non-finite).
+#: ``analytic`` flag is forwarded and a ball touching the cut is non-finite). Each is in
+#: the grammar of :func:`symrelu.expr_parse.parse_expression`, so ``smooth:<expr>`` reads back.
 ACB_FUNCTIONS: dict = {
     sympy.exp: _acb_unary("exp"),
     sympy.log: _acb_unary("log", branch=True),
@@ -110,8 +111,6 @@ ACB_FUNCTIONS: dict = {
     sympy.asinh: _acb_unary("asinh"),
     sympy.erf: _acb_unary("erf"),
     sympy.erfc: _acb_unary("erfc"),
-    sympy.sech: _acb_unary("sech"),
-    sympy.coth: _acb_unary("coth"),
     sympy.sec: _acb_unary("sec"),
     sympy.csc: _acb_unary("csc"),
     sympy.cot: _acb_unary("cot"),

@@ -89,6 +89,10 @@ def test_aliases_and_parameters():
     assert Smooth("log(1 + exp(x))") == Softplus()
     e_user = Smooth(sympy.E ** X - 1)
     assert sr.as_activation(e_user.name) == e_user                   # "E" survives lower-casing
+    for expr in (X * sympy.erf(X), sympy.atan(X) ** 3, sympy.sqrt(1 + X**2), sympy.cos(X) / 2,
+                 sympy.log(1 + X**2) * sympy.pi, sympy.asinh(X) + sympy.sinh(X) / 7):
+        act = Smooth(expr)
+        assert sr.as_activation(act.name) == act, act.name
 
 
 def test_values_are_immutable():
