@@ -167,3 +167,14 @@ def test_lens_is_immutable_and_prints():
     assert "PolyLens" in repr(lens)
     spec = lens.spectrum()
     assert set(spec) <= {0, 1, 2, 3, 4} and all(f >= 0 for f in spec)
+
+
+@pytest.mark.parametrize("name, order", [("tanh", 9), ("sigmoid", 8), ("silu", 8),
+                                         ("mish", 6)])
+def test_rational_taylor_coefficients_against_sympy_series(name, order):
+    act = sr.as_activation(name)
+    groups, _ = lens_polynomial(act, order, sympy.Rational(1, 4), kind="taylor")
+    poly = sum((k * sum(c * X**i for i, c in enumerate(row)) for k, row in groups.items()),
+               sympy.Integer(0))
+    series = sympy.series(act.expr, X, 0, order + 1).removeO()
+    assert sympy.simplify(sympy.expand(series - poly)) == 0
