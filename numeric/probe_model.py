@@ -30,8 +30,8 @@ What it understands
   form) and ``GELU``, ``SiLU``, ``Tanh``, ``Sigmoid``, ``Softplus`` (beta 1),
   ``ELU``, ``SELU``, ``Mish`` (smooth, through :mod:`symrelu.smooth`; ELU and
   SELU integrated piece by piece between the crossings of their break at 0),
-  and ``PReLU`` with one slope (a LeakyReLU). ``Softplus`` is torch's, linear above its threshold 20: an
-  error below 2e-9.
+  and ``PReLU`` with one slope (a LeakyReLU). ``Softplus`` is torch's, linear
+  above its threshold 20: an error below 2e-9.
 * Functional activations (``torch.relu(x)`` inside a ``forward``) are not
   modules and cannot be hooked: they are not seen. The probe notices that the
   next layer's input is not the previous layer's output and says so in its
@@ -693,7 +693,7 @@ def _predict_activation(act: Any, v: np.ndarray) -> tuple[np.ndarray, np.ndarray
         a, b, kinks = _pwl_terms(act)
         inb, tot = pwl_spectra(v, a, b, kinks)
         return inb, tot, None
-    breaks = [float(b) for b in getattr(act, "breaks", ())]
+    breaks = [float(b) for b in act.breaks]  # Smooth: points analytic on each side only
     inb, tot, m, tail = smooth_spectra(v, act.numpy, breaks=breaks)
     return inb, tot, (m, tail)
 
