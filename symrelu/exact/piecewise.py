@@ -139,12 +139,16 @@ def _real_zero_parts(value: tuple) -> tuple[bool, bool]:
     return tuple(sympy.sympify(p).is_zero is True for p in value)
 
 
-def _exact_ball(value: tuple) -> flint.acb:
-    return flint.acb(*(flint.arb(0) if sympy.sympify(p).is_zero else arb_of(p) for p in value))
+def _exact_ball(value: tuple, strict: bool = True) -> flint.acb:
+    if strict:
+        return flint.acb(*(flint.arb(0) if sympy.sympify(p).is_zero else arb_of(p)
+                           for p in value))
+    return flint.acb(*(flint.arb(0) if sympy.sympify(p).is_zero else _weight_ball(p, False)
+                       for p in value))
 
 
 def _sum_balls(terms: list[Callable[[int], flint.acb]], exact: tuple, zeros: tuple[bool, bool],
-               digits: int, what: str) -> flint.acb:
+               digits: int, what: str, strict: bool = True) -> flint.acb:
     """Sum ``exact`` (sympy (re, im)) and the term balls ``term(d)`` (each of relative radius
     10^-d) to a ball of relative radius 10^-digits per part not in ``zeros``."""
     extra = 0
@@ -152,7 +156,7 @@ def _sum_balls(terms: list[Callable[[int], flint.acb]], exact: tuple, zeros: tup
         d = digits + 3 + extra
         balls = [term(d) for term in terms]
         with arb_precision(bits_for_digits(d + 30) + 64):
-            total = _exact_ball(exact)
+            total = _exact_ball(exact, strict)
             for ball in balls:
                 total += ball
             parts = [flint.arb(0) if z else p for p, z in zip((total.real, total.imag), zeros)]
@@ -418,7 +422,7 @@ def _two_precisions(sig, act, exact, terms, zeros, dps, what):
         def run(extra: int):
             d = dps + guard + extra
             with mpmath.workdps(d):
-                ball = _sum_balls(terms, exact, zeros, d, what)
+                ball = _sum_balls(terms, exact, zeros, d, what, strict=False)
                 return acb_to_mpc(ball, d)
         return run
 
