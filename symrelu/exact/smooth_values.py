@@ -39,6 +39,13 @@ Generic and mixed regimes (a torus of dimension r >= 2)
     integrand is even in each angle, so only :math:`\theta_j \in [0, \pi]` is
     sampled.
 
+ELU and SELU (a break at 0) on the generic torus of two tones, where x crosses 0
+    :math:`f = g + H(x)h` with g (the piece below 0) and h (the difference of the
+    pieces) entire: g by the trapezoidal rule, :math:`H(x)h` by ``acb.integral`` over
+    :math:`\theta_1` of ``acb.integral`` over :math:`\theta_2 \in [0, \arccos(-s/A_2)]`,
+    :math:`s = b + A_1\cos\theta_1`, cut where :math:`s = \pm A_2`. Three or more tones:
+    no proven method (:class:`~symrelu.errors.NoProofError`).
+
 Exact zeros, decided without rounding: the DC's imaginary part; an odd
 activation of a signal with half-wave symmetry (b = 0, every harmonic odd, so
 :math:`x(\tau + \pi) = -x(\tau)`) has no even harmonics, an even activation no
@@ -450,7 +457,7 @@ def torus_error_bound(M: flint.arb, sigma: flint.arb, N: int, dims: int) -> flin
     return M * (2 * dims * q.atanh()).expm1()     # ((1+q)/(1-q))^d - 1, without cancellation
 
 
-def _strip_bound(act, problem: _Problem, b, tones, sigma: flint.arb):
+def _strip_bound(act, problem: _Problem, b, tones, sigma: flint.arb, fn=None):
     """(piece evaluator, max |f| on the rectangle holding x of the polystrip |Im| <= sigma),
     the bound inf when f is not proven holomorphic there."""
     re_reach = flint.arb(0)
@@ -460,7 +467,8 @@ def _strip_bound(act, problem: _Problem, b, tones, sigma: flint.arb):
         re_reach += abs(A) * s.cosh()
         im_reach += abs(A) * s.sinh()
     lo, hi = b - re_reach, b + re_reach
-    fn = _covering_piece(act, problem.sig)      # analytic along the torus's real points
+    if fn is None:
+        fn = _covering_piece(act, problem.sig)  # analytic along the torus's real points
     if fn is None:
         return None, flint.arb("inf")
     nx = 32
@@ -468,7 +476,7 @@ def _strip_bound(act, problem: _Problem, b, tones, sigma: flint.arb):
     return fn, _range_box(fn, lo, hi, im_reach, nx, ny)
 
 
-def _torus_plan(act, problem: _Problem, b, tones, tol: flint.arb):
+def _torus_plan(act, problem: _Problem, b, tones, tol: flint.arb, fn=None):
     """(evaluator, N, sigma, M_G) minimizing the number of points, or NoProofError."""
     best = None
     k1 = sum(abs(k) for k in problem.key)
@@ -477,8 +485,8 @@ def _torus_plan(act, problem: _Problem, b, tones, tol: flint.arb):
         sigma = flint.arb(flint.fmpq(*map(int, text.split("/"))) if "/" in text
                           else flint.fmpq(int(text)))
         with arb_precision(64):
-            fn, M = _strip_bound(act, problem, b, tones, sigma)
-        if fn is None:
+            g, M = _strip_bound(act, problem, b, tones, sigma, fn)
+        if g is None:
             break
         if not M.is_finite():
             break
@@ -491,7 +499,7 @@ def _torus_plan(act, problem: _Problem, b, tones, tol: flint.arb):
             N += 2
         points = (N // 2 + 1) ** problem.dims if generic else N ** problem.dims
         if best is None or points < best[0]:
-            best = (points, fn, N, sigma, MG)
+            best = (points, g, N, sigma, MG)
     if best is None:
         raise NoProofError(
             f"{act!r} is not analytic on a neighbourhood of this signal's range "
@@ -506,7 +514,7 @@ def _torus_plan(act, problem: _Problem, b, tones, tol: flint.arb):
     return best[1:]
 
 
-def _torus_compute(problem: _Problem, act) -> flint.acb:
+def _torus_compute(problem: _Problem, act, fn=None, phased: bool = True) -> flint.acb:
     sig = problem.sig
     b, tones = _balls(sig)
     peak = _peak_ball(b, tones)
@@ -514,7 +522,7 @@ def _torus_compute(problem: _Problem, act) -> flint.acb:
         scale = _range_box(act.acb, b - peak, b + peak, flint.arb(0), 16, 1, analytic=False)
     scale = flint.arb(scale.abs_upper()) + flint.arb(2) ** -60
     tol = scale * flint.arb(2) ** -(flint.ctx.prec + 4)
-    fn, N, sigma, MG = _torus_plan(act, problem, b, tones, tol)
+    fn, N, sigma, MG = _torus_plan(act, problem, b, tones, tol, fn)
     err = torus_error_bound(MG, sigma, N, problem.dims).abs_upper()
     key = problem.key
     if problem.regime == "generic":
@@ -541,7 +549,7 @@ def _torus_compute(problem: _Problem, act) -> flint.acb:
         e = flint.arb(0, err)
         value = flint.acb(total + e, e)
         angle = sympy.Add(*(k * p for k, p in zip(key, sig.phases)))
-        return value * phase_ball(angle) if angle != 0 else value
+        return value * phase_ball(angle) if angle != 0 and phased else value
     # mixed: the full grid, phases included
     r = problem.dims
     total = flint.acb(0)
@@ -560,6 +568,107 @@ def _torus_compute(problem: _Problem, act) -> flint.acb:
     total = total / N**r
     e = flint.arb(0, err)
     return total + flint.acb(e, e)
+
+
+# --------------------------------------------------------------------------- ELU, two tones
+def _nested(problem: _Problem, act) -> bool:
+    """Whether the two-tone method for a break at 0 applies (generic regime, x crosses 0)."""
+    return (problem.regime == "generic" and problem.dims == 2 and tuple(act.breaks) == (0,)
+            and len(act.pieces()) == 2 and _covering_piece(act, problem.sig) is None)
+
+
+def _two_tone_break(problem: _Problem, act) -> flint.acb:
+    r"""A function with one break at 0 (ELU, SELU) on the generic torus of two tones.
+
+    f = g + H(x) h with g the piece below 0 (entire: the trapezoidal rule above) and
+    h = (piece above) - g (entire). With :math:`s = b + A_1\cos\theta_1`, the inner mean
+    over :math:`\theta_2 \in [0, \pi]` of :math:`H(x)h(x)\cos k_2\theta_2` runs up to
+    :math:`\theta^* = \arccos(-s/A_2)` (0 or pi outside :math:`|s| < A_2`), so it is analytic
+    in :math:`\theta_1` between the points where :math:`s = \pm A_2`; each piece is integrated
+    by ``acb.integral`` of the inner ``acb.integral`` (whose endpoint, a ball, is split into
+    its exact midpoint and a remainder bounded by its radius times the integrand's bound).
+    """
+    (lo_t, _, neg), (_, _, pos) = act.pieces()
+    sig, key = problem.sig, problem.key
+    smooth_part = _torus_compute(problem, act, fn=neg, phased=False)
+    b = arb_of(sig.offset)
+    amps = [arb_of(A) for A in sig.amplitudes]
+    sign = 1
+    for A, k in zip(sig.amplitudes, key):      # A cos t = |A| cos(t + pi)
+        if A.is_negative and k % 2:
+            sign = -sign
+    A1, A2 = (abs(a) for a in amps)
+    k1, k2 = (abs(k) for k in key)
+    pi = flint.arb.pi()
+    tol = flint.arb(2) ** -(flint.ctx.prec + 4)
+
+    def h(z, analytic):
+        return pos(z, analytic) - neg(z, analytic)
+
+    def h_bound(s) -> flint.arb:
+        xs = s + A2 * flint.arb(0, 1)
+        return h(flint.acb(xs) if not isinstance(xs, flint.acb) else xs, False).abs_upper()
+
+    def inner(s, analytic):
+        """(1/pi) int_0^theta* h(s + A2 cos t) cos(k2 t) dt for s a ball (complex box)."""
+        def g(t, a):
+            return h(s + A2 * t.cos(), a) * (k2 * t).cos()
+        u = -s / A2
+        on_cut = u.imag.contains(0) and (u.real.upper() >= 1 or u.real.lower() <= -1)
+        theta = flint.acb("nan") if on_cut else u.acos()    # cuts (-oo, -1], [1, oo)
+        if not theta.is_finite():
+            if analytic:
+                return flint.acb("nan")
+            bound = h_bound(s)
+            return flint.acb(flint.arb(0, bound), flint.arb(0, bound))
+        m = flint.acb(theta.mid())
+        out = flint.acb.integral(g, 0, m, rel_tol=tol, abs_tol=tol)
+        rest = g(theta, False).abs_upper() * (theta - m).abs_upper()
+        return (out + flint.acb(flint.arb(0, rest), flint.arb(0, rest))) / pi
+
+    def full(s, analytic):
+        def g(v, a):
+            t = pi * v
+            return h(s + A2 * t.cos(), a) * (k2 * t).cos()
+        return flint.acb.integral(g, 0, 1, rel_tol=tol, abs_tol=tol)
+
+    # theta_1 in [0, pi] (s falls from b + A1 to b - A1), cut where s = A2 and s = -A2
+    cuts = []
+    for level in (A2, -A2):
+        c = (level - b) / A1
+        if c.lower() > -1 and c.upper() < 1:
+            cuts.append(c.acos())
+        elif c.contains(1) or c.contains(-1):
+            raise NeedsPrecision
+    bounds = [flint.arb(0)] + sorted(cuts, key=lambda t: float(t.mid())) + [pi]
+    total = flint.acb(0)
+    err = flint.arb(0)
+    hb = h_bound(flint.acb(b + A1 * flint.arb(0, 1))).abs_upper() if bounds else 0
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        mid_s = b + A1 * ((lo + hi) / 2).cos()
+        if mid_s.lower() > A2:
+            kind = "full"
+        elif mid_s.upper() < -A2:
+            continue
+        elif abs(mid_s).upper() < A2:
+            kind = "part"
+        else:
+            raise NeedsPrecision
+        a, z = flint.acb(lo.mid()), flint.acb(hi.mid())
+        err += (lo.rad() + hi.rad()) * hb          # the ends' balls: |integrand| <= sup|h|
+
+        def outer(t, analytic, kind=kind):
+            s = b + A1 * t.cos()
+            v = full(s, analytic) if kind == "full" else inner(s, analytic)
+            return v * (k1 * t).cos()
+        total += flint.acb.integral(outer, a, z, rel_tol=tol, abs_tol=tol)
+    if not total.is_finite():
+        raise NoProofError(f"{act!r} on this two-tone torus: the nested integral has no finite "
+                           "enclosure")
+    total = total / pi + flint.acb(flint.arb(0, err), flint.arb(0, err))
+    value = smooth_part + sign * total
+    angle = sympy.Add(*(k * p for k, p in zip(key, sig.phases)))
+    return value * phase_ball(angle) if angle != 0 else value
 
 
 # --------------------------------------------------------------------------- entry points
@@ -591,6 +700,8 @@ def _ball(problem: _Problem, act, digits: int) -> flint.acb:
                            exact_zeros, digits, problem.what)
     zeros = _zeros(problem)
     compute = _periodic_compute if problem.regime == "periodic" else _torus_compute
+    if _nested(problem, act):
+        compute = _two_tone_break
 
     def run() -> flint.acb:
         try:
@@ -632,9 +743,9 @@ def smooth_coefficient(sig: MultiTone, at: Any, act, regime: str = "auto", dps: 
     Raises
     ------
     NoProofError
-        ELU or SELU on a torus of dimension 2 or more where x crosses 0 (not
-        analytic there: no proven method), or a signal value with no ball
-        evaluation.
+        ELU or SELU where x crosses 0 on a torus of 3 or more tones (or a mixed
+        one): not analytic there, no proven method; or a signal value with no
+        ball evaluation.
     ResourceLimitError
         When the trapezoidal rule would need more than :data:`MAX_TORUS_POINTS`.
 
@@ -675,6 +786,11 @@ _BREAK_PROOF = (
     "integrated with the entire branch that holds there, the intervals around the zeros of x "
     "bounded by their width times a ball bound of |f|"
 )
+_NESTED_PROOF = (
+    "f = g + H(x) h with g, h entire: g by the trapezoidal rule on the torus with its proven "
+    "bound, H(x) h by acb.integral over theta_1 (cut where s = b + A_1 cos theta_1 = +-A_2) of "
+    "acb.integral over theta_2 up to arccos(-s/A_2), both rigorous in balls"
+)
 _TORUS_PROOF = (
     "the trapezoidal rule on the torus with its proven error bound M[((1+q)/(1-q))^r - 1], "
     "q = e^(-sigma N), M a ball bound of |f(x) e^(-ik.theta)| on the polystrip |Im| <= sigma "
@@ -691,7 +807,8 @@ def smooth_guarantee(sig: MultiTone, dps: int, at: Any, regime: str, act):
     >>> from symrelu.smooth import ELU, Tanh
     >>> smooth_guarantee(MultiTone.parse("1@1 + 1@sqrt(2)"), 20, (2, -1), "generic", Tanh()).kind
     'proven'
-    >>> smooth_guarantee(MultiTone.parse("1@1 + 1@sqrt(2)"), 20, None, "generic", ELU()).kind
+    >>> three = MultiTone.parse("1@1 + 1@sqrt(2) + 1@sqrt(3)")
+    >>> smooth_guarantee(three, 20, None, "generic", ELU()).kind
     'refused'
     """
     from symrelu.exact.guarantee import Guarantee
@@ -708,6 +825,8 @@ def smooth_guarantee(sig: MultiTone, dps: int, at: Any, regime: str, act):
             b, tones = _balls(sig)
             if problem.regime == "periodic":
                 return Guarantee("proven", _PERIODIC_PROOF + (_BREAK_PROOF if act.breaks else ""))
+            if _nested(problem, act):
+                return Guarantee("proven", _NESTED_PROOF)
             peak = _peak_ball(b, tones)
             scale = _range_box(act.acb, b - peak, b + peak, flint.arb(0), 16, 1, analytic=False)
             scale = flint.arb(scale.abs_upper()) + flint.arb(2) ** -60

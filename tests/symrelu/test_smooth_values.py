@@ -201,13 +201,47 @@ def test_mixed_regime_against_mpmath_quadrature():
         assert abs(got - ref) < mpmath.mpf(10) ** -19 * abs(ref)
 
 
-def test_elu_on_a_torus_crossing_zero_has_no_proof_but_one_sign_is_exact():
+def _elu_two_tone_reference(sig_b, A1, A2, k1, k2, alpha="1", scale="1"):
+    """Nested mpmath.quad: theta_2 split at the zero arccos(-s/A2), theta_1 at s = +-A2."""
+    with mpmath.workdps(25):
+        b, A1, A2 = (mpmath.mpf(v) for v in (sig_b, A1, A2))
+        al, sc = mpmath.mpf(alpha), mpmath.mpf(scale)
+
+        def f(v):
+            return sc * (v if v > 0 else al * mpmath.expm1(v))
+
+        def inner(t1):
+            s = b + A1 * mpmath.cos(t1)
+            u = -s / A2
+            pts = [0, mpmath.acos(u), mpmath.pi] if -1 < u < 1 else [0, mpmath.pi]
+            return mpmath.quad(lambda t2: f(s + A2 * mpmath.cos(t2)) * mpmath.cos(k2 * t2), pts)
+        cuts = sorted(mpmath.acos(c) for c in ((A2 - b) / A1, (-A2 - b) / A1) if -1 < c < 1)
+        return mpmath.quad(lambda t1: inner(t1) * mpmath.cos(k1 * t1),
+                           [0, *cuts, mpmath.pi]) / mpmath.pi**2
+
+
+@pytest.mark.parametrize("name, offset, key", [("elu", "0", (0, 0)), ("elu", "0", (2, -1)),
+                                               ("selu", "0.2", (1, 1))])
+def test_elu_two_tones_crossing_zero_against_nested_quadrature(name, offset, key):
+    sig = sr.MultiTone(amplitudes=[1, "0.7"], frequencies=[1, "sqrt(2)"], offset=offset)
+    got = sr.exact_coefficient(sig, key, activation=name, regime="generic", dps=20)
+    consts = ("1", "1") if name == "elu" else (str(sr.smooth.SELU_ALPHA.evalf(40)),
+                                                str(sr.smooth.SELU_SCALE.evalf(40)))
+    ref = _elu_two_tone_reference(offset, "1", "0.7", abs(key[0]), abs(key[1]), *consts)
+    with mpmath.workdps(25):
+        assert abs(got.real - ref) < mpmath.mpf(10) ** -19 * abs(ref) and got.imag == 0
+    assert "acb.integral over theta_1" in sr.guarantee(sig, at=key, activation=name,
+                                                       regime="generic").reason
+
+
+def test_elu_on_three_tones_crossing_zero_has_no_proof_but_one_sign_is_exact():
+    three = sr.MultiTone.parse("1@1 + 0.7@sqrt(2) + 0.5@sqrt(3)")
     with pytest.raises(NoProofError, match="not analytic"):
-        sr.exact_dc(TWO, activation="elu", regime="generic", dps=20)
-    assert sr.guarantee(TWO, activation="elu", regime="generic").kind == "refused"
+        sr.exact_dc(three, activation="elu", regime="generic", dps=20)
+    assert sr.guarantee(three, activation="elu", regime="generic").kind == "refused"
     above = sr.MultiTone.parse("3 + 1@1 + 0.7@sqrt(2)")          # x > 0: ELU(x) = x
     assert sr.exact_dc(above, activation="elu", regime="generic", dps=20) == 3
-    below = sr.MultiTone.parse("-3 + 1@1 + 0.7@sqrt(2)")         # E[e^x] - 1 = e^-3 I0(1) I0(.7) - 1
+    below = sr.MultiTone.parse("-3 + 1@1 + 0.7@sqrt(2)")   # E[e^x] - 1 = e^-3 I0(1) I0(.7) - 1
     with mpmath.workdps(30):
         want = mpmath.exp(-3) * mpmath.besseli(0, 1) * mpmath.besseli(0, mpmath.mpf("0.7")) - 1
     got = sr.exact_dc(below, activation="elu", regime="generic", dps=20)
