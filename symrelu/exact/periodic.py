@@ -339,7 +339,9 @@ def _isolate(tr: _Trig, tau0: flint.arb, cluster_tol: flint.arb, measure: bool =
     ("s", lo, hi, sign)          x has this sign on [lo, hi]
     ("r", lo, hi, root, sl, sr)  one simple zero in (lo, hi), sign sl before it and sr after
     ("c", lo, hi, bound)         a cluster (tangency, close zeros): |x| <= bound / (hi - lo);
-                                 with ``measure`` (for sign(x)) bound is the width hi - lo
+                                 with ``measure`` (for sign(x)) bound is the width hi - lo,
+                                 and an interval in the noise band of a tangency (slope
+                                 nonzero, Newton inconclusive) is a cluster too
     """
     prec = flint.ctx.prec
     min_h = flint.arb(2) ** -(prec - 8)
@@ -370,6 +372,11 @@ def _isolate(tr: _Trig, tau0: flint.arb, cluster_tol: flint.arb, measure: bool =
                 root = _Root(_refine(tr, newton), tr)
                 sr = _sign(slope)
                 pieces.append(("r", lo, hi, root, -sr, sr))
+                continue
+            if measure and (2 * h).abs_upper() <= cluster_tol:
+                # inside the noise band of a tangency (|x| below the rounding, the slope
+                # nonzero): for sign(x) only the width counts
+                pieces.append(("c", lo, hi, (2 * h).abs_upper()))
                 continue
         else:
             bound = (2 * h * (x0.abs_upper() + reach)).abs_upper()   # int_J |x|
@@ -672,9 +679,11 @@ def _sign_coefficient_ball(signal: MultiTone, n: int, strict: bool) -> flint.acb
             best = (t, v.abs_lower())
     if best is None:
         raise NeedsPrecision
-    # clusters (tangencies, zeros too close to separate) are kept only when narrower than
-    # this; it lies above the smallest interval _isolate examines, 2^-(prec - 8)
-    width_tol = flint.arb(2) ** -(flint.ctx.prec - 12)
+    # clusters (tangencies, zeros too close to separate) are kept when narrower than this.
+    # Near a double zero |x| stays below the rounding 2^-prec on a band of width about
+    # 2^-(prec/2), where no sign is proven: the band is one cluster, its share bounded by its
+    # width, so a tangency costs half the working digits (proven_ball raises them)
+    width_tol = flint.arb(2) ** -(flint.ctx.prec // 2 - 8)
     pieces = _isolate(tr, best[0], width_tol, measure=True)
     one_sign = _one_sign(pieces)
     if one_sign is not None:            # proven: sign(x) is constant over the period

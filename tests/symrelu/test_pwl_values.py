@@ -54,7 +54,10 @@ def _periodic_quad(sig, act, n, dps=2 * DPS):
             return b + mpmath.fsum(A * mpmath.cos(m * t + p) for A, m, p in tones)
 
         f = _f_mp(act, dps)
-        grid = [2 * mpmath.pi * k / 3000 for k in range(3001)]
+        # brackets off the rational points (a crossing at pi/2 on a grid point has the value
+        # 0 there, so no bracket would show its sign change)
+        grid = [mpmath.mpf(0), *(2 * mpmath.pi * (k + mpmath.mpf("0.3718")) / 3000
+                                 for k in range(3000)), 2 * mpmath.pi]
         pts = [grid[0], grid[-1]]
         for level in act.breakpoints():
             L = _mp(level, dps)
@@ -355,3 +358,87 @@ def test_constant_signal():
     assert sr.exact_dc(sig, activation="relu6") == 2
     assert sr.exact_dc(sig, activation="heaviside") == 1
     assert sr.exact_dc(sr.MultiTone(offset=1), activation="hardtanh:-1:1") == 1
+
+
+# --- hypothesis: random piecewise-linear activations on random periodic signals -------------
+from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_small = st.fractions(min_value=-2, max_value=2, max_denominator=4).map(R)
+
+
+@st.composite
+def _pwl(draw):
+    ts = sorted(set(draw(st.lists(_small, min_size=1, max_size=3))))
+    kinks = {t: draw(_small) for t in ts}
+    jumps = {t: draw(_small) for t in draw(st.lists(st.sampled_from(ts), max_size=2))}
+    return sr.PiecewiseLinear.from_terms(intercept=draw(_small), linear=draw(_small),
+                                         kinks=kinks, jumps=jumps)
+
+
+@st.composite
+def _periodic(draw):
+    K = draw(st.integers(1, 3))
+    ms = draw(st.lists(st.integers(1, 4), min_size=K, max_size=K, unique=True))
+    amps = [draw(_small.filter(lambda a: a != 0)) for _ in ms]
+    return sr.MultiTone(amplitudes=amps, frequencies=ms, offset=draw(_small))
+
+
+def _touches(sig, levels) -> bool:
+    """Whether x comes within 1e-3 of a level without crossing it (a tangency the grid
+    bracketing of the reference cannot split at)."""
+    t = np.linspace(0, 2 * np.pi, 20001)
+    x = float(sig.offset) + sum(float(A) * np.cos(int(m) * t)
+                                for A, m in zip(sig.amplitudes, sig.harmonics))
+    for L in levels:
+        d = x - float(L)
+        low = (np.abs(d[1:-1]) <= np.abs(d[:-2])) & (np.abs(d[1:-1]) <= np.abs(d[2:]))
+        if np.any(low & (np.abs(d[1:-1]) < 1e-3) & (d[:-2] * d[2:] > 0)):
+            return True
+    return False
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_periodic(), _pwl(), st.integers(0, 3))
+def test_random_pwl_against_quadrature(sig, act, n):
+    """The engine against mpmath.quad split at the crossings (signals that touch a level
+    without crossing it defeat the reference's bracketing: tangencies are tested below)."""
+    assume(not _touches(sig, act.breakpoints()))
+    value = sr.exact_coefficient(sig, n * sig.base_frequency, activation=act, dps=12)
+    ref = _periodic_quad(sig, act, n, 24)
+    with mpmath.workdps(30):
+        scale = (abs(_mp(act.intercept, 30)) + abs(_mp(act.linear, 30))
+                 + sum(abs(_mp(c, 30)) for _, c in act.kinks)
+                 + sum(abs(_mp(h, 30)) for _, h in act.jumps)) * (1 + float(sig.peak))
+        assert abs(mpmath.mpc(value) - ref) <= mpmath.mpf(10) ** -10 * max(abs(ref), scale * 1e-8)
+
+
+def test_sign_through_a_tangency():
+    """1 + cos t + cos 2t + cos 3t = 2c(2c - 1)(c + 1), c = cos t: simple zeros at c = 0 and
+    c = 1/2, a double zero at t = pi. It is positive for c > 1/2 (length 2pi/3) and for
+    -1 < c < 0 (length pi), so the DC of its sign is (5pi/3 - pi/3)/(2pi) = 2/3 and
+    c_1 = (1/pi)(int_0^{pi/3} - int_{pi/3}^{pi/2} + int_{pi/2}^{pi}) cos = (sqrt(3) - 2)/pi."""
+    sig = sr.MultiTone.parse("-2 + 1@1 + 1@2 + 1@3")
+    act = sr.PiecewiseLinear.from_terms(jumps={-3: 1})        # sign(x + 3)
+    _close(sr.exact_dc(sig, activation=act, dps=DPS), mpmath.mpf(2) / 3)
+    with mpmath.workdps(40):
+        c1 = (mpmath.sqrt(3) - 2) / mpmath.pi
+    _close(sr.exact_coefficient(sig, 1, activation=act, dps=DPS), c1)
+    ball = sr.exact_dc(sig, activation=act, dps=DPS, enclosure=True)
+    with flint.ctx.workprec(200):
+        assert ball.contains(flint.arb(2) / 3)
+
+
+@pytest.mark.parametrize("b", ["0", "1/2", "-1/4"])
+def test_kinks_and_jumps_at_a_tangency_one_tone(b):
+    """x = b + A cos t touching the level t0 = b + A: the closed forms (|b - t0| = A, the
+    boundary case of the arccos formulas) against the engine."""
+    A = R(3, 2)
+    sig = sr.MultiTone(amplitudes=[A], frequencies=[1], offset=b)
+    t0 = R(b) + A
+    for act in (sr.PiecewiseLinear.from_terms(kinks={t0: 1}, intercept=1),
+                sr.PiecewiseLinear.from_terms(jumps={t0: 1}),
+                sr.Clip(R(b) - A, t0)):
+        for n in range(3):
+            cf = mpmath.mpmathify(sympy.N(sr.closed_form_coefficient(sig, n, act), 30))
+            _close(sr.exact_coefficient(sig, n, activation=act, dps=DPS), cf)
