@@ -16,6 +16,8 @@ from typing import Any
 import mpmath
 import sympy
 
+from symrelu.activations import as_activation
+from symrelu.errors import ActivationError
 from symrelu.exact._common import check_signal
 from symrelu.exact.values import exact_dc
 from symrelu.expansion import expand
@@ -125,7 +127,12 @@ def convergence_table(
     center : "peak", "mean_square" or positive value
         As in :func:`symrelu.expand` ("mean_square" is the paper's text).
     activation, regime
-        As in :func:`symrelu.exact_dc`.
+        As in :func:`symrelu.exact_dc`, for a piecewise-linear activation without jumps:
+        one with kinks at t_j sums the series of each c_j |x - t_j| (each about its own
+        center, :func:`symrelu.expand`), and the bound is the sum of theirs, ``sum_j
+        |c_j| sqrt(C_j) binom(2N, N) / 4^N``. A smooth activation raises
+        :class:`~symrelu.errors.ActivationError` (its polynomial lens has one
+        certificate per degree: ``expand(...).certificate``).
     dps : int
         Digits of the exact DC and of the errors.
 
@@ -140,20 +147,32 @@ def convergence_table(
     """
     sig = check_signal(signal, "convergence_table")
     N = check_order(orders, "orders")
-    exact = exact_dc(sig, activation=activation, regime=regime, dps=dps)
-    e = expand(sig, order=N, center=center, activation=activation, regime=regime)
+    act = as_activation(activation)
+    if act.kind != "piecewise_linear":
+        raise ActivationError(
+            f"convergence_table follows the Taylor series of |x| order by order; {act!r} is "
+            "smooth, and its polynomial lens is certified per degree: use "
+            "symrelu.expand(signal, order=N, activation=...).certificate"
+        )
+    exact = exact_dc(sig, activation=act, regime=regime, dps=dps)
+    e = expand(sig, order=N, center=center, activation=act, regime=regime)
+    # the paper's lambda x + c|x| is one Expansion; any other piecewise-linear activation is
+    # one Expansion of c_j |x - t_j| per kink (symrelu.piecewise_expansion) plus a constant
+    parts = getattr(e, "parts", (e,))
     label = sympy.Integer(0) if e.regime == "periodic" else (0,) * sig.K
-    lam, c = e.activation.linear, e.activation.abs_weight
-    converges = e.certificate.converges
+    converges = e.converges if hasattr(e, "parts") else e.certificate.converges
     rows = []
-    running = lam * sig.offset
+    running = getattr(e, "constant", sympy.Integer(0)) + sympy.Add(
+        *(p.activation.linear * p.signal.offset for p in parts))
     with mpmath.workdps(dps + 10):
         for n in range(N + 1):
-            running = running + e.term_coefficient(n, label)
+            running = running + sympy.Add(*(p.term_coefficient(n, label) for p in parts))
             truncated = sympy.nsimplify(running) if running.is_Rational else sympy.radsimp(running)
             value = mpmath.mpf(sympy.N(truncated, dps + 10))
             bound = None
             if converges:
-                bound = mpmath.mpf(sympy.N(c * sympy.sqrt(e.center) * tail_bound(n), dps + 10))
+                bound = mpmath.mpf(sympy.N(sympy.Add(*(
+                    abs(p.activation.abs_weight) * sympy.sqrt(p.center) for p in parts))
+                    * tail_bound(n), dps + 10))
             rows.append(ConvergenceRow(n, truncated, +value, abs(value - exact), bound))
     return ConvergenceTable(sig, center, exact, converges, tuple(rows), dps)
