@@ -214,6 +214,20 @@ class LayerProbe:
     output: np.ndarray | None = field(default=None, repr=False)
     steady: tuple | None = field(default=None, repr=False)  # (valid samples, period, divisor)
 
+    def __repr__(self) -> str:
+        # a one-line summary: the arrays are attributes (the dataclass repr printed them all)
+        parts = [repr(self.name), self.module, self.status, f"shape {self.shape}"]
+        if self.activation is not None:
+            parts.insert(2, f"activation {self.activation!r}")
+        if self.window is not None:
+            w = self.window
+            parts.append(f"window [{w.start}, {w.stop}) = {w.periods} x {w.period} samples")
+        if self.prediction_error is not None and len(self.prediction_error):
+            parts.append(f"max prediction error {float(np.max(self.prediction_error)):.1e}")
+        if self.note:
+            parts.append(f"note: {self.note}")
+        return "LayerProbe(" + ", ".join(parts) + ")"
+
     def to_dict(self, spectra: bool = False) -> dict:
         """A JSON-able dict (per-channel lists; complex spectra only with ``spectra=True``)."""
         def arr(a):
@@ -281,7 +295,21 @@ class FirstLayer:
     window_n: int
     note: str = ""
 
+    def __repr__(self) -> str:
+        worst = None if self.error_steady is None else float(np.max(self.error_steady))
+        parts = [f"conv {self.conv!r} -> activation {self.activation!r}",
+                 f"{len(self.bias)} channels"]
+        if worst is not None:
+            parts.append(f"steady state exact, max error against the model {worst:.1e}")
+        if self.error_window is not None:
+            parts.append(f"finite window of {self.window_n}, max error "
+                         f"{float(np.max(self.error_window)):.1e}")
+        if self.note:
+            parts.append(f"note: {self.note}")
+        return "FirstLayer(" + ", ".join(parts) + ")"
+
     def to_dict(self) -> dict:
+        """A JSON-able dict (what ``symrelu probe --json`` prints as ``first_layer``)."""
         def arr(a):
             return None if a is None else np.asarray(a, dtype=float).tolist()
 
@@ -313,6 +341,11 @@ class Probe:
     dtype: str
     first_layer: FirstLayer | None
     notes: list
+
+    def __repr__(self) -> str:
+        return (f"Probe({len(self.layers)} layers, {len(self.activations)} predicted, fs = "
+                f"{self.fs:g}, period {self.period} samples, {self.n} input samples, "
+                f"{self.dtype})")
 
     def __getitem__(self, name: str) -> LayerProbe:
         for layer in self.layers:
