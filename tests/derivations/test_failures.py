@@ -30,7 +30,7 @@ def test_unknown_config_key_raises_naming_it_and_the_valid_ones():
     for cfg in (DeriveConfig(quick=True), DeriveConfig(quick=True, experiments=False)):
         with pytest.raises(ExperimentConfigError, match=r"unknown Config key 'inits_'") as info:
             run_experiment("vd", cfg, {"inits_": 2, "seed": 0})
-        assert "valid keys: crosscheck, dps, figures, inits," in str(info.value)
+        assert "valid keys: activation, crosscheck, dps, figures, inits," in str(info.value)
         assert isinstance(info.value, SymreluError) and isinstance(info.value, ValueError)
 
 

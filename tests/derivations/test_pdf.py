@@ -57,7 +57,7 @@ def test_one_accurate_caption_per_figure(built):
         if "/vb/" in path:
             stem = path.rsplit("/", 1)[-1].removesuffix(".pdf")
             key = {"fig3": "spectra", "shares": "share", "prediction": "prediction",
-                   "hr": "heart rate"}[stem]
+                   "hr": "heart rate", "probe": "spectral probe"}[stem]
             assert key in caption, (stem, caption)
 
 
