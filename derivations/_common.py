@@ -380,8 +380,8 @@ def run_experiment(name: str, config: DeriveConfig, quick: dict, full: dict | No
     Traceback (most recent call last):
     ...
     symrelu.derivations._common.ExperimentConfigError: experiment vd: unknown Config key 'init'; \
-valid keys: activation, crosscheck, dps, figures, inits, kernel3, out, predictor, samples_per_class, \
-seed, threads
+valid keys: activation, crosscheck, dps, figures, inits, kernel3, out, predictor, \
+samples_per_class, seed, threads
     """
     mod = importlib.import_module(f"symrelu.numeric.experiments.{name}")
     fields = {f.name for f in dataclasses.fields(mod.Config)}
