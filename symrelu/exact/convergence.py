@@ -128,7 +128,7 @@ def convergence_table(
         As in :func:`symrelu.expand` ("mean_square" is the paper's text).
     activation, regime
         As in :func:`symrelu.exact_dc`, for a piecewise-linear activation without jumps:
-        one with kinks at t_j sums the series of each c_j |x - t_j| (each about its own
+        one with kinks at t_j sums the series of each ``c_j |x - t_j|`` (each about its own
         center, :func:`symrelu.expand`), and the bound is the sum of theirs, ``sum_j
         |c_j| sqrt(C_j) binom(2N, N) / 4^N``. A smooth activation raises
         :class:`~symrelu.errors.ActivationError` (its polynomial lens has one

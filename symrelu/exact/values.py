@@ -38,9 +38,9 @@ def exact_dc(
     activation : str or Activation
         Any name :func:`symrelu.as_activation` reads, or an :class:`~symrelu.Activation`.
         The paper's form ``lambda x + c |x|`` (ReLU, abs, LeakyReLU, linear) runs
-        the |x| engine once; any other :class:`~symrelu.PiecewiseLinear`
+        the ``|x|`` engine once; any other :class:`~symrelu.PiecewiseLinear`
         ``a + b x + sum c_j |x - t_j| + sum h_j sign(x - t_j)`` is the sum of
-        |x| on the signal shifted by ``-t_j``, sign(x - t_j) (isolated zeros in the
+        ``|x|`` on the signal shifted by ``-t_j``, ``sign(x - t_j)`` (isolated zeros in the
         periodic regime, the Bessel integral with the sign kernel in the generic
         regime) and the exact linear part, the balls summed
         (:mod:`symrelu.exact.piecewise`); a smooth activation is
