@@ -10,13 +10,19 @@ from __future__ import annotations
 import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import mpmath
 import sympy
 
-from symrelu._values import value_text
+from symrelu._values import to_exact, value_text
 from symrelu.activations import Activation, as_activation
-from symrelu.errors import SymreluError, ToneSpecError, VerificationError
+from symrelu.errors import (
+    FrequencyNotPresentError,
+    SymreluError,
+    ToneSpecError,
+    VerificationError,
+)
 from symrelu.signal import MultiTone
 
 __all__ = [
@@ -36,6 +42,8 @@ __all__ = [
     "phase_parts",
     "phase_zeros",
     "activation_weights",
+    "harmonic_number",
+    "multi_index",
 ]
 
 #: Digits added above the request for the first computation and the check.
@@ -343,3 +351,50 @@ def _precision_limit(failing, b, dps, what, wp, floor, unit) -> PrecisionLimitEr
             f"signal's peak, so its digits cancel) could not be verified with {wp} digits of "
             "working precision, the most this method uses here; ask for fewer digits"
         )
+
+
+def harmonic_number(sig: MultiTone, at: Any) -> int:
+    """The harmonic n of the base frequency that the frequency ``at`` is (periodic regime).
+
+    Examples
+    --------
+    >>> harmonic_number(MultiTone.parse("1@5 + 1@7"), 3)
+    3
+    """
+    if isinstance(at, (tuple, list)):
+        raise FrequencyNotPresentError(
+            f"in the periodic regime a coefficient is addressed by a frequency, got "
+            f"{value_text(at)}; pass regime='generic' for a multi-index"
+        )
+    try:
+        F = to_exact(at, "frequency")
+    except SymreluError as exc:
+        raise FrequencyNotPresentError(str(exc)) from None
+    if not F.is_number:
+        raise FrequencyNotPresentError(f"the frequency must be a number (got {value_text(F)})")
+    f0 = sig.base_frequency
+    n = F / f0
+    if n.is_integer is not True:
+        raise FrequencyNotPresentError(
+            f"{F} is not a multiple of the base frequency {f0}: the output of this periodic "
+            f"signal holds only multiples of {f0}"
+        )
+    return int(n)
+
+
+def multi_index(sig: MultiTone, at: Any) -> tuple[int, ...]:
+    """``at`` checked as a multi-index of the signal's K tones (generic regime).
+
+    Examples
+    --------
+    >>> multi_index(MultiTone.parse("1@1 + 1@sqrt(2)"), [2, -1])
+    (2, -1)
+    """
+    if not isinstance(at, (tuple, list)) or len(at) != sig.K or not all(
+        isinstance(k, int) and not isinstance(k, bool) for k in at
+    ):
+        raise FrequencyNotPresentError(
+            f"in the generic regime a coefficient is addressed by a tuple of {sig.K} integers "
+            f"(one per tone), got {value_text(at)}"
+        )
+    return tuple(int(k) for k in at)

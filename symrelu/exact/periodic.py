@@ -203,11 +203,11 @@ def symmetry_shift(signal: MultiTone) -> sympy.Expr | None:
     -pi/2
     >>> symmetry_shift(MultiTone(amplitudes=[1, 1], frequencies=[1, 2], phases=[0, "pi/2"]))
     """
-    found = _symmetry(signal)
+    found = half_period_symmetry(signal)
     return None if found is None else found[0]
 
 
-def _symmetry(signal: MultiTone) -> tuple[sympy.Expr, list[int]] | None:
+def half_period_symmetry(signal: MultiTone) -> tuple[sympy.Expr, list[int]] | None:
     """(tau0, [j_i]) with m_i tau0 + phi_i = j_i pi for every tone, or None."""
     tones = list(zip(signal.harmonics, signal.phases))
     if not tones:
@@ -440,7 +440,9 @@ def _abs_integral(tr: _Trig, a: dict, n: int, pieces: list) -> flint.acb:
     return total / (2 * flint.arb.pi())
 
 
-def _value_ball(value: sympy.Expr, strict: bool) -> flint.arb:
+def value_ball(value: sympy.Expr, strict: bool) -> flint.arb:
+    """A ball of an exact value: proven (``strict``), or from a decimal rounding at the
+    working precision where the value has no ball form (checked at two precisions)."""
     if strict:
         return arb_of(value)
     try:
@@ -453,16 +455,16 @@ def _value_ball(value: sympy.Expr, strict: bool) -> flint.arb:
 
 def _signal_balls(signal: MultiTone, strict: bool) -> tuple[_Trig, dict, flint.arb]:
     """(x as a _Trig, its Laurent coefficients a_k as acb, an upper bound of its peak)."""
-    b = _value_ball(signal.offset, strict)
+    b = value_ball(signal.offset, strict)
     tones, a = [], {0: flint.acb(b)}
     peak = abs(b)
     for A, m, p in zip(signal.amplitudes, signal.harmonics, signal.phases):
-        amp = _value_ball(A, strict)
+        amp = value_ball(A, strict)
         q = p / sympy.pi
         if isinstance(q, sympy.Rational):
             s, co = flint.arb.sin_cos_pi_fmpq(flint.fmpq(int(q.p), int(q.q)))
         else:
-            s, co = _value_ball(p, strict).sin_cos()
+            s, co = value_ball(p, strict).sin_cos()
         al, be = amp * co, amp * s
         tones.append((m, al, be))
         a[m] = flint.acb(al, be) / 2
@@ -474,7 +476,7 @@ def _signal_balls(signal: MultiTone, strict: bool) -> tuple[_Trig, dict, flint.a
 def _coefficient_ball(signal: MultiTone, n: int, lam, c, strict: bool) -> flint.acb:
     """c_n of lam x + c|x| as a ball at the current Arb precision (n >= 0)."""
     tr, a, peak = _signal_balls(signal, strict)
-    lam_b, c_b = _value_ball(lam, strict), _value_ball(c, strict)
+    lam_b, c_b = value_ball(lam, strict), value_ball(c, strict)
     linear = a.get(n, flint.acb(0))
     if c == 0:
         return lam_b * linear
@@ -504,7 +506,7 @@ def _one_sign(pieces: list) -> int | None:
 
 def _exact_ball(value: sympy.Expr, strict: bool) -> flint.arb:
     value = sympy.sympify(value)
-    return flint.arb(0) if value.is_zero else _value_ball(value, strict)
+    return flint.arb(0) if value.is_zero else value_ball(value, strict)
 
 
 def periodic_ball(signal: MultiTone, n: int, lam, c, digits: int, *,
@@ -540,7 +542,7 @@ def periodic_ball(signal: MultiTone, n: int, lam, c, digits: int, *,
     (True, True, True)
     """
     exact = exact_periodic_value(signal, n, lam, c)
-    found = _symmetry(signal)
+    found = half_period_symmetry(signal)
     if n == 0:
         zeros = (False, True)
     elif found is not None:
@@ -713,7 +715,7 @@ def periodic_sign_ball(signal: MultiTone, n: int, digits: int, *,
     (True, True, True)
     """
     exact = exact_periodic_sign_value(signal, n)
-    found = _symmetry(signal)
+    found = half_period_symmetry(signal)
     if n == 0:
         zeros = (False, True)
     elif found is not None:

@@ -53,6 +53,8 @@ from symrelu.exact._common import (
     SymbolicValueError,
     check_dps,
     exact_parts,
+    harmonic_number,
+    multi_index,
     phase_zeros,
     to_mp,
     verified,
@@ -244,15 +246,15 @@ def _periodic_terms(sig: MultiTone, act: PiecewiseLinear, n: int, strict: bool):
 
 
 def _weight_ball(w: sympy.Expr, strict: bool) -> flint.arb:
-    from symrelu.exact.periodic import _value_ball
+    from symrelu.exact.periodic import value_ball
 
-    return _value_ball(w, strict)
+    return value_ball(w, strict)
 
 
 def _periodic_zeros(sig: MultiTone, act: PiecewiseLinear, n: int) -> tuple[bool, bool]:
-    from symrelu.exact.periodic import _symmetry
+    from symrelu.exact.periodic import half_period_symmetry
 
-    found = _symmetry(sig)
+    found = half_period_symmetry(sig)
     flags = [(False, True) if n == 0 else (False, False)]
     if n and found is not None:
         flags.append(phase_zeros(-n * found[0]))
@@ -449,13 +451,12 @@ def pwl_coefficient(sig: MultiTone, at: Any, act: PiecewiseLinear, regime: str, 
     >>> pwl_coefficient(sig, None, HardTanh(), "auto", 20, False)
     mpc(real='0.0', imag='0.0')
     """
-    from symrelu.exact.values import _harmonic, _multi_index
     from symrelu.trigpoly import resolve_regime
 
     _check_numbers(act)
     regime = resolve_regime(sig, regime)
     if regime == "periodic":
-        n = 0 if at is None else _harmonic(sig, at)
+        n = 0 if at is None else harmonic_number(sig, at)
         what = "the DC" if n == 0 else f"the coefficient at harmonic {abs(n)}"
         value = _periodic(sig, act, abs(n), dps, enclosure, what)
         if n < 0:
@@ -466,7 +467,7 @@ def pwl_coefficient(sig: MultiTone, at: Any, act: PiecewiseLinear, regime: str, 
             raise NoProofError("the mixed regime has no proven method yet; call without "
                                "enclosure")
         return _mixed(sig, act, at, dps, "the rank-2 torus value")
-    key = (0,) * sig.K if at is None else _multi_index(sig, at)
+    key = (0,) * sig.K if at is None else multi_index(sig, at)
     what = "the DC" if not any(key) else f"the coefficient at {key}"
     return _generic(sig, act, key, dps, enclosure, what)
 

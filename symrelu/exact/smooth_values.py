@@ -63,14 +63,14 @@ import flint
 import mpmath
 import sympy
 
-from symrelu._values import to_exact, value_text
+from symrelu._values import to_exact
 from symrelu.errors import (
     FrequencyNotPresentError,
     NoProofError,
     ResourceLimitError,
     SymreluError,
 )
-from symrelu.exact._common import check_dps, phase_zeros
+from symrelu.exact._common import check_dps, harmonic_number, multi_index, phase_zeros
 from symrelu.exact.balls import (
     NeedsPrecision,
     acb_to_mpc,
@@ -110,38 +110,6 @@ _SIGMAS = ("1/16", "1/8", "1/4", "3/8", "1/2", "3/4", "1", "3/2", "2")
 
 
 # --------------------------------------------------------------------------- addressing
-def _harmonic(sig: MultiTone, at: Any) -> int:
-    if isinstance(at, (tuple, list)):
-        raise FrequencyNotPresentError(
-            f"in the periodic regime a coefficient is addressed by a frequency, got "
-            f"{value_text(at)}; pass regime='generic' for a multi-index"
-        )
-    try:
-        F = to_exact(at, "frequency")
-    except SymreluError as exc:
-        raise FrequencyNotPresentError(str(exc)) from None
-    if not F.is_number:
-        raise FrequencyNotPresentError(f"the frequency must be a number (got {value_text(F)})")
-    n = F / sig.base_frequency
-    if n.is_integer is not True:
-        raise FrequencyNotPresentError(
-            f"{F} is not a multiple of the base frequency {sig.base_frequency}: the output of "
-            f"this periodic signal holds only multiples of {sig.base_frequency}"
-        )
-    return int(n)
-
-
-def _multi_index(sig: MultiTone, at: Any) -> tuple[int, ...]:
-    if not isinstance(at, (tuple, list)) or len(at) != sig.K or not all(
-        isinstance(k, int) and not isinstance(k, bool) for k in at
-    ):
-        raise FrequencyNotPresentError(
-            f"in the generic regime a coefficient is addressed by a tuple of {sig.K} integers "
-            f"(one per tone), got {value_text(at)}"
-        )
-    return tuple(int(k) for k in at)
-
-
 class _Problem:
     """One coefficient to prove: x = b + sum_j A_j cos(v_j . theta + phi_j) on T^r, key k."""
 
@@ -150,14 +118,14 @@ class _Problem:
         self.regime = regime
         if regime == "periodic":
             self.vectors = tuple((int(m),) for m in sig.harmonics)
-            self.key = (0 if at is None else _harmonic(sig, at),)
+            self.key = (0 if at is None else harmonic_number(sig, at),)
         elif regime == "mixed":
             self.vectors = tuple(tuple(int(c) for c in v) for v in sig.reduction.vectors)
             r = len(self.vectors[0]) if self.vectors else 1
             self.key = (0,) * r if at is None else mixed_key(sig, at)
         else:
             self.vectors = tuple(tuple(int(i == j) for i in range(sig.K)) for j in range(sig.K))
-            self.key = (0,) * sig.K if at is None else _multi_index(sig, at)
+            self.key = (0,) * sig.K if at is None else multi_index(sig, at)
         if regime == "generic" and sig.K == 1:       # one tone: a periodic problem
             self.regime = "periodic"
         self.dims = len(self.key)

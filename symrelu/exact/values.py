@@ -7,10 +7,15 @@ from typing import Any
 import flint
 import mpmath
 
-from symrelu._values import to_exact, value_text
 from symrelu.activations import PiecewiseLinear, as_activation
-from symrelu.errors import ActivationError, FrequencyNotPresentError, NoProofError, SymreluError
-from symrelu.exact._common import activation_weights, check_dps, check_signal
+from symrelu.errors import ActivationError, NoProofError
+from symrelu.exact._common import (
+    activation_weights,
+    check_dps,
+    check_signal,
+    harmonic_number,
+    multi_index,
+)
 from symrelu.exact.balls import conjugate_ball, real_ball
 from symrelu.exact.generic import MAX_DPS_GENERIC, generic_ball, generic_coefficient
 from symrelu.exact.mixed import mixed_value
@@ -183,7 +188,7 @@ def _coefficient(sig: MultiTone, at: Any, activation: Any, regime: str, dps: Any
     regime = resolve_regime(sig, regime)
     if regime == "periodic":
         dps = check_dps(dps, MAX_DPS_PERIODIC)
-        n = 0 if at is None else _harmonic(sig, at)
+        n = 0 if at is None else harmonic_number(sig, at)
         if enclosure:
             ball = periodic_ball(sig, abs(n), lam, c, dps)
             return conjugate_ball(ball, dps) if n < 0 else ball
@@ -196,40 +201,7 @@ def _coefficient(sig: MultiTone, at: Any, activation: Any, regime: str, dps: Any
         red = sig.reduction
         return mixed_value(sig.amplitudes, red.vectors, sig.phases, sig.offset, key, act, dps)
     dps = check_dps(dps, MAX_DPS_GENERIC)
-    key = (0,) * sig.K if at is None else _multi_index(sig, at)
+    key = (0,) * sig.K if at is None else multi_index(sig, at)
     if enclosure:
         return generic_ball(sig, key, lam, c, dps)
     return generic_coefficient(sig, key, lam, c, dps)
-
-
-def _harmonic(sig: MultiTone, at: Any) -> int:
-    if isinstance(at, (tuple, list)):
-        raise FrequencyNotPresentError(
-            f"in the periodic regime a coefficient is addressed by a frequency, got "
-            f"{value_text(at)}; pass regime='generic' for a multi-index"
-        )
-    try:
-        F = to_exact(at, "frequency")
-    except SymreluError as exc:
-        raise FrequencyNotPresentError(str(exc)) from None
-    if not F.is_number:
-        raise FrequencyNotPresentError(f"the frequency must be a number (got {value_text(F)})")
-    f0 = sig.base_frequency
-    n = F / f0
-    if n.is_integer is not True:
-        raise FrequencyNotPresentError(
-            f"{F} is not a multiple of the base frequency {f0}: the output of this periodic "
-            f"signal holds only multiples of {f0}"
-        )
-    return int(n)
-
-
-def _multi_index(sig: MultiTone, at: Any) -> tuple[int, ...]:
-    if not isinstance(at, (tuple, list)) or len(at) != sig.K or not all(
-        isinstance(k, int) and not isinstance(k, bool) for k in at
-    ):
-        raise FrequencyNotPresentError(
-            f"in the generic regime a coefficient is addressed by a tuple of {sig.K} integers "
-            f"(one per tone), got {value_text(at)}"
-        )
-    return tuple(int(k) for k in at)
