@@ -100,7 +100,7 @@ def two_tone_elliptic(A, B):
 
 
 # --------------------------------------------------------------------------- driver
-def _linear_real(signal: MultiTone, key: tuple[int, ...]) -> sympy.Expr:
+def linear_real(signal: MultiTone, key: tuple[int, ...]) -> sympy.Expr:
     """x's own coefficient at ``key`` without its phase factor exp(i k.phi): b, A_j/2 or 0."""
     if not any(key):
         return signal.offset
@@ -110,7 +110,8 @@ def _linear_real(signal: MultiTone, key: tuple[int, ...]) -> sympy.Expr:
     return sympy.Integer(0)
 
 
-def _phase_angle(signal: MultiTone, key: tuple[int, ...]) -> sympy.Expr:
+def phase_angle(signal: MultiTone, key: tuple[int, ...]) -> sympy.Expr:
+    """k . phi, the phase of the coefficient at ``key`` (exact)."""
     return sympy.Add(*(k * p for k, p in zip(key, signal.phases)))
 
 
@@ -137,8 +138,8 @@ def exact_generic_value(signal: MultiTone, key: tuple[int, ...], lam, c) -> tupl
         weight = lam
     else:
         return None
-    value = weight * _linear_real(signal, key)
-    angle = _phase_angle(signal, key)
+    value = weight * linear_real(signal, key)
+    angle = phase_angle(signal, key)
     return sympy.expand(value * sympy.cos(angle)), sympy.expand(value * sympy.sin(angle))
 
 
@@ -200,7 +201,7 @@ def generic_ball(signal: MultiTone, key: tuple[int, ...], lam, c, digits: int,
     ('0.5012098674704544728924347', True, True)
     """
     what = "the DC" if not any(key) else f"the coefficient at {key}"
-    angle = _phase_angle(signal, key)
+    angle = phase_angle(signal, key)
     exact = exact_generic_value(signal, key, lam, c)
     if exact is not None:
         parts = [sympy.sympify(p) for p in exact]
@@ -232,7 +233,7 @@ def generic_ball(signal: MultiTone, key: tuple[int, ...], lam, c, digits: int,
     sig, e = normalized(signal)
     amps, ks, sign = _sign_and_order(sig, key)
     check_bessel_cost(amps, ks, sig.offset, digits)
-    lin = _linear_real(sig, key)
+    lin = linear_real(sig, key)
 
     def bessel() -> flint.acb:
         d = torus_abs_ball(sig.offset, amps, ks, perturb=perturb)
@@ -333,7 +334,7 @@ def generic_sign_ball(signal: MultiTone, key: tuple[int, ...], digits: int,
     ('0.383375185021272', True)
     """
     what = "the DC of sign" if not any(key) else f"the coefficient of sign at {key}"
-    angle = _phase_angle(signal, key)
+    angle = phase_angle(signal, key)
     exact = exact_generic_sign_value(signal, key)
     if exact is not None:
         parts = [sympy.sympify(p) for p in exact]

@@ -148,7 +148,7 @@ def zero_crossings(signal: MultiTone) -> list:
     return sorted(out)
 
 
-def _linear_part(signal: MultiTone, n: int) -> tuple[sympy.Expr, sympy.Expr]:
+def linear_part(signal: MultiTone, n: int) -> tuple[sympy.Expr, sympy.Expr]:
     """(re, im) of the coefficient of x itself at harmonic n >= 0, exactly."""
     if n == 0:
         return signal.offset, sympy.Integer(0)
@@ -186,7 +186,7 @@ def exact_periodic_value(signal: MultiTone, n: int, lam, c) -> tuple | None:
             weight = lam
         else:
             return None
-    re, im = _linear_part(signal, n)
+    re, im = linear_part(signal, n)
     return sympy.expand(weight * re), sympy.expand(weight * im)
 
 

@@ -207,14 +207,14 @@ def _combine_zeros(*flags: tuple[bool, bool]) -> tuple[bool, bool]:
 def _periodic_terms(sig: MultiTone, act: PiecewiseLinear, n: int, strict: bool):
     """(exact (re, im) of the decided part, [term(d)] balls, all_exact) for harmonic n >= 0."""
     from symrelu.exact.periodic import (
-        _linear_part,
         exact_periodic_sign_value,
         exact_periodic_value,
+        linear_part,
         periodic_ball,
         periodic_sign_ball,
     )
 
-    re, im = _linear_part(sig, n)
+    re, im = linear_part(sig, n)
     ex_re = act.linear * re + (act.intercept if n == 0 else 0)
     ex_im = act.linear * im
     terms = []
@@ -300,17 +300,17 @@ def _periodic(sig, act, n, dps, enclosure, what):
 def _generic(sig, act, key, dps, enclosure, what):
     from symrelu.exact.generic import (
         MAX_DPS_GENERIC,
-        _linear_real,
-        _phase_angle,
         exact_generic_sign_value,
         exact_generic_value,
         generic_ball,
         generic_sign_ball,
+        linear_real,
+        phase_angle,
     )
 
     dps = check_dps(dps, MAX_DPS_GENERIC)
-    angle = _phase_angle(sig, key)
-    lin = act.linear * _linear_real(sig, key) + (act.intercept if not any(key) else 0)
+    angle = phase_angle(sig, key)
+    lin = act.linear * linear_real(sig, key) + (act.intercept if not any(key) else 0)
     ex_re, ex_im = lin * sympy.cos(angle), lin * sympy.sin(angle)
     terms = []
     for t, c in act.kinks:
