@@ -67,9 +67,10 @@ from symrelu.exact.balls import (
     conjugate_ball,
     relative_radius_ok,
 )
+from symrelu.piecewise_expansion import shifted
 from symrelu.signal import MultiTone
 
-__all__ = ["pwl_coefficient", "parity", "shifted", "MAX_SUM_EXTRA_DIGITS"]
+__all__ = ["pwl_coefficient", "parity", "MAX_SUM_EXTRA_DIGITS"]
 
 #: Most digits added to every term when their sum cancels (beyond it: PrecisionLimitError).
 MAX_SUM_EXTRA_DIGITS = 200
@@ -111,21 +112,6 @@ def _half_wave(sig: MultiTone, regime: str) -> bool:
     if not sig.K:
         return False
     return regime == "generic" or all(m % 2 for m in sig.harmonics)
-
-
-def shifted(signal: MultiTone, t: sympy.Expr) -> MultiTone | None:
-    """x - t as a MultiTone (None when that is the zero signal).
-
-    Examples
-    --------
-    >>> shifted(MultiTone.parse("1 + 2@5"), sympy.Integer(3))
-    MultiTone.parse('-2 + 2@5')
-    """
-    if t == 0:
-        return signal
-    if signal.K == 0 and sympy.expand(signal.offset - t) == 0:
-        return None
-    return signal + MultiTone(offset=-t)
 
 
 def _check_numbers(act: PiecewiseLinear) -> None:
