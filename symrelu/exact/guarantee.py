@@ -169,7 +169,8 @@ def _piecewise_guarantee(sig: MultiTone, dps: int, at: Any, regime: str,
     |x - t| (the |x| engine on the shifted signal), each jump sign(x - t); their balls are
     summed (symrelu.exact.piecewise), so the value is proven where every term is."""
     from symrelu.exact.periodic import is_proven
-    from symrelu.exact.piecewise import MAX_SUM_EXTRA_DIGITS, shifted
+    from symrelu.exact.piecewise import MAX_SUM_EXTRA_DIGITS
+    from symrelu.piecewise_expansion import shifted
 
     regime = resolve_regime(sig, regime)
     tail = (f"; the balls are summed, the terms recomputed with up to {MAX_SUM_EXTRA_DIGITS} "
