@@ -74,6 +74,16 @@ _BITS = 96                 # working precision of the bounds (they are upper bou
 
 
 # --------------------------------------------------------------------------- ball bounds
+def _box_bound(act: Smooth, cx: flint.arb, cy: flint.arb, rx: flint.arb,
+               ry: flint.arb) -> flint.arb:
+    """Upper bound of |f| on the box centred at cx + i cy with half-widths rx, ry (inf where
+    f is not proven holomorphic on it)."""
+    z = flint.acb(flint.arb(cx.mid(), (rx + cx.rad()).abs_upper()),
+                  flint.arb(cy.mid(), (ry + cy.rad()).abs_upper()))
+    v = act.acb(z, True)
+    return flint.arb(v.abs_upper()) if v.is_finite() else flint.arb("inf")
+
+
 def _disc_bound(act: Smooth, R: flint.arb, n: int = 20) -> flint.arb:
     """Upper bound of |f| on the disc |z| <= R (inf if f is not proven holomorphic there)."""
     h = R / n
@@ -85,14 +95,10 @@ def _disc_bound(act: Smooth, R: flint.arb, n: int = 20) -> flint.arb:
             near = ((abs(cx) - h / 2).abs_lower() ** 2 + (abs(cy) - h / 2).abs_lower() ** 2)
             if near > R * R and not (abs(cx) < h or abs(cy) < h):
                 continue
-            z = flint.acb(flint.arb(cx.mid(), (h / 2 + cx.rad()).abs_upper()),
-                          flint.arb(cy.mid(), (h / 2 + cy.rad()).abs_upper()))
-            v = act.acb(z, True)
-            if not v.is_finite():
-                return flint.arb("inf")
-            u = v.abs_upper()
-            if u > best:
-                best = u
+            u = _box_bound(act, cx, cy, h / 2, h / 2)
+            if not u.is_finite():
+                return u
+            best = max(best, u)
     return flint.arb(best)
 
 
@@ -111,14 +117,10 @@ def _ellipse_bound(act: Smooth, P: flint.arb, rho: flint.arb, nx: int = 24,
             py = (abs(cy) - hy / 2).abs_lower()
             if (px / a) ** 2 + (py / b) ** 2 > 1:
                 continue
-            z = flint.acb(flint.arb(cx.mid(), (hx / 2 + cx.rad()).abs_upper()),
-                          flint.arb(cy.mid(), (hy / 2 + cy.rad()).abs_upper()))
-            v = act.acb(z, True)
-            if not v.is_finite():
-                return flint.arb("inf")
-            u = v.abs_upper()
-            if u > best:
-                best = u
+            u = _box_bound(act, cx, cy, hx / 2, hy / 2)
+            if not u.is_finite():
+                return u
+            best = max(best, u)
     return flint.arb(best)
 
 
