@@ -38,6 +38,7 @@ import sympy
 
 from symrelu._values import to_exact, value_text
 from symrelu.errors import ActivationError, SymreluError
+from symrelu.expr_parse import safe_sympify
 
 __all__ = [
     "Activation",
@@ -412,7 +413,7 @@ class PiecewiseLinear(Activation):
         >>> ReLU6()(sympy.Integer(8)), HardTanh()(sympy.Rational(1, 3)), Sign()(sympy.Integer(0))
         (6, 1/3, 0)
         """
-        x = sympy.sympify(x)
+        x = safe_sympify(x)  # a string is parsed, never evaluated
         out = self._intercept + self._linear * x
         for t, c in self._kinks:
             out += c * sympy.Abs(x - t)

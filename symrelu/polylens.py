@@ -389,7 +389,7 @@ def lens_polynomial(act: Smooth, order: int, P: Any, kind: str | None = None):
     ([0, 1, 1/2], 'taylor', 0)
     """
     n = check_order(order)
-    P = sympy.sympify(P)
+    P = to_exact(P, "half-width P")
     numeric = P.is_number
     if act.breaks:
         raise NoProofError(

@@ -48,6 +48,7 @@ import sympy
 from symrelu._values import to_exact, value_text
 from symrelu.activations import Activation
 from symrelu.errors import ActivationError, SymreluError
+from symrelu.expr_parse import safe_sympify
 
 __all__ = [
     "Smooth",
@@ -379,7 +380,7 @@ class Smooth(Activation):
         >>> Sigmoid()(0), Softplus()(0), ELU()(-1)
         (1/2, log(2), -1 + exp(-1))
         """
-        return self._expr.subs(X, sympy.sympify(x))
+        return self._expr.subs(X, safe_sympify(x))  # a string is parsed, never evaluated
 
     def latex_name(self) -> str:
         r"""The name in LaTeX (``\mathrm{GELU}``; a user's expression as ``x \mapsto ...``)."""

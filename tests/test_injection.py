@@ -93,6 +93,12 @@ STRING_READERS = dict(PARSER_DOORS, **{
     "MultiTone phase": lambda s: symrelu.MultiTone(amplitudes=[1], frequencies=[1], phases=[s]),
     "LeakyReLU": lambda s: symrelu.LeakyReLU(s),
     "as_activation": lambda s: symrelu.as_activation(s),
+    "PiecewiseLinear breakpoints": lambda s: symrelu.PiecewiseLinear(breakpoints=[s],
+                                                                      slopes=[0, 1]),
+    "a piecewise-linear activation applied": lambda s: symrelu.ReLU6()(s),
+    "a smooth activation applied": lambda s: symrelu.Tanh()(s),
+    "Smooth": lambda s: symrelu.Smooth(s),
+    "describing_function amplitude": lambda s: symrelu.describing_function("relu", s),
     "coefficient_term": lambda s: coefficient_term(s, "x"),
 })
 
