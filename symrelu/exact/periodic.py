@@ -207,6 +207,21 @@ def symmetry_shift(signal: MultiTone) -> sympy.Expr | None:
     return None if found is None else found[0]
 
 
+def decided_zeros(signal: MultiTone, n: int) -> tuple[bool, bool]:
+    """(real part is 0, imaginary part is 0) of the coefficient at harmonic n, as decided
+    without computing: the DC is real; a time shift that maps x to itself fixes the phase.
+
+    Examples
+    --------
+    >>> decided_zeros(MultiTone.parse("1@1 + 1@3"), 0), decided_zeros(MultiTone.parse("1@1"), 2)
+    ((False, True), (False, True))
+    """
+    if n == 0:
+        return (False, True)
+    found = half_period_symmetry(signal)
+    return phase_zeros(-n * found[0]) if found is not None else (False, False)
+
+
 def half_period_symmetry(signal: MultiTone) -> tuple[sympy.Expr, list[int]] | None:
     """(tau0, [j_i]) with m_i tau0 + phi_i = j_i pi for every tone, or None."""
     tones = list(zip(signal.harmonics, signal.phases))
@@ -542,13 +557,7 @@ def periodic_ball(signal: MultiTone, n: int, lam, c, digits: int, *,
     (True, True, True)
     """
     exact = exact_periodic_value(signal, n, lam, c)
-    found = half_period_symmetry(signal)
-    if n == 0:
-        zeros = (False, True)
-    elif found is not None:
-        zeros = phase_zeros(-n * found[0])
-    else:
-        zeros = (False, False)
+    zeros = decided_zeros(signal, n)
     what = "the DC" if n == 0 else f"the coefficient at harmonic {n}"
     if exact is None:
         cost = budget.periodic_estimate(max(signal.harmonics, default=0), signal.K, digits,
@@ -715,13 +724,7 @@ def periodic_sign_ball(signal: MultiTone, n: int, digits: int, *,
     (True, True, True)
     """
     exact = exact_periodic_sign_value(signal, n)
-    found = half_period_symmetry(signal)
-    if n == 0:
-        zeros = (False, True)
-    elif found is not None:
-        zeros = phase_zeros(-n * found[0])
-    else:
-        zeros = (False, False)
+    zeros = decided_zeros(signal, n)
     what = "the DC of sign" if n == 0 else f"the coefficient of sign at harmonic {n}"
     if exact is None:
         cost = budget.periodic_estimate(max(signal.harmonics, default=0), signal.K, digits,
