@@ -175,6 +175,15 @@ def _sign_and_order(signal: MultiTone, key: tuple[int, ...]):
     return amps, ks, sign
 
 
+def _exact_ball(exact: tuple, digits: int, what: str) -> flint.acb:
+    """The proven ball of an exact (re, im) pair; a part that is exactly 0 stays exact."""
+    parts = [sympy.sympify(p) for p in exact]
+    exact_zeros = tuple(p.is_zero is True for p in parts)
+    return proven_ball(lambda: flint.acb(*(flint.arb(0) if z else arb_of(p)
+                                           for p, z in zip(parts, exact_zeros))),
+                       exact_zeros, digits, what)
+
+
 def generic_ball(signal: MultiTone, key: tuple[int, ...], lam, c, digits: int,
                  perturb: flint.arb | None = None) -> flint.acb:
     r"""Proven torus coefficient of :math:`e^{ik\cdot\theta}` in :math:`\lambda x + c|x|`.
@@ -204,11 +213,7 @@ def generic_ball(signal: MultiTone, key: tuple[int, ...], lam, c, digits: int,
     angle = phase_angle(signal, key)
     exact = exact_generic_value(signal, key, lam, c)
     if exact is not None:
-        parts = [sympy.sympify(p) for p in exact]
-        exact_zeros = tuple(p.is_zero is True for p in parts)
-        return proven_ball(lambda: flint.acb(*(flint.arb(0) if z else arb_of(p)
-                                               for p, z in zip(parts, exact_zeros))),
-                           exact_zeros, digits, what)
+        return _exact_ball(exact, digits, what)
     zeros = (False, True) if not any(key) else phase_zeros(angle)
     method = generic_method(signal, key)
     if method == "one tone":
@@ -337,11 +342,7 @@ def generic_sign_ball(signal: MultiTone, key: tuple[int, ...], digits: int,
     angle = phase_angle(signal, key)
     exact = exact_generic_sign_value(signal, key)
     if exact is not None:
-        parts = [sympy.sympify(p) for p in exact]
-        exact_zeros = tuple(p.is_zero is True for p in parts)
-        return proven_ball(lambda: flint.acb(*(flint.arb(0) if z else arb_of(p)
-                                               for p, z in zip(parts, exact_zeros))),
-                           exact_zeros, digits, what)
+        return _exact_ball(exact, digits, what)
     zeros = (False, True) if not any(key) else phase_zeros(angle)
     if signal.K == 1:
         def compute() -> flint.acb:
